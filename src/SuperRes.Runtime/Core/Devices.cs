@@ -1,0 +1,78 @@
+namespace SuperRes.Runtime;
+
+/// <summary>A backend that was looked for and not usable, with the reason.</summary>
+public sealed record BackendProblem(BackendKind Backend, string Reason);
+
+public sealed record DiscoveryResult(IReadOnlyList<DeviceInfo> Devices, IReadOnlyList<BackendProblem> Problems);
+
+/// <summary>
+/// Device discovery and selection. Ids: <c>auto</c> (CUDA, then an OpenCL GPU, then an OpenCL CPU, then Cpu),
+/// <c>cpu</c>, <c>opencl</c>, <c>opencl:N</c>, <c>cuda</c>, <c>cuda:N</c>.
+/// </summary>
+public static class Devices
+{
+    private static readonly Lazy<DiscoveryResult> Cached = new(DiscoverUncached);
+
+    public static IReadOnlyList<IBackendProvider> Providers { get; } =
+        [new Cuda.CudaProvider(), new OpenCL.OpenClProvider(), new Cpu.CpuProvider()];
+
+    public static DiscoveryResult Discover() => Cached.Value;
+
+    /// <summary>
+    /// Memory cap applied to devices opened without an explicit cap: <c>SUPERRES_MAX_MEMORY</c> (e.g. <c>2G</c>)
+    /// if set, else the device's own memory.
+    /// </summary>
+    public static long? DefaultMemoryCap =>
+        Environment.GetEnvironmentVariable("SUPERRES_MAX_MEMORY") is { Length: > 0 } s ? Bytes.Parse(s) : null;
+
+    public static DeviceInfo Resolve(string spec)
+    {
+        var found = Discover();
+        string s = spec.Trim().ToLowerInvariant();
+        DeviceInfo? match = s switch
+        {
+            "auto" or "" => found.Devices.Where(d => d.Backend == BackendKind.Cuda)
+                .Concat(found.Devices.Where(d => d.Backend == BackendKind.OpenCL && d.IsGpu))
+                .Concat(found.Devices.Where(d => d.Backend == BackendKind.OpenCL && !d.IsGpu))
+                .Concat(found.Devices.Where(d => d.Backend == BackendKind.Cpu))
+                .FirstOrDefault(),
+            "cpu" or "cpu:0" => found.Devices.FirstOrDefault(d => d.Backend == BackendKind.Cpu),
+            "opencl" => found.Devices.Where(d => d.Backend == BackendKind.OpenCL).OrderByDescending(d => d.IsGpu).FirstOrDefault(),
+            "cuda" => found.Devices.FirstOrDefault(d => d.Backend == BackendKind.Cuda),
+            _ => found.Devices.FirstOrDefault(d => d.Id == s),
+        };
+        if (match is not null)
+            return match;
+        var available = string.Join(", ", found.Devices.Select(d => $"{d.Id} ({d.Name})"));
+        var problems = found.Problems.Count == 0 ? "" : "; not found: " + string.Join("; ", found.Problems.Select(p => $"{p.Backend}: {p.Reason}"));
+        throw new DeviceSelectionException($"no device '{spec}'. Available: {available}{problems}");
+    }
+
+    public static Device Open(string spec = "auto", long? memoryCapBytes = null)
+    {
+        var info = Resolve(spec);
+        var provider = Providers.First(p => p.Kind == info.Backend);
+        return provider.Open(info, memoryCapBytes ?? DefaultMemoryCap);
+    }
+
+    private static DiscoveryResult DiscoverUncached()
+    {
+        var devices = new List<DeviceInfo>();
+        var problems = new List<BackendProblem>();
+        foreach (var provider in Providers)
+        {
+            try
+            {
+                var list = provider.Discover();
+                if (list.Count == 0)
+                    problems.Add(new BackendProblem(provider.Kind, "the runtime is installed but reports no devices"));
+                devices.AddRange(list);
+            }
+            catch (SuperResException e)
+            {
+                problems.Add(new BackendProblem(provider.Kind, e.Message));
+            }
+        }
+        return new DiscoveryResult(devices, problems);
+    }
+}

@@ -1,0 +1,98 @@
+namespace SuperRes.Runtime;
+
+/// <summary>
+/// A device that runs the kernels of <c>kernels/</c> (Cuda and OpenCL). Programs are built once per
+/// (file, defines) and kept for the life of the device; the backend's build goes through <see cref="KernelCache"/>.
+/// </summary>
+public abstract class KernelDevice : Device
+{
+    private readonly Dictionary<(string File, KernelDefines Defines), CompiledProgram> _programs = new();
+
+    protected KernelDevice(DeviceInfo info, long memoryCapBytes) : base(info, memoryCapBytes) { }
+
+    /// <summary>Largest work-group (thread block) size the device accepts.</summary>
+    public abstract int MaxWorkGroupSize { get; }
+
+    /// <summary>Bytes of local (shared) memory one work-group may use.</summary>
+    public abstract long LocalMemoryBytes { get; }
+
+    /// <summary>Called after every launch when set: (kernel, grid). The profiler hooks in here.</summary>
+    public Action<Kernel, LaunchGrid>? LaunchObserver { get; set; }
+
+    public Kernel GetKernel(string file, string entryPoint, KernelDefines? defines = null) =>
+        GetProgram(file, defines ?? KernelDefines.None).GetKernel(entryPoint);
+
+    public CompiledProgram GetProgram(string file, KernelDefines defines)
+    {
+        if (!_programs.TryGetValue((file, defines), out var program))
+        {
+            program = BuildProgram(file, defines);
+            _programs[(file, defines)] = program;
+        }
+        return program;
+    }
+
+    public void Launch(Kernel kernel, LaunchGrid grid, params ReadOnlySpan<KernelArg> args)
+    {
+        if (grid.LocalX * grid.LocalY * grid.LocalZ > MaxWorkGroupSize)
+            throw new ArgumentException($"work-group {grid.LocalX}x{grid.LocalY}x{grid.LocalZ} for {kernel.Name} is larger than {Info.Id} allows ({MaxWorkGroupSize})");
+        foreach (var arg in args)
+            if (arg.Kind == KernelArgKind.Buffer && arg.Buffer!.Device != this)
+                throw new ArgumentException($"kernel {kernel.Name} on {Info.Id} was given a buffer of {arg.Buffer.Device.Info.Id}");
+        LaunchCore(kernel, grid, args);
+        LaunchObserver?.Invoke(kernel, grid);
+    }
+
+    /// <summary>Compiles (or loads from the disk cache) one kernel file with one set of defines.</summary>
+    protected abstract CompiledProgram BuildProgram(string file, KernelDefines defines);
+
+    protected abstract void LaunchCore(Kernel kernel, LaunchGrid grid, ReadOnlySpan<KernelArg> args);
+
+    public override void Dispose()
+    {
+        foreach (var program in _programs.Values)
+            program.Dispose();
+        _programs.Clear();
+        base.Dispose();
+    }
+}
+
+/// <summary>One kernel file built for one device with one set of defines.</summary>
+public abstract class CompiledProgram(string file, KernelDefines defines) : IDisposable
+{
+    private readonly Dictionary<string, Kernel> _kernels = new(StringComparer.Ordinal);
+
+    public string File { get; } = file;
+    public KernelDefines Defines { get; } = defines;
+
+    public Kernel GetKernel(string entryPoint)
+    {
+        if (!_kernels.TryGetValue(entryPoint, out var kernel))
+        {
+            kernel = CreateKernel(entryPoint);
+            _kernels[entryPoint] = kernel;
+        }
+        return kernel;
+    }
+
+    protected abstract Kernel CreateKernel(string entryPoint);
+
+    public virtual void Dispose()
+    {
+        foreach (var k in _kernels.Values)
+            k.Dispose();
+        _kernels.Clear();
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>An entry point of a compiled program, ready to launch.</summary>
+public abstract class Kernel(string name, CompiledProgram program) : IDisposable
+{
+    public string Name { get; } = name;
+    public CompiledProgram Program { get; } = program;
+
+    public virtual void Dispose() => GC.SuppressFinalize(this);
+
+    public override string ToString() => Program.Defines.Values.Count == 0 ? Name : $"{Name} [{Program.Defines}]";
+}
