@@ -43,3 +43,10 @@ KERNEL void relu(const int n, GLOBAL const float* x, GLOBAL float* y)
     const int i = GLOBAL_ID_X;
     if (i < n) y[i] = fmaxf(x[i], 0.0f);
 }
+
+// gx = gy where the forward output was positive (y = relu(x) > 0 exactly when x > 0)
+KERNEL void relu_backward(const int n, GLOBAL const float* y, GLOBAL const float* gy, GLOBAL float* gx)
+{
+    const int i = GLOBAL_ID_X;
+    if (i < n) gx[i] = y[i] > 0.0f ? gy[i] : 0.0f;
+}

@@ -1,0 +1,23 @@
+namespace SuperRes.Tensors.Primitives;
+
+/// <summary>Shared argument checks for buffer-level ops.</summary>
+internal static class Launch
+{
+    /// <summary>All buffers of one op must live on one device and hold at least <paramref name="n"/> elements.</summary>
+    public static Device SameDevice(string op, long n, params ReadOnlySpan<DeviceBuffer> buffers)
+    {
+        var device = buffers[0].Device;
+        foreach (var b in buffers)
+        {
+            if (b.Device != device)
+                throw new ArgumentException($"{op}: buffers on {device.Info.Id} and {b.Device.Info.Id}; move them to one device first");
+            if (b.Length < n)
+                throw new ArgumentException($"{op}: needs {n} elements but a buffer holds {b.Length}");
+        }
+        if (n > int.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(n), $"{op}: {n} elements is more than one kernel indexes (2^31 - 1)");
+        return device;
+    }
+
+    public static Span<float> Span(DeviceBuffer buffer, long n) => buffer.HostArray.AsSpan(0, checked((int)n));
+}
