@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project benchmarks/SuperRes.Benchmarks -- --filter '*Conv2d*'
+BenchmarkSwitcher.FromAssembly(typeof(SuperRes.Benchmarks.BenchmarkDevices).Assembly).Run(args);
