@@ -1,0 +1,100 @@
+namespace SuperRes.Imaging;
+
+/// <summary>
+/// BT.601 studio-range YCbCr exactly as MATLAB's rgb2ycbcr / ycbcr2rgb:
+/// for R, G, B in [0, 255]:  [Y Cb Cr] = [16 128 128] + T · [R G B] / 255 with
+/// T = [65.481 128.553 24.966; −37.797 −74.203 112; 112 −93.786 −18.214];
+/// the inverse uses T⁻¹ computed in double, as MATLAB does. Images are converted in their own range
+/// (for 16-bit, offsets scale by 257, MATLAB's uint16 rule). Results are not rounded: MATLAB rounds
+/// for integer inputs, so call <see cref="Image.Quantized"/> to get that.
+/// </summary>
+public static class ColorSpace
+{
+    private static readonly double[,] T =
+    {
+        { 65.481, 128.553, 24.966 },
+        { -37.797, -74.203, 112.0 },
+        { 112.0, -93.786, -18.214 },
+    };
+    private static readonly double[] Offset = [16, 128, 128];
+    private static readonly double[,] TInv = Invert(T);
+
+    /// <summary>RGB in [0, max] → (Y, Cb, Cr) in [0, max] (Y ∈ [16, 235]·max/255).</summary>
+    public static (double Y, double Cb, double Cr) RgbToYCbCr(double r, double g, double b, double max = 255)
+    {
+        double k = max / 255.0; // offsets are in 8-bit units
+        r /= max; g /= max; b /= max;
+        return (k * (Offset[0] + T[0, 0] * r + T[0, 1] * g + T[0, 2] * b),
+                k * (Offset[1] + T[1, 0] * r + T[1, 1] * g + T[1, 2] * b),
+                k * (Offset[2] + T[2, 0] * r + T[2, 1] * g + T[2, 2] * b));
+    }
+
+    /// <summary>(Y, Cb, Cr) in [0, max] → RGB in [0, max] (not clipped).</summary>
+    public static (double R, double G, double B) YCbCrToRgb(double y, double cb, double cr, double max = 255)
+    {
+        double k = 255.0 / max;
+        double y0 = y * k - Offset[0], cb0 = cb * k - Offset[1], cr0 = cr * k - Offset[2];
+        return (max * (TInv[0, 0] * y0 + TInv[0, 1] * cb0 + TInv[0, 2] * cr0),
+                max * (TInv[1, 0] * y0 + TInv[1, 1] * cb0 + TInv[1, 2] * cr0),
+                max * (TInv[2, 0] * y0 + TInv[2, 1] * cb0 + TInv[2, 2] * cr0));
+    }
+
+    /// <summary>RGB(A) image → 3-channel Y, Cb, Cr image of the same bit depth (alpha dropped).</summary>
+    public static Image RgbToYCbCr(Image rgb)
+    {
+        if (rgb.Channels < 3) throw new ArgumentException($"RgbToYCbCr needs an RGB image, got {rgb.Channels} channel(s)", nameof(rgb));
+        return Map(rgb, RgbToYCbCr);
+    }
+
+    /// <summary>3-channel YCbCr image → RGB image of the same bit depth (unclipped, unrounded).</summary>
+    public static Image YCbCrToRgb(Image ycbcr)
+    {
+        if (ycbcr.Channels != 3) throw new ArgumentException($"YCbCrToRgb needs 3 channels, got {ycbcr.Channels}", nameof(ycbcr));
+        return Map(ycbcr, YCbCrToRgb);
+    }
+
+    /// <summary>
+    /// The luma plane as a 1-channel image: Y of RGB(A) images; gray images pass through unchanged
+    /// (the convention of the SR evaluation scripts, which measure a gray image as is).
+    /// </summary>
+    public static Image Luma(Image image)
+    {
+        if (image.Channels < 3) return image.SelectChannels(0, 1);
+        var y = new Image(image.Width, image.Height, 1, image.BitDepth);
+        float[] d = image.Data;
+        int n = image.PlaneSize;
+        double max = image.MaxValue;
+        for (int i = 0; i < n; i++) y.Data[i] = (float)RgbToYCbCr(d[i], d[n + i], d[2 * n + i], max).Y;
+        return y;
+    }
+
+    private static Image Map(Image src, Func<double, double, double, double, (double, double, double)> f)
+    {
+        var dst = new Image(src.Width, src.Height, 3, src.BitDepth);
+        float[] s = src.Data, d = dst.Data;
+        int n = src.PlaneSize;
+        double max = src.MaxValue;
+        for (int i = 0; i < n; i++)
+        {
+            var (p, q, r) = f(s[i], s[n + i], s[2 * n + i], max);
+            d[i] = (float)p; d[n + i] = (float)q; d[2 * n + i] = (float)r;
+        }
+        return dst;
+    }
+
+    private static double[,] Invert(double[,] m)
+    {
+        double det = m[0, 0] * (m[1, 1] * m[2, 2] - m[1, 2] * m[2, 1])
+                   - m[0, 1] * (m[1, 0] * m[2, 2] - m[1, 2] * m[2, 0])
+                   + m[0, 2] * (m[1, 0] * m[2, 1] - m[1, 1] * m[2, 0]);
+        var r = new double[3, 3];
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+            {
+                // Cofactor of m[j, i] (transposed) / det.
+                int r0 = (j + 1) % 3, r1 = (j + 2) % 3, c0 = (i + 1) % 3, c1 = (i + 2) % 3;
+                r[i, j] = (m[r0, c0] * m[r1, c1] - m[r0, c1] * m[r1, c0]) / det;
+            }
+        return r;
+    }
+}

@@ -1,0 +1,96 @@
+using SuperRes.Imaging.Codecs;
+
+namespace SuperRes.Imaging;
+
+public enum ImageFormat { Png, Jpeg, Bmp }
+
+/// <summary>Reading and writing image files. The format of an input is sniffed from its magic bytes.</summary>
+public static class ImageCodec
+{
+    public const int DefaultJpegQuality = 95;
+
+    /// <summary>Reads a PNG, JPEG or BMP file. Throws <see cref="ImageFormatException"/> (message starts
+    /// with the path) for unknown, corrupt, truncated or oversized files.</summary>
+    public static Image Read(string path) => Decode(File.ReadAllBytes(path), path);
+
+    /// <summary>Decodes an in-memory file; <paramref name="sourceName"/> is used in error messages.</summary>
+    public static Image Decode(byte[] data, string sourceName = "<memory>")
+    {
+        var format = Sniff(data) ?? throw new ImageFormatException(sourceName,
+            data.Length == 0 ? "empty file" : $"not a PNG, JPEG or BMP file (starts with {Convert.ToHexString(data.AsSpan(0, Math.Min(8, data.Length)))})");
+        try
+        {
+            return format switch
+            {
+                ImageFormat.Png => PngDecoder.Decode(data, sourceName),
+                ImageFormat.Jpeg => JpegCodec.Decode(data, sourceName),
+                _ => BmpCodec.Decode(data, sourceName),
+            };
+        }
+        catch (Exception ex) when (ex is IndexOutOfRangeException or ArgumentException or OverflowException or InvalidDataException)
+        {
+            // Safety net: the decoders bounds-check what they read, but a hostile file must never
+            // surface as a bare IndexOutOfRange from deep inside a codec.
+            throw new ImageFormatException(sourceName, $"{format} corrupt: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>The format from the first bytes, or null when not PNG/JPEG/BMP.</summary>
+    public static ImageFormat? Sniff(ReadOnlySpan<byte> head)
+    {
+        if (head.Length >= 8 && head[..8].SequenceEqual(PngDecoder.Signature)) return ImageFormat.Png;
+        if (head.Length >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF) return ImageFormat.Jpeg;
+        if (head.Length >= 2 && head[0] == 'B' && head[1] == 'M') return ImageFormat.Bmp;
+        return null;
+    }
+
+    /// <summary>"png", ".jpg", "jpeg", "out/x.BMP" → the format; throws ArgumentException otherwise.</summary>
+    public static ImageFormat FormatFromName(string nameOrExtension)
+    {
+        string ext = Path.GetExtension(nameOrExtension);
+        if (ext.Length == 0) ext = nameOrExtension;
+        return ext.TrimStart('.').ToLowerInvariant() switch
+        {
+            "png" => ImageFormat.Png,
+            "jpg" or "jpeg" or "jpe" or "jfif" => ImageFormat.Jpeg,
+            "bmp" or "dib" => ImageFormat.Bmp,
+            _ => throw new ArgumentException($"unknown image format '{nameOrExtension}' (expected png, jpg or bmp)", nameof(nameOrExtension)),
+        };
+    }
+
+    /// <summary>Encodes to a file image in memory. PNG keeps 8/16 bits; JPEG and BMP are 8-bit.</summary>
+    public static byte[] Encode(Image image, ImageFormat format, int quality = DefaultJpegQuality) => format switch
+    {
+        ImageFormat.Png => PngEncoder.Encode(image),
+        ImageFormat.Jpeg => JpegCodec.Encode(image, quality),
+        ImageFormat.Bmp => BmpCodec.Encode(image),
+        _ => throw new ArgumentOutOfRangeException(nameof(format)),
+    };
+
+    /// <summary>
+    /// Writes <paramref name="image"/> (format from the extension when null). The bytes go to a
+    /// temporary file in the same folder which then replaces <paramref name="path"/>, so a reader
+    /// never sees a half-written output, even if the process dies mid-write.
+    /// </summary>
+    public static void Write(string path, Image image, ImageFormat? format = null, int quality = DefaultJpegQuality)
+    {
+        byte[] bytes = Encode(image, format ?? FormatFromName(path), quality);
+        string full = Path.GetFullPath(path);
+        string dir = Path.GetDirectoryName(full)!;
+        string tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write))
+            {
+                fs.Write(bytes);
+                fs.Flush(flushToDisk: true);
+            }
+            File.Move(tmp, full, overwrite: true);
+        }
+        catch
+        {
+            try { File.Delete(tmp); } catch (IOException) { }
+            throw;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+namespace SuperRes.Imaging.Tests;
+
+public class ColorSpaceTests
+{
+    // Values from MATLAB's documented matrix: Y = 16 + (65.481 R + 128.553 G + 24.966 B)/255, etc.
+    [Theory]
+    [InlineData(255, 255, 255, 235, 128, 128)]
+    [InlineData(0, 0, 0, 16, 128, 128)]
+    [InlineData(255, 0, 0, 81.481, 90.203, 240)]
+    [InlineData(0, 255, 0, 144.553, 53.797, 34.214)]
+    [InlineData(0, 0, 255, 40.966, 240, 109.786)]
+    public void RgbToYCbCrMatchesMatlab(double r, double g, double b, double y, double cb, double cr)
+    {
+        var v = ColorSpace.RgbToYCbCr(r, g, b);
+        Assert.Equal(y, v.Y, 9);
+        Assert.Equal(cb, v.Cb, 9);
+        Assert.Equal(cr, v.Cr, 9);
+        var back = ColorSpace.YCbCrToRgb(y, cb, cr);
+        Assert.Equal(r, back.R, 9);
+        Assert.Equal(g, back.G, 9);
+        Assert.Equal(b, back.B, 9);
+    }
+
+    [Fact]
+    public void SixteenBitUsesMatlabsUint16Offsets()
+    {
+        // MATLAB: rgb2ycbcr(uint16([65535 65535 65535])) = [60395 32896 32896] (offsets × 257).
+        var v = ColorSpace.RgbToYCbCr(65535, 65535, 65535, 65535);
+        Assert.Equal(235 * 257, v.Y, 6);
+        Assert.Equal(128 * 257, v.Cb, 6);
+        Assert.Equal(128 * 257, v.Cr, 6);
+    }
+
+    [Fact]
+    public void ImageConversionRoundTrips()
+    {
+        var rng = new Random(3);
+        var img = new Image(17, 5, 4);
+        for (int i = 0; i < img.Data.Length; i++) img.Data[i] = rng.Next(256);
+        var ycc = ColorSpace.RgbToYCbCr(img);
+        Assert.Equal(3, ycc.Channels); // alpha dropped
+        var back = ColorSpace.YCbCrToRgb(ycc);
+        for (int i = 0; i < back.Data.Length; i++) Assert.Equal(img.Data[i], back.Data[i], 3);
+        var luma = ColorSpace.Luma(img);
+        Assert.Equal(ycc.Plane(0).ToArray(), luma.Data);
+        var gray = new Image(3, 1, 1);
+        gray.Data[1] = 77;
+        Assert.Equal(gray.Data, ColorSpace.Luma(gray).Data); // gray is its own luma
+    }
+}
