@@ -1,0 +1,51 @@
+using Spectre.Console;
+
+namespace SuperRes.Cli;
+
+/// <summary>
+/// Where a command writes: Spectre consoles for tables and markup, and the raw writers for machine-readable
+/// output (JSON) and System.CommandLine's help. Passed in rather than read from statics so tests can run
+/// the CLI in-process and capture both streams.
+/// </summary>
+public sealed class CliContext(IAnsiConsole output, IAnsiConsole error, TextWriter outputWriter, TextWriter errorWriter)
+{
+    // Spectre wraps at 80 columns when it cannot see a terminal; logs read better with whole table rows
+    // and one-line error messages.
+    private const int RedirectedWidth = 512;
+
+    public IAnsiConsole Out { get; } = output;
+    public IAnsiConsole Err { get; } = error;
+    public TextWriter OutWriter { get; } = outputWriter;
+    public TextWriter ErrWriter { get; } = errorWriter;
+
+    /// <summary>Prints <c>error: message</c> on stderr; the message is escaped, so brackets in it are shown as they are.</summary>
+    public void WriteError(string message) => Err.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
+
+    /// <summary>The real stdout/stderr: colours and live progress on a terminal, plain text when redirected.</summary>
+    public static CliContext ForProcess()
+    {
+        var output = Console.IsOutputRedirected ? Plain(Console.Out) : Terminal(Console.Out);
+        var error = Console.IsErrorRedirected ? Plain(Console.Error) : Terminal(Console.Error);
+        return new CliContext(output, error, Console.Out, Console.Error);
+    }
+
+    /// <summary>Plain text into the given writers: no colours, no escape codes, no live displays.</summary>
+    public static CliContext ForWriters(TextWriter output, TextWriter error) =>
+        new(Plain(output), Plain(error), output, error);
+
+    private static IAnsiConsole Terminal(TextWriter writer) =>
+        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
+
+    private static IAnsiConsole Plain(TextWriter writer)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = RedirectedWidth;
+        return console;
+    }
+}

@@ -1,0 +1,25 @@
+using System.CommandLine;
+using SuperRes.Runtime;
+
+namespace SuperRes.Cli;
+
+public static class CommandActions
+{
+    /// <summary>
+    /// Sets a command's action with the shared error policy: an engine error (<see cref="SuperResException"/>)
+    /// is expected — a missing device, a bad file — and prints one <c>error:</c> line, exit 1.
+    /// </summary>
+    public static void SetHandler(this Command command, CliContext context, Func<ParseResult, int> action) =>
+        command.SetAction(parse =>
+        {
+            try
+            {
+                return action(parse);
+            }
+            catch (SuperResException e)
+            {
+                context.WriteError(e.Message);
+                return ExitCodes.Failure;
+            }
+        });
+}
