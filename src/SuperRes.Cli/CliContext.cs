@@ -21,6 +21,26 @@ public sealed class CliContext(IAnsiConsole output, IAnsiConsole error, TextWrit
     /// <summary>Prints <c>error: message</c> on stderr; the message is escaped, so brackets in it are shown as they are.</summary>
     public void WriteError(string message) => Err.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
 
+    /// <summary>
+    /// Runs <paramref name="work"/> with a progress bar of <paramref name="total"/> steps on a terminal (plain
+    /// output elsewhere). The work gets <c>advance()</c> to count a step and <c>describe(text)</c> for the current item.
+    /// </summary>
+    public void Progress(int total, Action<Action, Action<string>> work)
+    {
+        if (!Out.Profile.Capabilities.Interactive)
+        {
+            work(() => { }, _ => { });
+            return;
+        }
+        Out.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("working", maxValue: total);
+                work(() => task.Increment(1), text => task.Description = Markup.Escape(text));
+            });
+    }
+
     /// <summary>The real stdout/stderr: colours and live progress on a terminal, plain text when redirected.</summary>
     public static CliContext ForProcess()
     {

@@ -16,10 +16,15 @@ public static class CommandActions
             {
                 return action(parse);
             }
-            catch (SuperResException e)
+            catch (Exception e) when (IsUserFacing(e))
             {
                 context.WriteError(e.Message);
                 return ExitCodes.Failure;
             }
         });
+
+    /// <summary>Errors about the user's input or environment: bad files, missing paths, devices, weights.</summary>
+    public static bool IsUserFacing(Exception e) =>
+        e is SuperResException or Imaging.ImageFormatException or Models.Serialization.WeightFormatException
+            or IOException or UnauthorizedAccessException;
 }

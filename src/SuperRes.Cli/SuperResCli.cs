@@ -13,6 +13,13 @@ public static class SuperResCli
     [
         DevicesCommand.Create,
         DoctorCommand.Create,
+        ModelsCommand.Create,
+        ConvertCommand.Create,
+        UpscaleCommand.Create,
+        EvalCommand.Create,
+        DownscaleCommand.Create,
+        TrainCommand.Create,
+        ProfileCommand.Create,
     ];
 
     public static RootCommand Build(CliContext context)

@@ -122,8 +122,12 @@ public sealed class Tensor : IDisposable
         {
             _buffer.Dispose();
             _buffer = null;
-            Grad?.Dispose();
-            Grad = null;
+            // A non-leaf's gradient may still be on its way to the node that created it: the tape owns that one.
+            if (Creator is null)
+            {
+                Grad?.Dispose();
+                Grad = null;
+            }
         }
     }
 

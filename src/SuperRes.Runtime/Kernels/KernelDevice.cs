@@ -19,6 +19,9 @@ public abstract class KernelDevice : Device
     /// <summary>Called after every launch when set: (kernel, grid). The profiler hooks in here.</summary>
     public Action<Kernel, LaunchGrid>? LaunchObserver { get; set; }
 
+    /// <summary>When set (by constructing a <see cref="Profiling.Profiler"/>), every launch is timed on the device and handed to it.</summary>
+    public Profiling.Profiler? Profiler { get; internal set; }
+
     public Kernel GetKernel(string file, string entryPoint, KernelDefines? defines = null) =>
         GetProgram(file, defines ?? KernelDefines.None).GetKernel(entryPoint);
 
@@ -39,8 +42,30 @@ public abstract class KernelDevice : Device
         foreach (var arg in args)
             if (arg.Kind == KernelArgKind.Buffer && arg.Buffer!.Device != this)
                 throw new ArgumentException($"kernel {kernel.Name} on {Info.Id} was given a buffer of {arg.Buffer.Device.Info.Id}");
-        LaunchCore(kernel, grid, args);
+        if (Profiler is { } profiler)
+            profiler.RecordLaunch(kernel, grid, LaunchTimed(kernel, grid, args));
+        else
+            LaunchCore(kernel, grid, args);
         LaunchObserver?.Invoke(kernel, grid);
+    }
+
+    /// <summary>
+    /// Enqueues a launch with device timestamps around it, for the profiler: by default two queue events
+    /// (CUDA); OpenCL overrides it with the kernel's own profiling event.
+    /// </summary>
+    protected virtual Profiling.LaunchTiming LaunchTimed(Kernel kernel, LaunchGrid grid, ReadOnlySpan<KernelArg> args)
+    {
+        var start = RecordEvent();
+        try
+        {
+            LaunchCore(kernel, grid, args);
+        }
+        catch
+        {
+            start.Dispose();
+            throw;
+        }
+        return new Profiling.EventPairTiming(this, start, RecordEvent());
     }
 
     /// <summary>Compiles (or loads from the disk cache) one kernel file with one set of defines.</summary>

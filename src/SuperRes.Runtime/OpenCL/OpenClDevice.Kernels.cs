@@ -59,7 +59,17 @@ public sealed unsafe partial class OpenClDevice
         return new OpenClProgram(this, file, defines, program);
     }
 
-    protected override void LaunchCore(Kernel kernel, LaunchGrid grid, ReadOnlySpan<KernelArg> args)
+    protected override void LaunchCore(Kernel kernel, LaunchGrid grid, ReadOnlySpan<KernelArg> args) => Enqueue(kernel, grid, args, null);
+
+    /// <summary>Profiled launch: the kernel's own event gives its device start and end (the queue has profiling on).</summary>
+    protected override Profiling.LaunchTiming LaunchTimed(Kernel kernel, LaunchGrid grid, ReadOnlySpan<KernelArg> args)
+    {
+        nint evt = 0;
+        Enqueue(kernel, grid, args, &evt);
+        return new Profiling.OpenClLaunchTiming(evt);
+    }
+
+    private void Enqueue(Kernel kernel, LaunchGrid grid, ReadOnlySpan<KernelArg> args, nint* evt)
     {
         ThrowIfDisposed();
         if (kernel is not OpenClKernel k || k.Device != this)
@@ -79,7 +89,7 @@ public sealed unsafe partial class OpenClDevice
             (nuint)(grid.GroupsX * grid.LocalX), (nuint)(grid.GroupsY * grid.LocalY), (nuint)(grid.GroupsZ * grid.LocalZ),
         };
         nuint* local = stackalloc nuint[] { (nuint)grid.LocalX, (nuint)grid.LocalY, (nuint)grid.LocalZ };
-        int status = clEnqueueNDRangeKernel(_queue, k.Handle, dims, null, global, local, 0, null, null);
+        int status = clEnqueueNDRangeKernel(_queue, k.Handle, dims, null, global, local, 0, null, evt);
         OpenClErrors.Check(status, "clEnqueueNDRangeKernel", $"{kernel} with {grid} on {Info.Id}");
     }
 

@@ -45,24 +45,6 @@ internal sealed class CopyCheck : OpCheck
     }
 }
 
-internal sealed class ScaleCheck : OpCheck
-{
-    public override string Op => "scale";
-
-    public override OpCase NewCase(Random rng)
-    {
-        long n = CheckSizes.Length(rng);
-        var x = RandomData.Uniform(rng, n);
-        float a = rng.NextSingle() * 4 - 2;
-        return new($"n={n} a={a:G4}", ctx =>
-        {
-            var y = ctx.Output(n);
-            Elementwise.Scale(ctx.Input(x), a, y, n);
-            return [ctx.Read(y)];
-        });
-    }
-}
-
 internal sealed class AxpyCheck : OpCheck
 {
     public override string Op => "axpy";
@@ -82,32 +64,10 @@ internal sealed class AxpyCheck : OpCheck
     }
 }
 
-internal abstract class BinaryCheck(string op, Action<DeviceBuffer, DeviceBuffer, DeviceBuffer, long> run) : OpCheck
-{
-    public override string Op => op;
-
-    public override OpCase NewCase(Random rng)
-    {
-        long n = CheckSizes.Length(rng);
-        var a = RandomData.Uniform(rng, n);
-        var b = RandomData.Uniform(rng, n);
-        return new($"n={n}", ctx =>
-        {
-            var y = ctx.Output(n);
-            run(ctx.Input(a), ctx.Input(b), y, n);
-            return [ctx.Read(y)];
-        });
-    }
-}
-
-internal sealed class AddCheck() : BinaryCheck("add", Elementwise.Add);
-
-internal sealed class MultiplyCheck() : BinaryCheck("multiply", Elementwise.Multiply);
-
 internal sealed class SumCheck : OpCheck
 {
-    private static readonly long[] Required = [1, 7, 1_000_003];
-    private int _drawn;
+    /// <summary>Lengths the reduction must get right: one element, less than a group, and more than a million.</summary>
+    public static readonly long[] RequiredLengths = [1, 7, 1_000_003];
 
     public override string Op => "sum";
 
@@ -116,8 +76,7 @@ internal sealed class SumCheck : OpCheck
 
     public override OpCase NewCase(Random rng)
     {
-        long n = _drawn < Required.Length ? Required[_drawn] : CheckSizes.Length(rng);
-        _drawn++;
+        long n = rng.Next(2) == 0 ? RequiredLengths[rng.Next(RequiredLengths.Length)] : CheckSizes.Length(rng);
         // Positive data: a sum of mixed signs can cancel to ~0 and make any relative figure meaningless.
         var x = RandomData.Uniform(rng, n, 0.1f, 1f);
         return new($"n={n}", ctx =>

@@ -10,6 +10,7 @@ public static class Elementwise
 
     public static void Fill(DeviceBuffer y, float value, long n)
     {
+        using var op = OpTimer.Start(n, static n => new OpCost("fill", OpLabel.Elements(n), 0, OpCost.F32(n)));
         if (Launch.SameDevice("fill", n, y) is KernelDevice k)
             k.Launch(k.GetKernel(File, "fill"), LaunchGrid.Linear(n), n, value, y);
         else
@@ -18,6 +19,7 @@ public static class Elementwise
 
     public static void Copy(DeviceBuffer x, DeviceBuffer y, long n)
     {
+        using var op = OpTimer.Start(n, static n => new OpCost("copy", OpLabel.Elements(n), 0, OpCost.F32(2 * n)));
         if (Launch.SameDevice("copy", n, x, y) is KernelDevice k)
             k.Launch(k.GetKernel(File, "copy"), LaunchGrid.Linear(n), n, x, y);
         else
@@ -27,6 +29,7 @@ public static class Elementwise
     /// <summary>y = a·x</summary>
     public static void Scale(DeviceBuffer x, float a, DeviceBuffer y, long n)
     {
+        using var op = OpTimer.Start(n, static n => new OpCost("scale", OpLabel.Elements(n), n, OpCost.F32(2 * n)));
         if (Launch.SameDevice("scale", n, x, y) is KernelDevice k)
         {
             k.Launch(k.GetKernel(File, "scale"), LaunchGrid.Linear(n), n, a, x, y);
@@ -41,6 +44,7 @@ public static class Elementwise
     /// <summary>y += a·x</summary>
     public static void Axpy(float a, DeviceBuffer x, DeviceBuffer y, long n)
     {
+        using var op = OpTimer.Start(n, static n => new OpCost("axpy", OpLabel.Elements(n), 2.0 * n, OpCost.F32(3 * n)));
         if (Launch.SameDevice("axpy", n, x, y) is KernelDevice k)
         {
             k.Launch(k.GetKernel(File, "axpy"), LaunchGrid.Linear(n), n, a, x, y);
@@ -61,6 +65,7 @@ public static class Elementwise
     /// <summary>y = max(x, 0)</summary>
     public static void Relu(DeviceBuffer x, DeviceBuffer y, long n)
     {
+        using var op = OpTimer.Start(n, static n => new OpCost("relu", OpLabel.Elements(n), n, OpCost.F32(2 * n)));
         if (Launch.SameDevice("relu", n, x, y) is KernelDevice k)
         {
             k.Launch(k.GetKernel(File, "relu"), LaunchGrid.Linear(n), n, x, y);
@@ -75,6 +80,7 @@ public static class Elementwise
     /// <summary>gx = gy where y &gt; 0, else 0 (y is relu's output).</summary>
     public static void ReluBackward(DeviceBuffer y, DeviceBuffer gy, DeviceBuffer gx, long n)
     {
+        using var op = OpTimer.Start(n, static n => new OpCost("relu_backward", OpLabel.Elements(n), n, OpCost.F32(3 * n)));
         if (Launch.SameDevice("relu_backward", n, y, gy, gx) is KernelDevice k)
         {
             k.Launch(k.GetKernel(File, "relu_backward"), LaunchGrid.Linear(n), n, y, gy, gx);
@@ -89,6 +95,7 @@ public static class Elementwise
 
     private static void Binary(string kernel, DeviceBuffer a, DeviceBuffer b, DeviceBuffer y, long n, Func<float, float, float> op)
     {
+        using var scope = OpTimer.Start((kernel, n), static s => new OpCost(s.kernel, OpLabel.Elements(s.n), s.n, OpCost.F32(3 * s.n)));
         if (Launch.SameDevice(kernel, n, a, b, y) is KernelDevice k)
         {
             k.Launch(k.GetKernel(File, kernel), LaunchGrid.Linear(n), n, a, b, y);

@@ -1,0 +1,364 @@
+// 2-D convolution over NCHW tensors with a square odd K×K kernel, "same" padding K/2 and stride 1 or 2,
+// and its gradients. The host side (src/SuperRes.Tensors/Primitives/Conv2d.cs) picks the defines:
+//   K, STRIDE     kernel size and stride
+//   TILE_W×TILE_H the output tile of one work-group; PX outputs per work-item along a row
+//   BLOCK         channels each work-item produces at once (accumulated in registers)
+//   CHUNK         summed-over channels staged in local memory per step
+// Every kernel runs THREADS work-items per group. Tensor sizes and the padding mode (replicate: out-of-range
+// reads clamp to the border, else they read zero) are runtime arguments; the mode only steers tile loads, and
+// as a define it would double the programs to build.
+// @config K=3 STRIDE=1 BLOCK=8 CHUNK=8 TILE_W=32 TILE_H=16 PX=2
+// @config K=3 STRIDE=2 BLOCK=8 CHUNK=4 TILE_W=32 TILE_H=16 PX=2
+// @config K=9 STRIDE=1 BLOCK=8 CHUNK=4 TILE_W=32 TILE_H=16 PX=2
+// @config K=9 STRIDE=2 BLOCK=8 CHUNK=2 TILE_W=32 TILE_H=16 PX=2
+// @config K=1 STRIDE=2 BLOCK=1 CHUNK=8 TILE_W=16 TILE_H=16 PX=1
+
+#define PAD (K / 2)
+#define KK (K * K)
+#define THREADS_X (TILE_W / PX)
+#define THREADS (THREADS_X * TILE_H)
+
+// Forward: the input patch under one output tile.
+#define IN_TILE_H ((TILE_H - 1) * STRIDE + K)
+#define IN_TILE_W ((TILE_W - 1) * STRIDE + K)
+#define IN_TILE (IN_TILE_H * IN_TILE_W)
+
+// Input gradient: the output-gradient patch that reaches one tile of (padded) input positions.
+#define GY_TILE_H ((TILE_H + K - 2) / STRIDE + 1)
+#define GY_TILE_W ((TILE_W + K - 2) / STRIDE + 1)
+#define GY_TILE (GY_TILE_H * GY_TILE_W)
+
+// Weight gradient: a GEMM gy[Cout × pixels] · im2col(x)[pixels × Cin·K·K] over one chunk of pixels.
+#define WCOLS 64                 // weight columns (ci, ky, kx) per group
+#define STREAMS (THREADS / WCOLS) // pixel streams per column, added up at the end
+#define MSTEP 32                 // pixels staged per step
+
+#if (THREADS & (THREADS - 1)) != 0 || THREADS % WCOLS != 0
+#error "THREADS must be a power of two and a multiple of WCOLS"
+#endif
+#if THREADS_X % STRIDE != 0
+#error "the columns of one work-item must share their parity with stride 2"
+#endif
+
+DEVICE_FN int clamp_index(const int v, const int size)
+{
+    return v < 0 ? 0 : (v >= size ? size - 1 : v);
+}
+
+// Rounds towards −∞ for either sign (C division truncates towards zero).
+DEVICE_FN int floor_div(const int a, const int b)
+{
+    return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+// x at (iy, ix) of one channel plane, honouring the padding mode.
+DEVICE_FN float read_padded(GLOBAL const float* plane, const int iy, const int ix, const int h, const int w, const int replicate)
+{
+    if (replicate)
+        return plane[clamp_index(iy, h) * w + clamp_index(ix, w)];
+    return (iy >= 0 && iy < h && ix >= 0 && ix < w) ? plane[iy * w + ix] : 0.0f;
+}
+
+// y[n, co] = bias[co] + Σ_ci Σ_ky,kx weight[co, ci, ky, kx] · x[n, ci, oy·S + ky − PAD, ox·S + kx − PAD].
+// Group: one TILE_H×TILE_W output tile of one image (X) for BLOCK output channels (Y).
+KERNEL void conv2d_forward(const int cin, const int h, const int w, const int cout, const int ho, const int wo,
+                           const int replicate, const int tilesX, const int tilesY, const int hasBias,
+                           GLOBAL const float* x, GLOBAL const float* weight, GLOBAL const float* bias, GLOBAL float* y)
+{
+    LOCAL float inTile[CHUNK * IN_TILE];
+    LOCAL float wTile[BLOCK * CHUNK * KK];
+
+    const int lid = LOCAL_ID_X;
+    const int tx = lid % THREADS_X, ty = lid / THREADS_X;
+    const int tileX = GROUP_ID_X % tilesX;
+    const int tileY = (GROUP_ID_X / tilesX) % tilesY;
+    const int n = GROUP_ID_X / (tilesX * tilesY);
+    const int co0 = GROUP_ID_Y * BLOCK;
+    const int oy0 = tileY * TILE_H, ox0 = tileX * TILE_W;
+    const int iy0 = oy0 * STRIDE - PAD, ix0 = ox0 * STRIDE - PAD;
+
+    float acc[BLOCK][PX];
+    for (int b = 0; b < BLOCK; b++)
+        for (int p = 0; p < PX; p++)
+            acc[b][p] = 0.0f;
+
+    for (int c0 = 0; c0 < cin; c0 += CHUNK)
+    {
+        const int cn = min(CHUNK, cin - c0);
+        for (int i = lid; i < cn * IN_TILE; i += THREADS)
+        {
+            const int c = i / IN_TILE, r = i % IN_TILE;
+            inTile[i] = read_padded(x + (n * cin + c0 + c) * h * w, iy0 + r / IN_TILE_W, ix0 + r % IN_TILE_W, h, w, replicate);
+        }
+        for (int i = lid; i < BLOCK * CHUNK * KK; i += THREADS)
+        {
+            const int b = i / (CHUNK * KK), c = (i / KK) % CHUNK, k = i % KK;
+            wTile[i] = (co0 + b < cout && c < cn) ? weight[((co0 + b) * cin + c0 + c) * KK + k] : 0.0f;
+        }
+        BARRIER();
+
+        for (int c = 0; c < cn; c++)
+            for (int ky = 0; ky < K; ky++)
+                for (int kx = 0; kx < K; kx++)
+                {
+                    float in[PX];
+                    for (int p = 0; p < PX; p++)
+                        in[p] = inTile[(c * IN_TILE_H + ty * STRIDE + ky) * IN_TILE_W + (tx + p * THREADS_X) * STRIDE + kx];
+                    for (int b = 0; b < BLOCK; b++)
+                    {
+                        const float wv = wTile[(b * CHUNK + c) * KK + ky * K + kx];
+                        for (int p = 0; p < PX; p++)
+                            acc[b][p] += wv * in[p];
+                    }
+                }
+        BARRIER();
+    }
+
+    const int oy = oy0 + ty;
+    if (oy >= ho)
+        return;
+    for (int b = 0; b < BLOCK; b++)
+    {
+        const int co = co0 + b;
+        if (co >= cout)
+            break;
+        const float offset = hasBias ? bias[co] : 0.0f;
+        for (int p = 0; p < PX; p++)
+        {
+            const int ox = ox0 + tx + p * THREADS_X;
+            if (ox < wo)
+                y[((n * cout + co) * ho + oy) * wo + ox] = acc[b][p] + offset;
+        }
+    }
+}
+
+// Gradient with respect to the zero-padded input, as the transposed convolution of gy:
+//   g[n, ci, q] = Σ_co Σ_ky,kx weight[co, ci, ky, kx] · gy[n, co, (q − k) / S]   where S divides q − k,
+// for padded positions q (q = input position + PAD). It writes the regionH×regionW positions starting at
+// (origin, origin): origin = PAD, region = H×W gives the input gradient for zero padding; origin = 0,
+// region = (H + 2·PAD)×(W + 2·PAD) gives the whole padded gradient that conv2d_fold_replicate folds.
+// Group: one tile of positions of one image (X) for BLOCK input channels (Y).
+KERNEL void conv2d_input_grad(const int cin, const int cout, const int ho, const int wo,
+                              const int regionH, const int regionW, const int origin, const int tilesX, const int tilesY,
+                              GLOBAL const float* gy, GLOBAL const float* weight, GLOBAL float* gx)
+{
+    LOCAL float gyTile[CHUNK * GY_TILE];
+    LOCAL float wTile[BLOCK * CHUNK * KK];
+
+    const int lid = LOCAL_ID_X;
+    const int tx = lid % THREADS_X, ty = lid / THREADS_X;
+    const int tileX = GROUP_ID_X % tilesX;
+    const int tileY = (GROUP_ID_X / tilesX) % tilesY;
+    const int n = GROUP_ID_X / (tilesX * tilesY);
+    const int ci0 = GROUP_ID_Y * BLOCK;
+    const int ry0 = tileY * TILE_H, rx0 = tileX * TILE_W;
+    const int qy0 = origin + ry0, qx0 = origin + rx0;
+    // First gy row/column any position of the tile reads: the smallest multiple of S ≥ q0 − (K − 1), over S.
+    const int oyStart = -floor_div(K - 1 - qy0, STRIDE);
+    const int oxStart = -floor_div(K - 1 - qx0, STRIDE);
+    const int qy = qy0 + ty, qx = qx0 + tx;
+
+    float acc[BLOCK][PX];
+    for (int b = 0; b < BLOCK; b++)
+        for (int p = 0; p < PX; p++)
+            acc[b][p] = 0.0f;
+
+    for (int c0 = 0; c0 < cout; c0 += CHUNK)
+    {
+        const int cn = min(CHUNK, cout - c0);
+        for (int i = lid; i < cn * GY_TILE; i += THREADS)
+        {
+            const int c = i / GY_TILE, r = i % GY_TILE;
+            const int oy = oyStart + r / GY_TILE_W, ox = oxStart + r % GY_TILE_W;
+            gyTile[i] = (oy >= 0 && oy < ho && ox >= 0 && ox < wo) ? gy[((n * cout + c0 + c) * ho + oy) * wo + ox] : 0.0f;
+        }
+        for (int i = lid; i < BLOCK * CHUNK * KK; i += THREADS)
+        {
+            const int b = i / (CHUNK * KK), c = (i / KK) % CHUNK, k = i % KK;
+            wTile[i] = (ci0 + b < cin && c < cn) ? weight[((c0 + c) * cin + ci0 + b) * KK + k] : 0.0f;
+        }
+        BARRIER();
+
+        for (int c = 0; c < cn; c++)
+            for (int ky = 0; ky < K; ky++)
+            {
+                // Only taps with S | (q − k) have a gy term; dy ≥ 0 whenever that holds.
+                const int dy = qy - ky - oyStart * STRIDE;
+                if (dy % STRIDE != 0)
+                    continue;
+                for (int kx = 0; kx < K; kx++)
+                {
+                    // The PX columns of a work-item are THREADS_X apart, a multiple of S: one test covers them all.
+                    const int dx = qx - kx - oxStart * STRIDE;
+                    if (dx % STRIDE != 0)
+                        continue;
+                    float g[PX];
+                    for (int p = 0; p < PX; p++)
+                        g[p] = gyTile[(c * GY_TILE_H + dy / STRIDE) * GY_TILE_W + dx / STRIDE + p * (THREADS_X / STRIDE)];
+                    for (int b = 0; b < BLOCK; b++)
+                    {
+                        const float wv = wTile[(b * CHUNK + c) * KK + ky * K + kx];
+                        for (int p = 0; p < PX; p++)
+                            acc[b][p] += wv * g[p];
+                    }
+                }
+            }
+        BARRIER();
+    }
+
+    const int ry = ry0 + ty;
+    if (ry >= regionH)
+        return;
+    for (int b = 0; b < BLOCK; b++)
+    {
+        const int ci = ci0 + b;
+        if (ci >= cin)
+            break;
+        for (int p = 0; p < PX; p++)
+        {
+            const int rx = rx0 + tx + p * THREADS_X;
+            if (rx < regionW)
+                gx[((n * cin + ci) * regionH + ry) * regionW + rx] = acc[b][p];
+        }
+    }
+}
+
+// Replicate padding reads border pixels for every out-of-range coordinate, so each border pixel's gradient
+// is the sum of the padded gradient over the positions that clamp onto it. One work-item per input element.
+KERNEL void conv2d_fold_replicate(const int total, const int h, const int w, GLOBAL const float* padded, GLOBAL float* gx)
+{
+    const int i = GLOBAL_ID_X;
+    if (i >= total)
+        return;
+    const int plane = i / (h * w), r = i % (h * w);
+    const int iy = r / w, ix = r % w;
+    const int ph = h + 2 * PAD, pw = w + 2 * PAD;
+    const int qyFirst = iy == 0 ? 0 : iy + PAD, qyLast = iy == h - 1 ? ph - 1 : iy + PAD;
+    const int qxFirst = ix == 0 ? 0 : ix + PAD, qxLast = ix == w - 1 ? pw - 1 : ix + PAD;
+    float sum = 0.0f;
+    for (int qy = qyFirst; qy <= qyLast; qy++)
+        for (int qx = qxFirst; qx <= qxLast; qx++)
+            sum += padded[(plane * ph + qy) * pw + qx];
+    gx[i] = sum;
+}
+
+// Weight gradient over one chunk of output pixels m = (n, oy, ox):
+//   partial[chunk, co, j] = Σ_m gy[n, co, oy, ox] · x_padded[n, ci, oy·S + ky − PAD, ox·S + kx − PAD],  j = (ci, ky, kx).
+// Group: BLOCK output channels × WCOLS columns (X) for one chunk (Y). Each column is summed by STREAMS
+// work-items over interleaved pixels; the streams are added in a fixed order (deterministic).
+KERNEL void conv2d_weight_grad(const int cin, const int h, const int w, const int cout, const int ho, const int wo,
+                               const int replicate, const int pixels, const int chunkLength, const int colTiles,
+                               GLOBAL const float* x, GLOBAL const float* gy, GLOBAL float* partial)
+{
+    LOCAL float xTile[MSTEP * (WCOLS + 1)]; // [pixel][column]; +1: the column-wise stores avoid bank conflicts
+    LOCAL float gyTile[BLOCK * MSTEP];
+    LOCAL float sums[BLOCK * THREADS];
+    LOCAL int pixelImage[MSTEP], pixelY[MSTEP], pixelX[MSTEP]; // (n, oy, ox) of each staged pixel
+
+    const int lid = LOCAL_ID_X;
+    const int col = lid % WCOLS, stream = lid / WCOLS;
+    const int cols = cin * KK;
+    const int j0 = (GROUP_ID_X % colTiles) * WCOLS;
+    const int co0 = (GROUP_ID_X / colTiles) * BLOCK;
+    const int chunk = GROUP_ID_Y;
+    const int hw = ho * wo;
+    const int mBegin = chunk * chunkLength;
+    const int mEnd = min(pixels, mBegin + chunkLength);
+
+    float acc[BLOCK];
+    for (int b = 0; b < BLOCK; b++)
+        acc[b] = 0.0f;
+
+    for (int m0 = mBegin; m0 < mEnd; m0 += MSTEP)
+    {
+        if (lid < MSTEP)
+        {
+            const int m = min(m0 + lid, mEnd - 1);
+            pixelImage[lid] = m / hw;
+            pixelY[lid] = (m % hw) / wo;
+            pixelX[lid] = m % wo;
+        }
+        BARRIER();
+        const int count = min(MSTEP, mEnd - m0);
+        // Consecutive work-items take consecutive pixels of one column: neighbouring x reads.
+        for (int i = lid; i < WCOLS * MSTEP; i += THREADS)
+        {
+            const int jj = i / MSTEP, mm = i % MSTEP, j = j0 + jj;
+            float v = 0.0f;
+            if (j < cols && mm < count)
+            {
+                const int ci = j / KK, ky = (j % KK) / K, kx = j % K;
+                v = read_padded(x + (pixelImage[mm] * cin + ci) * h * w,
+                                pixelY[mm] * STRIDE + ky - PAD, pixelX[mm] * STRIDE + kx - PAD, h, w, replicate);
+            }
+            xTile[mm * (WCOLS + 1) + jj] = v;
+        }
+        for (int i = lid; i < BLOCK * MSTEP; i += THREADS)
+        {
+            const int b = i / MSTEP, mm = i % MSTEP;
+            gyTile[i] = (co0 + b < cout && mm < count) ? gy[((pixelImage[mm] * cout + co0 + b) * ho + pixelY[mm]) * wo + pixelX[mm]] : 0.0f;
+        }
+        BARRIER();
+
+        for (int mm = stream; mm < MSTEP; mm += STREAMS)
+        {
+            const float xv = xTile[mm * (WCOLS + 1) + col];
+            for (int b = 0; b < BLOCK; b++)
+                acc[b] += gyTile[b * MSTEP + mm] * xv;
+        }
+        BARRIER();
+    }
+
+    // Fold the STREAMS partial sums of each (output channel, column) in stream order.
+    for (int b = 0; b < BLOCK; b++)
+        sums[b * THREADS + lid] = acc[b];
+    BARRIER();
+    for (int i = lid; i < BLOCK * WCOLS; i += THREADS)
+    {
+        const int b = i / WCOLS, c = i % WCOLS, j = j0 + c;
+        float sum = 0.0f;
+        for (int s = 0; s < STREAMS; s++)
+            sum += sums[b * THREADS + s * WCOLS + c];
+        if (j < cols && co0 + b < cout)
+            partial[(chunk * cout + co0 + b) * cols + j] = sum;
+    }
+}
+
+// Bias gradient over one chunk of pixels: partial[chunk, co] = Σ_m gy[n, co, oy, ox], a local tree per group.
+// Group: one output channel (X) for one chunk (Y).
+KERNEL void conv2d_bias_grad(const int cout, const int hw, const int pixels, const int chunkLength,
+                             GLOBAL const float* gy, GLOBAL float* partial)
+{
+    LOCAL float scratch[THREADS];
+    const int lid = LOCAL_ID_X;
+    const int co = GROUP_ID_X, chunk = GROUP_ID_Y;
+    const int mEnd = min(pixels, (chunk + 1) * chunkLength);
+    float acc = 0.0f;
+    for (int m = chunk * chunkLength + lid; m < mEnd; m += THREADS)
+    {
+        const int n = m / hw;
+        acc += gy[(n * cout + co) * hw + m - n * hw];
+    }
+    scratch[lid] = acc;
+    BARRIER();
+    for (int s = THREADS / 2; s > 0; s >>= 1)
+    {
+        if (lid < s)
+            scratch[lid] += scratch[lid + s];
+        BARRIER();
+    }
+    if (lid == 0)
+        partial[chunk * cout + co] = scratch[0];
+}
+
+// Second pass of the chunked reductions: out[i] = Σ_chunk partial[chunk, i], in chunk order.
+KERNEL void conv2d_sum_chunks(const int length, const int chunks, GLOBAL const float* partial, GLOBAL float* out)
+{
+    const int i = GLOBAL_ID_X;
+    if (i >= length)
+        return;
+    float sum = 0.0f;
+    for (int c = 0; c < chunks; c++)
+        sum += partial[c * length + i];
+    out[i] = sum;
+}

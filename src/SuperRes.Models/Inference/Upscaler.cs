@@ -1,0 +1,251 @@
+using SuperRes.Imaging;
+using SuperRes.Models.Networks;
+using SuperRes.Models.Weights;
+using SuperRes.Tensors;
+
+namespace SuperRes.Models.Inference;
+
+/// <summary>
+/// Upscales images with a network: converts to the network's colour convention (RGB [0,255], RGB [0,1] or
+/// the Y channel, with Cb/Cr by MATLAB bicubic), runs it tile by tile, converts back to the image's own
+/// channels and bit depth (gray stays gray, 16-bit stays 16-bit) and upscales alpha by bicubic (or by the
+/// network). Owns the network (not the device).
+/// </summary>
+public sealed class Upscaler(SrNetwork network, UpscaleOptions? options = null) : IDisposable
+{
+    private readonly Dictionary<int, ForwardMemory> _memory = [];
+    private readonly HashSet<string> _warned = [];
+
+    public SrNetwork Network { get; } = network ?? throw new ArgumentNullException(nameof(network));
+
+    public UpscaleOptions Options { get; } = options ?? new UpscaleOptions();
+
+    public Device Device => Network.Device;
+
+    public int Scale => Network.Scale;
+
+    /// <summary>
+    /// True when tiles with the receptive radius as overlap give exactly the untiled result: every zoo network
+    /// but RCAN, whose channel attention averages each feature map over the whole image. RCAN runs untiled
+    /// whenever the image fits in memory; tiled, it is an approximation (and a warning says so).
+    /// </summary>
+    public bool TilesExactly => Network is not Rcan;
+
+    /// <summary>
+    /// Loads a network by name and/or weights file: a safetensors file of ours names its network and scale in its
+    /// metadata; a PyTorch checkpoint (.pt/.pth, zip or legacy) needs <paramref name="model"/> and
+    /// <paramref name="scale"/>. <paramref name="modelOptions"/> overrides the configuration (blocks, features, …).
+    /// </summary>
+    public static Upscaler Load(Device device, string? model, int? scale, string weightsPath, UpscaleOptions? options = null, ModelOptions? modelOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (weightsPath is null)
+            throw new SuperResException(model is null ? "no network: pass a weights file" : $"{model} needs a weights file (--weights FILE)");
+        var network = NetworkWeights.Load(device, weightsPath, model, scale, modelOptions).Network;
+        network.Eval();
+        return new Upscaler(network, options);
+    }
+
+    /// <summary>Number of tile forwards an image of this size takes (for progress bars).</summary>
+    public int WorkUnits(Image image)
+    {
+        int channels = NetworkChannels;
+        var tiled = PlanTiles(channels, NetworkInputSize(image.Height), NetworkInputSize(image.Width));
+        int perPass = tiled.TileCount(NetworkInputSize(image.Height), NetworkInputSize(image.Width));
+        int passes = Options.SelfEnsemble ? 8 : 1;
+        int alpha = image.HasAlpha && Options.AlphaWithNetwork ? 2 : 1;
+        return perPass * passes * alpha;
+    }
+
+    /// <summary>
+    /// Upscales an image (gray, gray+alpha, RGB or RGBA; 8 or 16 bits) by <see cref="Scale"/>. The result has the
+    /// image's channels and bit depth, rounded and clipped to its integer levels unless <paramref name="quantize"/> is false.
+    /// </summary>
+    public Image Upscale(Image image, Action? workDone = null, bool quantize = true)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        int colorChannels = image.HasAlpha ? image.Channels - 1 : image.Channels;
+        var color = image.SelectChannels(0, colorChannels);
+        var upColor = Network.Colors == ColorConvention.Y01 ? UpscaleViaLuma(color, workDone) : UpscaleRgb(color, workDone);
+        Image result = upColor;
+        if (image.HasAlpha)
+        {
+            var alpha = image.SelectChannels(colorChannels, 1);
+            var upAlpha = Options.AlphaWithNetwork
+                ? (Network.Colors == ColorConvention.Y01 ? RunLuma(alpha, workDone) : UpscaleRgb(alpha, workDone))
+                : Resize.Bicubic(alpha, upColor.Width, upColor.Height);
+            result = ImageStacking.Stack(upColor, upAlpha);
+        }
+        return quantize ? result.Quantized() : result;
+    }
+
+    /// <summary>
+    /// Upscales a batch tensor N×C×h×w already in the network's convention (<see cref="SrNetwork.Colors"/>; for
+    /// SRCNN already resized to the output size) tile by tile, as <see cref="UpscalePlanes"/> does for each
+    /// image. The result is a new tensor on the network's device; the input may live on any device.
+    /// </summary>
+    public Tensor Upscale(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var shape = input.Shape;
+        if (shape.Rank != 4)
+            throw new ArgumentException($"expected an N×C×H×W tensor, got {shape}", nameof(input));
+        int n = shape.N, c = shape.C, h = shape.H, w = shape.W;
+        var data = input.ToArray();
+        float[]? output = null;
+        int oc = 0, oh = 0, ow = 0;
+        for (int i = 0; i < n; i++)
+        {
+            var planes = new Planes(c, h, w, data.AsSpan(i * c * h * w, c * h * w).ToArray());
+            var result = UpscalePlanes(planes);
+            if (output is null)
+            {
+                (oc, oh, ow) = (result.Channels, result.Height, result.Width);
+                output = new float[(long)n * result.Data.Length];
+            }
+            result.Data.CopyTo(output, (long)i * result.Data.Length);
+        }
+        return Tensor.FromArray(Network.Device, new Shape(n, oc, oh, ow), output);
+    }
+
+    /// <summary>Runs the network on planes already in its convention (no colour handling), tiled, with the self-ensemble when asked.</summary>
+    public Planes UpscalePlanes(Planes input, Action? workDone = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var tiled = PlanTiles(input.Channels, input.Height, input.Width);
+        if (!Options.SelfEnsemble)
+            return tiled.Run(input, workDone);
+        Planes? sum = null;
+        for (int symmetry = 0; symmetry < 8; symmetry++)
+        {
+            var output = tiled.Run(input.Transform(symmetry), workDone).InverseTransform(symmetry);
+            if (sum is null)
+            {
+                sum = output;
+                continue;
+            }
+            for (int i = 0; i < sum.Data.Length; i++)
+                sum.Data[i] += output.Data[i];
+        }
+        for (int i = 0; i < sum!.Data.Length; i++)
+            sum.Data[i] /= 8;
+        return sum;
+    }
+
+    /// <summary>
+    /// The tiling for an input of <paramref name="height"/> × <paramref name="width"/> network-input pixels
+    /// (LR pixels; for SRCNN, pixels of the bicubic-upscaled image). With no tile size given: one pass over the
+    /// whole image when it fits in the memory budget, else the largest tile that fits with the exact overlap.
+    /// </summary>
+    public TiledForward PlanTiles(int channels, int height, int width)
+    {
+        int f = InputPixelsPerLrPixel;
+        int exactOverlap = Network.ReceptiveRadius * f;
+        int? userOverlap = Options.TileOverlap * f;
+        if (userOverlap is { } uo && uo < exactOverlap && TilesExactly)
+            Warn($"--tile-overlap {Options.TileOverlap} is below {Network.Architecture}'s receptive radius ({Network.ReceptiveRadius}): " +
+                 "tiles see less context than the network reaches, so the result can differ from the untiled one near tile edges");
+        int whole = Math.Max(height, width);
+        if (Options.Tile is { } userTile)
+        {
+            int tile = userTile * f;
+            if (!TilesExactly && tile < whole)
+                Warn(ApproximateTilingMessage(userTile));
+            return new TiledForward(Network, tile, userOverlap ?? exactOverlap);
+        }
+
+        var memory = ForwardMemoryOf(channels);
+        long budget = TilePlanner.BudgetBytes(Network.Device, Options.MaxMemoryBytes);
+        if (memory.BytesFor(height, width) <= budget)
+            return new TiledForward(Network, whole, 0);
+        if (TilesExactly)
+            return new TiledForward(Network, TilePlanner.Plan(Network, channels, userOverlap ?? exactOverlap, Options.MaxMemoryBytes, memory).Tile, userOverlap ?? exactOverlap);
+
+        // RCAN: no overlap is exact; read a quarter of the affordable side as context on each side.
+        int side = TilePlanner.LargestInput(memory, budget);
+        int overlap = userOverlap ?? Math.Min(exactOverlap, side / 4);
+        var plan = TilePlanner.Plan(Network, channels, overlap, Options.MaxMemoryBytes, memory);
+        Warn(ApproximateTilingMessage(plan.Tile / f));
+        return new TiledForward(Network, plan.Tile, overlap);
+    }
+
+    /// <summary>The measured memory model of a forward pass on this network's device (measured once per channel count).</summary>
+    public ForwardMemory ForwardMemoryOf(int channels)
+    {
+        if (!_memory.TryGetValue(channels, out var memory))
+            _memory[channels] = memory = TilePlanner.Measure(Network, channels);
+        return memory;
+    }
+
+    public void Dispose() => Network.Dispose();
+
+    private string ApproximateTilingMessage(int tile) =>
+        $"{Network.Architecture}'s channel attention averages over the whole image, so tiles of {tile} LR pixels give an " +
+        "approximation of the untiled result; allow more memory (--max-memory) or leave out --tile to run it in one piece";
+
+    private void Warn(string message)
+    {
+        if (_warned.Add(message))
+            Options.Warning?.Invoke(message);
+    }
+
+    /// <summary>Input pixels of the network per LR pixel along a side: the scale for SRCNN (bicubic-upscaled input), else 1.</summary>
+    private int InputPixelsPerLrPixel => Network.NeedsPreUpsampledInput ? Scale : 1;
+
+    private int NetworkChannels => Network.Colors == ColorConvention.Y01 ? 1 : 3;
+
+    private int NetworkInputSize(int lrSize) => lrSize * InputPixelsPerLrPixel;
+
+    // RGB networks: gray images are run as three equal channels and averaged back to one.
+    private Image UpscaleRgb(Image color, Action? workDone)
+    {
+        float toNet = Network.Colors == ColorConvention.Rgb255 ? 255f / color.MaxValue : 1f / color.MaxValue;
+        var rgb = color.Channels == 3 ? color : ImageStacking.Stack(color, color, color);
+        var input = new Planes(3, rgb.Height, rgb.Width, Scaled(rgb.Data, toNet));
+        var output = UpscalePlanes(input, workDone);
+        float fromNet = 1f / toNet;
+        int channels = color.Channels;
+        var result = new Image(output.Width, output.Height, channels, color.BitDepth);
+        int n = output.PlaneSize;
+        if (channels == 3)
+        {
+            for (int i = 0; i < 3 * n; i++)
+                result.Data[i] = output.Data[i] * fromNet;
+        }
+        else
+        {
+            for (int i = 0; i < n; i++)
+                result.Data[i] = (output.Data[i] + output.Data[n + i] + output.Data[2 * n + i]) / 3 * fromNet;
+        }
+        return result;
+    }
+
+    // Y-channel networks: Y by the network, Cb and Cr by MATLAB bicubic, as the SRCNN/FSRCNN papers do. A gray
+    // image is its own Y: it is run as the Y of an RGB image with three equal channels (Cb = Cr = neutral).
+    private Image UpscaleViaLuma(Image color, Action? workDone)
+    {
+        var rgb = color.Channels == 3 ? color : ImageStacking.Stack(color, color, color);
+        var ycc = ColorSpace.RgbToYCbCr(rgb);
+        var y = RunLuma(ycc.SelectChannels(0, 1), workDone);
+        var cbcr = Resize.Bicubic(ycc.SelectChannels(1, 2), y.Width, y.Height);
+        var up = ColorSpace.YCbCrToRgb(ImageStacking.Stack(y, cbcr));
+        return color.Channels == 3 ? up : up.SelectChannels(0, 1);
+    }
+
+    private Image RunLuma(Image luma, Action? workDone)
+    {
+        var input = Network.NeedsPreUpsampledInput ? Resize.Bicubic(luma, luma.Width * Scale, luma.Height * Scale) : luma;
+        float toNet = 1f / luma.MaxValue;
+        var planes = new Planes(1, input.Height, input.Width, Scaled(input.Data, toNet));
+        var output = UpscalePlanes(planes, workDone);
+        return new Image(output.Width, output.Height, 1, Scaled(output.Data, luma.MaxValue), luma.BitDepth);
+    }
+
+    private static float[] Scaled(float[] data, float factor)
+    {
+        var result = new float[data.Length];
+        for (int i = 0; i < data.Length; i++)
+            result[i] = data[i] * factor;
+        return result;
+    }
+}

@@ -1,0 +1,149 @@
+using SuperRes.Models.Serialization;
+using SuperRes.Tensors;
+
+namespace SuperRes.Models.Modules;
+
+/// <summary>
+/// A network building block with named parameters (trainable tensors), named buffers (state that is saved but
+/// not trained: BatchNorm running statistics, MeanShift constants) and named children. Dotted names follow
+/// PyTorch's <c>state_dict</c> (<c>body.3.body.0.weight</c>), so checkpoints of the PyTorch implementations
+/// load directly. Order is registration order: own parameters, own buffers, then children — as PyTorch.
+/// </summary>
+public abstract class Module : IDisposable
+{
+    private readonly List<(string Name, Tensor Value)> _parameters = [];
+    private readonly List<(string Name, Tensor Value)> _buffers = [];
+    private readonly List<(string Name, Module Value)> _children = [];
+
+    protected Module(Device device) => Device = device;
+
+    public Device Device { get; }
+
+    /// <summary>Training mode (BatchNorm uses batch statistics); <see cref="Eval"/> switches every module off it.</summary>
+    public bool Training { get; private set; } = true;
+
+    public abstract Tensor Forward(Tensor x);
+
+    public IReadOnlyList<(string Name, Module Value)> Children => _children;
+
+    public Module Train(bool on = true)
+    {
+        Training = on;
+        foreach (var (_, child) in _children)
+            child.Train(on);
+        return this;
+    }
+
+    public Module Eval() => Train(false);
+
+    /// <summary>Every trainable tensor with its dotted name.</summary>
+    public IEnumerable<(string Name, Tensor Value)> NamedParameters(string prefix = "")
+    {
+        foreach (var (name, p) in _parameters)
+            yield return (prefix + name, p);
+        foreach (var (name, child) in _children)
+            foreach (var item in child.NamedParameters(prefix + name + "."))
+                yield return item;
+    }
+
+    /// <summary>Every saved non-trainable tensor with its dotted name.</summary>
+    public IEnumerable<(string Name, Tensor Value)> NamedBuffers(string prefix = "")
+    {
+        foreach (var (name, b) in _buffers)
+            yield return (prefix + name, b);
+        foreach (var (name, child) in _children)
+            foreach (var item in child.NamedBuffers(prefix + name + "."))
+                yield return item;
+    }
+
+    /// <summary>Parameters then buffers, module by module, in PyTorch's state_dict order.</summary>
+    public IEnumerable<(string Name, Tensor Value)> NamedState(string prefix = "")
+    {
+        foreach (var (name, p) in _parameters)
+            yield return (prefix + name, p);
+        foreach (var (name, b) in _buffers)
+            yield return (prefix + name, b);
+        foreach (var (name, child) in _children)
+            foreach (var item in child.NamedState(prefix + name + "."))
+                yield return item;
+    }
+
+    public IEnumerable<Tensor> Parameters() => NamedParameters().Select(p => p.Value);
+
+    /// <summary>Number of trainable scalars (what the papers' parameter counts count).</summary>
+    public long ParameterCount() => Parameters().Sum(p => p.Length);
+
+    /// <summary>Copies every parameter and buffer to the host, keyed by dotted name.</summary>
+    public IReadOnlyDictionary<string, HostTensor> StateDict()
+    {
+        var result = new OrderedDictionary<string, HostTensor>(StringComparer.Ordinal);
+        foreach (var (name, t) in NamedState())
+            result.Add(name, new HostTensor(t.Shape.ToArray(), t.ToArray()));
+        return result;
+    }
+
+    /// <summary>
+    /// Loads parameters and buffers by name. Strict (default): any missing key, unexpected key or shape mismatch
+    /// fails the whole load, listing every problem; nothing is written. Non-strict: loads what matches and
+    /// reports the rest. Keys PyTorch keeps that carry no state here (<c>num_batches_tracked</c>) are ignored.
+    /// </summary>
+    public StateDictReport LoadStateDict(IReadOnlyDictionary<string, HostTensor> state, bool strict = true) =>
+        StateDictLoader.Load(this, state, strict);
+
+    /// <summary>Called on every module of the tree after <see cref="LoadStateDict"/> wrote new values.</summary>
+    protected internal virtual void OnStateLoaded() { }
+
+    /// <summary>This module and all its descendants, depth first.</summary>
+    public IEnumerable<Module> Modules()
+    {
+        yield return this;
+        foreach (var (_, child) in _children)
+            foreach (var m in child.Modules())
+                yield return m;
+    }
+
+    protected T Register<T>(string name, T child) where T : Module
+    {
+        if (child.Device != Device)
+            throw new ArgumentException($"module '{name}' is on {child.Device.Info.Id}, its parent on {Device.Info.Id}");
+        _children.Add((name, child));
+        return child;
+    }
+
+    /// <summary>
+    /// Registers a trainable tensor and returns the parameter to keep. Create it with <c>requiresGrad: true</c>
+    /// (<see cref="Tensor.FromArray(Device, Shape, ReadOnlySpan{float}, bool)"/>, <see cref="Init.Uniform"/>);
+    /// a tensor created without it is copied into one that has it, and the original is disposed.
+    /// </summary>
+    protected Tensor RegisterParameter(string name, Tensor value)
+    {
+        if (!value.RequiresGrad)
+        {
+            var copy = Tensor.FromArray(value.Device, value.Shape, value.ToArray(), requiresGrad: true);
+            copy.Name = value.Name;
+            value.Dispose();
+            value = copy;
+        }
+        value.Name ??= name;
+        _parameters.Add((name, value));
+        return value;
+    }
+
+    protected Tensor RegisterBuffer(string name, Tensor value)
+    {
+        value.Name ??= name;
+        _buffers.Add((name, value));
+        return value;
+    }
+
+    public void Dispose()
+    {
+        foreach (var (_, p) in _parameters)
+            p.Dispose();
+        foreach (var (_, b) in _buffers)
+            b.Dispose();
+        foreach (var (_, c) in _children)
+            c.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

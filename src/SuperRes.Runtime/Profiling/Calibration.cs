@@ -1,0 +1,330 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.Intrinsics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace SuperRes.Runtime.Profiling;
+
+/// <summary>
+/// What a device can reach: <see cref="Gflops"/> from a tiled SGEMM, <see cref="Gbps"/> from a large copy (read
+/// plus write bytes per second). The roofline's ridge point, <see cref="Ridge"/> FLOP/byte, separates the
+/// memory-bound kernels (below it) from the compute-bound ones.
+/// </summary>
+public sealed record DevicePeak(double Gflops, double Gbps, string Source)
+{
+    public double Ridge => Gflops / Gbps;
+
+    /// <summary>Parses <c>GFLOPS,GBPS</c>, e.g. <c>200,20</c>.</summary>
+    public static DevicePeak Parse(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length == 2
+            && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double flops)
+            && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double bytes)
+            && flops > 0 && bytes > 0 && double.IsFinite(flops) && double.IsFinite(bytes))
+            return new DevicePeak(flops, bytes, "given");
+        throw new SuperResException($"peak '{text}' is not GFLOPS,GBPS with two positive numbers (e.g. 200,20)");
+    }
+
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Gflops:F1} GFLOP/s, {Gbps:F1} GB/s (ridge {Ridge:F1} FLOP/byte; {Source})");
+}
+
+/// <summary>
+/// Measures a device's <see cref="DevicePeak"/>: on kernel devices with kernels/calibrate.cl, on the Cpu device
+/// with a vectorised C# SGEMM and a parallel copy; best of a few runs. Results are cached per device as a
+/// small JSON file under the kernel cache directory (<c>peaks/</c>), so only the first profile pays for it.
+/// </summary>
+public static class Calibration
+{
+    public const string KernelFile = "calibrate.cl";
+    private const int Version = 1;
+    private const int Repeats = 4;
+
+    /// <summary>The cached peak of the device, or a fresh measurement (stored for next time).</summary>
+    public static DevicePeak Get(Device device, bool refresh = false) => Get(device, CachePath(device), refresh, d => Measure(d));
+
+    internal static DevicePeak Get(Device device, string? path, bool refresh, Func<Device, DevicePeak> measure)
+    {
+        if (!refresh && path is not null && TryLoad(path) is { } cached)
+            return cached;
+        var peak = measure(device);
+        if (path is not null)
+            Store(path, device, peak);
+        return peak;
+    }
+
+    /// <summary>Measures now. Sizes: <paramref name="matrix"/>² SGEMM and a copy of <paramref name="copyElements"/> floats (0: chosen for the device).</summary>
+    public static DevicePeak Measure(Device device, int matrix = 0, long copyElements = 0)
+    {
+        bool big = device.Info.IsGpu;
+        if (matrix <= 0)
+            matrix = big ? 4096 : 1024;
+        if (copyElements <= 0)
+            copyElements = big ? 64L << 20 : 16L << 20;
+        matrix = Math.Max(256, matrix / 256 * 256); // a multiple of every SGEMM tile
+        string when = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+        double gflops, gbps;
+        if (device is KernelDevice k)
+        {
+            gflops = KernelSgemm(k, matrix);
+            gbps = KernelCopy(k, copyElements);
+        }
+        else
+        {
+            gflops = CpuSgemm(matrix);
+            gbps = CpuCopy(copyElements);
+        }
+        return new DevicePeak(gflops, gbps, $"calibrated {when}: SGEMM {matrix}³, copy {Bytes.Format(copyElements * 4)}");
+    }
+
+    /// <summary><c>peaks/&lt;hash&gt;.json</c> under <see cref="KernelCache.Directory"/>; null when the cache is off.</summary>
+    public static string? CachePath(Device device)
+    {
+        if (KernelCache.Directory is not { } dir)
+            return null;
+        var info = device.Info;
+        string source = device is KernelDevice ? KernelLibrary.ReadFile(KernelFile) : "cpu";
+        string key = KernelCache.Key("peak", Version.ToString(CultureInfo.InvariantCulture), info.Backend.ToString(), info.Name,
+            info.DriverVersion, info.ApiVersion, Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), source);
+        return Path.Combine(dir, "peaks", $"{info.Backend.IdPrefix()}-{key[..20]}.json");
+    }
+
+    private static DevicePeak? TryLoad(string path)
+    {
+        try
+        {
+            if (!File.Exists(path))
+                return null;
+            var json = JsonNode.Parse(File.ReadAllText(path));
+            double flops = json!["gflops"]!.GetValue<double>(), bytes = json["gbps"]!.GetValue<double>();
+            string measured = json["source"]?.GetValue<string>() ?? "calibrated";
+            return flops > 0 && bytes > 0 ? new DevicePeak(flops, bytes, $"{measured}, cached in {path}") : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException or NullReferenceException or FormatException)
+        {
+            return null; // a damaged cache entry is measured again and overwritten
+        }
+    }
+
+    private static void Store(string path, Device device, DevicePeak peak)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var json = new JsonObject
+            {
+                ["device"] = device.Info.Id,
+                ["name"] = device.Info.Name,
+                ["gflops"] = Math.Round(peak.Gflops, 2),
+                ["gbps"] = Math.Round(peak.Gbps, 2),
+                ["source"] = peak.Source,
+            };
+            var temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+            File.WriteAllText(temp, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // an unwritable cache only means calibrating again next time
+        }
+    }
+
+    /// <summary>The SGEMM configurations of kernels/calibrate.cl (tile, work per work-item, k-step); the fastest counts.</summary>
+    private static readonly (int Ts, int Wpt, int Tk)[] SgemmConfigs = [(64, 4, 16), (128, 8, 16), (256, 16, 8)];
+
+    private static double KernelSgemm(KernelDevice k, int n)
+    {
+        long count = (long)n * n;
+        var values = new float[count];
+        var random = new Random(1);
+        for (long i = 0; i < count; i++)
+            values[i] = (float)random.NextDouble() - 0.5f;
+        using var a = k.Upload(values);
+        using var b = k.Upload(values);
+        using var c = k.Allocate(count);
+        double best = 0;
+        foreach (var (ts, wpt, tk) in SgemmConfigs)
+        {
+            int rts = ts / wpt;
+            if (n % ts != 0 || rts * rts > k.MaxWorkGroupSize || 2L * ts * tk * sizeof(float) > Math.Min(k.LocalMemoryBytes, 48 * 1024))
+                continue;
+            var kernel = k.GetKernel(KernelFile, "calibrate_sgemm", new KernelDefines().With("TS", ts).With("WPT", wpt).With("TK", tk));
+            var grid = LaunchGrid.Grid2D(n / wpt, n / wpt, rts, rts);
+            double ms = Best(k, () => k.Launch(kernel, grid, n, n, n, a, b, c));
+            best = Math.Max(best, 2.0 * n * n * n / (ms * 1e6));
+        }
+        return best > 0 ? best : throw new SuperResException($"no SGEMM configuration of kernels/{KernelFile} fits {k.Info}");
+    }
+
+    private static double KernelCopy(KernelDevice k, long n)
+    {
+        n = Math.Min(n, int.MaxValue);
+        if (k is OpenCL.OpenClDevice cl)
+            n = Math.Min(n, cl.MaxAllocationBytes / 4);
+        var kernel = k.GetKernel(KernelFile, "calibrate_copy");
+        using var x = k.Allocate(n);
+        using var y = k.Allocate(n);
+        var grid = LaunchGrid.Linear(n, Math.Min(256, k.MaxWorkGroupSize));
+        k.Launch(kernel, grid, n, y, x); // first touch: some drivers back a buffer with memory on first use
+        double best = Best(k, () => k.Launch(kernel, grid, n, x, y));
+        return 8.0 * n / (best * 1e6);
+    }
+
+    /// <summary>Shortest device time of <see cref="Repeats"/> runs after one warm-up, in ms.</summary>
+    private static double Best(Device device, Action run)
+    {
+        run();
+        device.Synchronize();
+        double best = double.MaxValue;
+        for (int r = 0; r < Repeats; r++)
+        {
+            using var start = device.RecordEvent();
+            run();
+            using var end = device.RecordEvent();
+            best = Math.Min(best, device.ElapsedMilliseconds(start, end));
+        }
+        return Math.Max(best, 1e-6);
+    }
+
+    private static double BestHost(Action run)
+    {
+        run();
+        double best = double.MaxValue;
+        for (int r = 0; r < Repeats; r++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            run();
+            best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+        }
+        return Math.Max(best, 1e-6);
+    }
+
+    // ---- Cpu: what vectorised C# reaches on this machine ----
+
+    private static double CpuCopy(long n)
+    {
+        int count = (int)Math.Min(n, Array.MaxLength);
+        var x = GC.AllocateUninitializedArray<float>(count);
+        var y = GC.AllocateUninitializedArray<float>(count);
+        Array.Fill(x, 1f);
+        Array.Fill(y, 0f);
+        int chunks = Math.Max(1, Environment.ProcessorCount) * 4;
+        int chunk = (count + chunks - 1) / chunks;
+        double best = BestHost(() => Parallel.For(0, chunks, i =>
+        {
+            int start = i * chunk, length = Math.Min(chunk, count - start);
+            if (length > 0)
+                x.AsSpan(start, length).CopyTo(y.AsSpan(start, length));
+        }));
+        return 8.0 * count / (best * 1e6);
+    }
+
+    /// <summary>C = A·B with B packed into column panels and an 8-row × 2-vector register block (16 accumulators).</summary>
+    private static double CpuSgemm(int n)
+    {
+        var a = new float[n * n];
+        var b = new float[n * n];
+        var c = new float[n * n];
+        var random = new Random(1);
+        for (int i = 0; i < a.Length; i++)
+        {
+            a[i] = (float)random.NextDouble() - 0.5f;
+            b[i] = (float)random.NextDouble() - 0.5f;
+        }
+        double best = Vector512.IsHardwareAccelerated
+            ? BestHost(() => Sgemm512(n, a, b, c))
+            : BestHost(() => Sgemm256(n, a, b, c));
+        return 2.0 * n * n * n / (best * 1e6);
+    }
+
+    private static void Sgemm512(int n, float[] a, float[] b, float[] c)
+    {
+        const int rows = 8, width = 32; // two Vector512<float>
+        var packed = Pack(n, b, width);
+        Parallel.For(0, n / width, panel =>
+        {
+            var bp = packed.AsSpan(panel * n * width, n * width);
+            for (int r0 = 0; r0 < n; r0 += rows)
+            {
+                Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+                Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+                int ra = r0 * n;
+                for (int k = 0; k < n; k++)
+                {
+                    var b0 = Vector512.Create(bp.Slice(k * width, 16));
+                    var b1 = Vector512.Create(bp.Slice(k * width + 16, 16));
+                    var v = Vector512.Create(a[ra + k]);
+                    c00 = Vector512.FusedMultiplyAdd(v, b0, c00); c01 = Vector512.FusedMultiplyAdd(v, b1, c01);
+                    v = Vector512.Create(a[ra + n + k]);
+                    c10 = Vector512.FusedMultiplyAdd(v, b0, c10); c11 = Vector512.FusedMultiplyAdd(v, b1, c11);
+                    v = Vector512.Create(a[ra + 2 * n + k]);
+                    c20 = Vector512.FusedMultiplyAdd(v, b0, c20); c21 = Vector512.FusedMultiplyAdd(v, b1, c21);
+                    v = Vector512.Create(a[ra + 3 * n + k]);
+                    c30 = Vector512.FusedMultiplyAdd(v, b0, c30); c31 = Vector512.FusedMultiplyAdd(v, b1, c31);
+                    v = Vector512.Create(a[ra + 4 * n + k]);
+                    c40 = Vector512.FusedMultiplyAdd(v, b0, c40); c41 = Vector512.FusedMultiplyAdd(v, b1, c41);
+                    v = Vector512.Create(a[ra + 5 * n + k]);
+                    c50 = Vector512.FusedMultiplyAdd(v, b0, c50); c51 = Vector512.FusedMultiplyAdd(v, b1, c51);
+                    v = Vector512.Create(a[ra + 6 * n + k]);
+                    c60 = Vector512.FusedMultiplyAdd(v, b0, c60); c61 = Vector512.FusedMultiplyAdd(v, b1, c61);
+                    v = Vector512.Create(a[ra + 7 * n + k]);
+                    c70 = Vector512.FusedMultiplyAdd(v, b0, c70); c71 = Vector512.FusedMultiplyAdd(v, b1, c71);
+                }
+                int col = panel * width;
+                Span<Vector512<float>> acc = [c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71];
+                for (int r = 0; r < rows; r++)
+                {
+                    acc[2 * r].CopyTo(c.AsSpan((r0 + r) * n + col, 16));
+                    acc[2 * r + 1].CopyTo(c.AsSpan((r0 + r) * n + col + 16, 16));
+                }
+            }
+        });
+    }
+
+    private static void Sgemm256(int n, float[] a, float[] b, float[] c)
+    {
+        const int rows = 4, width = 16; // two Vector256<float>
+        var packed = Pack(n, b, width);
+        Parallel.For(0, n / width, panel =>
+        {
+            var bp = packed.AsSpan(panel * n * width, n * width);
+            for (int r0 = 0; r0 < n; r0 += rows)
+            {
+                Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+                int ra = r0 * n;
+                for (int k = 0; k < n; k++)
+                {
+                    var b0 = Vector256.Create(bp.Slice(k * width, 8));
+                    var b1 = Vector256.Create(bp.Slice(k * width + 8, 8));
+                    var v = Vector256.Create(a[ra + k]);
+                    c00 = Vector256.FusedMultiplyAdd(v, b0, c00); c01 = Vector256.FusedMultiplyAdd(v, b1, c01);
+                    v = Vector256.Create(a[ra + n + k]);
+                    c10 = Vector256.FusedMultiplyAdd(v, b0, c10); c11 = Vector256.FusedMultiplyAdd(v, b1, c11);
+                    v = Vector256.Create(a[ra + 2 * n + k]);
+                    c20 = Vector256.FusedMultiplyAdd(v, b0, c20); c21 = Vector256.FusedMultiplyAdd(v, b1, c21);
+                    v = Vector256.Create(a[ra + 3 * n + k]);
+                    c30 = Vector256.FusedMultiplyAdd(v, b0, c30); c31 = Vector256.FusedMultiplyAdd(v, b1, c31);
+                }
+                int col = panel * width;
+                Span<Vector256<float>> acc = [c00, c01, c10, c11, c20, c21, c30, c31];
+                for (int r = 0; r < rows; r++)
+                {
+                    acc[2 * r].CopyTo(c.AsSpan((r0 + r) * n + col, 8));
+                    acc[2 * r + 1].CopyTo(c.AsSpan((r0 + r) * n + col + 8, 8));
+                }
+            }
+        });
+    }
+
+    /// <summary>B [n × n] row-major as column panels of <paramref name="width"/>: packed[panel][k][0..width).</summary>
+    private static float[] Pack(int n, float[] b, int width)
+    {
+        var packed = new float[n * n];
+        for (int panel = 0; panel < n / width; panel++)
+            for (int k = 0; k < n; k++)
+                Array.Copy(b, k * n + panel * width, packed, (panel * n + k) * width, width);
+        return packed;
+    }
+}
