@@ -245,7 +245,6 @@ public sealed class Trainer : IDisposable
         double? lastLoss = null;
         double lossSum = 0;
         long lossCount = 0;
-        var interval = Stopwatch.StartNew();
         var intervalTrain = TimeSpan.Zero;
         var intervalWait = TimeSpan.Zero;
         double recentRate = 0;
