@@ -76,7 +76,26 @@ public static class Calibration
             gflops = CpuSgemm(matrix);
             gbps = CpuCopy(copyElements);
         }
-        return new DevicePeak(gflops, gbps, $"calibrated {when}: SGEMM {matrix}³, copy {Bytes.Format(copyElements * 4)}");
+        // Other processes take cores from the measurement: say so, since the figures are then too low.
+        string load = LoadAverage() is { } l
+            ? l > Environment.ProcessorCount / 2.0 ? string.Create(CultureInfo.InvariantCulture, $", under load {l:F1} (too low: --recalibrate when the machine is quiet)")
+              : string.Create(CultureInfo.InvariantCulture, $", load {l:F1}")
+            : "";
+        return new DevicePeak(gflops, gbps, $"calibrated {when}: SGEMM {matrix}³, copy {Bytes.Format(copyElements * 4)}{load}");
+    }
+
+    /// <summary>The 1-minute load average (Linux), or null.</summary>
+    private static double? LoadAverage()
+    {
+        try
+        {
+            var text = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg") : null;
+            return text is not null && double.TryParse(text.Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double l) ? l : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary><c>peaks/&lt;hash&gt;.json</c> under <see cref="KernelCache.Directory"/>; null when the cache is off.</summary>
@@ -122,7 +141,7 @@ public static class Calibration
                 ["source"] = peak.Source,
             };
             var temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-            File.WriteAllText(temp, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            File.WriteAllText(temp, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
             File.Move(temp, path, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
