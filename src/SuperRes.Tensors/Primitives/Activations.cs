@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace SuperRes.Tensors.Primitives;
 
 /// <summary>
@@ -12,6 +14,8 @@ public static class Activations
     // A slope's elements are split into chunks of at least Group·ItemsPerThread, at most MaxChunks of them.
     private const int ItemsPerThread = 16;
     private const int MaxChunks = 256;
+    // Below this many elements the Cpu loops run on the calling thread: sharing them costs more than it saves.
+    private const long ParallelThreshold = 1 << 16;
     private static readonly KernelDefines Defines = new KernelDefines().With("GROUP", Group);
 
     /// <summary>y = x where x &gt; 0, else slope·x</summary>
@@ -55,11 +59,10 @@ public static class Activations
             k.Launch(k.GetKernel(File, "prelu", Defines), LaunchGrid.Linear(n), n, slopes, plane, x, slope, y);
             return;
         }
-        var xs = Launch.Span(x, n);
-        var ss = Launch.Span(slope, slopes);
-        var ys = Launch.Span(y, n);
-        for (int i = 0; i < xs.Length; i++)
-            ys[i] = xs[i] > 0 ? xs[i] : ss[i / plane % slopes] * xs[i];
+        var xs = Launch.Array(x);
+        var ss = Launch.Array(slope);
+        var ys = Launch.Array(y);
+        ForEachPlane(n, plane, p => ScaleNonPositive(xs.AsSpan(p * plane, plane), xs.AsSpan(p * plane, plane), ss[p % slopes], ys.AsSpan(p * plane, plane)));
     }
 
     /// <summary>gx = gy where x &gt; 0, else slope[c]·gy</summary>
@@ -72,12 +75,11 @@ public static class Activations
             k.Launch(k.GetKernel(File, "prelu_backward", Defines), LaunchGrid.Linear(n), n, slopes, plane, x, slope, gy, gx);
             return;
         }
-        var xs = Launch.Span(x, n);
-        var ss = Launch.Span(slope, slopes);
-        var gys = Launch.Span(gy, n);
-        var gxs = Launch.Span(gx, n);
-        for (int i = 0; i < xs.Length; i++)
-            gxs[i] = xs[i] > 0 ? gys[i] : ss[i / plane % slopes] * gys[i];
+        var xs = Launch.Array(x);
+        var ss = Launch.Array(slope);
+        var gys = Launch.Array(gy);
+        var gxs = Launch.Array(gx);
+        ForEachPlane(n, plane, p => ScaleNonPositive(xs.AsSpan(p * plane, plane), gys.AsSpan(p * plane, plane), ss[p % slopes], gxs.AsSpan(p * plane, plane)));
     }
 
     /// <summary>gslope[s] = Σ x·gy over the elements of slope s with x ≤ 0 (two-pass reduction on the device).</summary>
@@ -101,21 +103,62 @@ public static class Activations
             k.Launch(k.GetKernel(File, "sum_rows", Defines), LaunchGrid.Linear(slopes * (long)Group, Group), chunks, partial, gslope);
             return;
         }
-        var xs = Launch.Span(x, n);
-        var gys = Launch.Span(gy, n);
-        var gs = Launch.Span(gslope, slopes);
-        for (int s = 0; s < slopes; s++)
+        var xs = Launch.Array(x);
+        var gys = Launch.Array(gy);
+        var gs = Launch.Array(gslope);
+        long batches = n / ((long)slopes * plane);
+        Parallel.For(0, slopes, s =>
         {
             double acc = 0;
-            for (long b = 0; b < n / ((long)slopes * plane); b++)
+            for (long b = 0; b < batches; b++)
             {
                 int start = checked((int)((b * slopes + s) * plane));
-                for (int i = start; i < start + plane; i++)
-                    if (xs[i] <= 0)
-                        acc += (double)xs[i] * gys[i];
+                acc += NonPositiveDot(xs.AsSpan(start, plane), gys.AsSpan(start, plane));
             }
             gs[s] = (float)acc;
+        });
+    }
+
+    /// <summary>Runs body(p) for every plane of n elements: in parallel when there is enough work to share.</summary>
+    private static void ForEachPlane(long n, int plane, Action<int> body)
+    {
+        int planes = checked((int)(n / plane));
+        if (n < ParallelThreshold)
+            for (int p = 0; p < planes; p++)
+                body(p);
+        else
+            Parallel.For(0, planes, body);
+    }
+
+    /// <summary>result = value where x &gt; 0, else slope·value.</summary>
+    private static void ScaleNonPositive(ReadOnlySpan<float> x, ReadOnlySpan<float> value, float slope, Span<float> result)
+    {
+        int i = 0;
+        var vs = new Vector<float>(slope);
+        for (; i + Vector<float>.Count <= x.Length; i += Vector<float>.Count)
+        {
+            var v = new Vector<float>(value[i..]);
+            Vector.ConditionalSelect(Vector.GreaterThan(new Vector<float>(x[i..]), Vector<float>.Zero), v, vs * v).CopyTo(result[i..]);
         }
+        for (; i < x.Length; i++)
+            result[i] = x[i] > 0 ? value[i] : slope * value[i];
+    }
+
+    /// <summary>Σ x·gy over the elements with x ≤ 0.</summary>
+    private static float NonPositiveDot(ReadOnlySpan<float> x, ReadOnlySpan<float> gy)
+    {
+        int i = 0;
+        var acc = Vector<float>.Zero;
+        for (; i + Vector<float>.Count <= x.Length; i += Vector<float>.Count)
+        {
+            var xv = new Vector<float>(x[i..]);
+            acc += Vector.ConditionalSelect(Vector.LessThanOrEqual(xv, Vector<float>.Zero), xv * new Vector<float>(gy[i..]), Vector<float>.Zero);
+        }
+        float sum = Vector.Sum(acc);
+        for (; i < x.Length; i++)
+            if (x[i] <= 0)
+                sum += x[i] * gy[i];
+        return sum;
     }
 
     /// <summary>y = 1 / (1 + e^−x)</summary>

@@ -22,9 +22,9 @@ public readonly record struct ConvTranspose2dGeometry(int N, int Cin, int H, int
 
 /// <summary>
 /// Transposed convolution and its gradients over buffers. Kernels: kernels/conv_transpose2d.cl; the Cpu reference
-/// below scatters each input pixel through the weight (the definition), accumulating in double.
+/// is in ConvTranspose2d.Cpu.cs.
 /// </summary>
-public static class ConvTranspose2d
+public static partial class ConvTranspose2d
 {
     private const string File = "conv_transpose2d.cl";
     private const int Group = 256;
@@ -46,37 +46,7 @@ public static class ConvTranspose2d
                 x, weight, bias ?? weight /* never read: the kernel only needs a valid buffer */, y);
             return;
         }
-        var xs = x.HostArray!;
-        var ws = weight.HostArray!;
-        var bs = bias?.HostArray;
-        var ys = y.HostArray!;
-        int outPlane = g.Ho * g.Wo;
-        Parallel.For(0, g.N * g.Cout, nco =>
-        {
-            int n = nco / g.Cout, co = nco % g.Cout;
-            var acc = new double[outPlane];
-            Array.Fill(acc, bs is null ? 0.0 : bs[co]);
-            for (int ci = 0; ci < g.Cin; ci++)
-                for (int iy = 0; iy < g.H; iy++)
-                    for (int ix = 0; ix < g.W; ix++)
-                    {
-                        double v = xs[((long)(n * g.Cin + ci) * g.H + iy) * g.W + ix];
-                        for (int ky = 0; ky < g.K; ky++)
-                        {
-                            int oy = iy * g.Stride - g.Padding + ky;
-                            if (oy < 0 || oy >= g.Ho)
-                                continue;
-                            for (int kx = 0; kx < g.K; kx++)
-                            {
-                                int ox = ix * g.Stride - g.Padding + kx;
-                                if (ox >= 0 && ox < g.Wo)
-                                    acc[oy * g.Wo + ox] += v * ws[((ci * g.Cout + co) * g.K + ky) * g.K + kx];
-                            }
-                        }
-                    }
-            for (int p = 0; p < outPlane; p++)
-                ys[(long)nco * outPlane + p] = (float)acc[p];
-        });
+        ForwardCpu(g, x.HostArray!, weight.HostArray!, bias?.HostArray, y.HostArray!);
     }
 
     /// <summary>gx = ∂L/∂x from gy = ∂L/∂y: a stride-<c>Stride</c> convolution of gy with the weight.</summary>
@@ -90,32 +60,7 @@ public static class ConvTranspose2d
                 g.Cin, g.H, g.W, g.Cout, g.Ho, g.Wo, g.Padding, gy, weight, gx);
             return;
         }
-        var gys = gy.HostArray!;
-        var ws = weight.HostArray!;
-        var gxs = gx.HostArray!;
-        Parallel.For(0, g.N * g.Cin, nci =>
-        {
-            int n = nci / g.Cin, ci = nci % g.Cin;
-            for (int iy = 0; iy < g.H; iy++)
-                for (int ix = 0; ix < g.W; ix++)
-                {
-                    double acc = 0;
-                    for (int co = 0; co < g.Cout; co++)
-                        for (int ky = 0; ky < g.K; ky++)
-                        {
-                            int oy = iy * g.Stride - g.Padding + ky;
-                            if (oy < 0 || oy >= g.Ho)
-                                continue;
-                            for (int kx = 0; kx < g.K; kx++)
-                            {
-                                int ox = ix * g.Stride - g.Padding + kx;
-                                if (ox >= 0 && ox < g.Wo)
-                                    acc += gys[((long)(n * g.Cout + co) * g.Ho + oy) * g.Wo + ox] * (double)ws[((ci * g.Cout + co) * g.K + ky) * g.K + kx];
-                            }
-                        }
-                    gxs[((long)nci * g.H + iy) * g.W + ix] = (float)acc;
-                }
-        });
+        BackwardInputCpu(g, gy.HostArray!, weight.HostArray!, gx.HostArray!);
     }
 
     /// <summary>gw = ∂L/∂weight: for each weight element, a reduction over N·H·W (one work-group per kernel row).</summary>
@@ -129,35 +74,7 @@ public static class ConvTranspose2d
                 g.N, g.Cin, g.H, g.W, g.Cout, g.Ho, g.Wo, g.Padding, x, gy, gw);
             return;
         }
-        var xs = x.HostArray!;
-        var gys = gy.HostArray!;
-        var gws = gw.HostArray!;
-        int taps = g.K * g.K;
-        Parallel.For(0, g.Cin * g.Cout, cico =>
-        {
-            int ci = cico / g.Cout, co = cico % g.Cout;
-            var acc = new double[taps];
-            for (int n = 0; n < g.N; n++)
-                for (int iy = 0; iy < g.H; iy++)
-                    for (int ix = 0; ix < g.W; ix++)
-                    {
-                        double v = xs[((long)(n * g.Cin + ci) * g.H + iy) * g.W + ix];
-                        for (int ky = 0; ky < g.K; ky++)
-                        {
-                            int oy = iy * g.Stride - g.Padding + ky;
-                            if (oy < 0 || oy >= g.Ho)
-                                continue;
-                            for (int kx = 0; kx < g.K; kx++)
-                            {
-                                int ox = ix * g.Stride - g.Padding + kx;
-                                if (ox >= 0 && ox < g.Wo)
-                                    acc[ky * g.K + kx] += v * gys[((long)(n * g.Cout + co) * g.Ho + oy) * g.Wo + ox];
-                            }
-                        }
-                    }
-            for (int t = 0; t < taps; t++)
-                gws[(long)cico * taps + t] = (float)acc[t];
-        });
+        BackwardWeightCpu(g, x.HostArray!, gy.HostArray!, gw.HostArray!);
     }
 
     /// <summary>gb[co] = Σ gy[n, co, :, :] over the batch and the output plane.</summary>

@@ -19,5 +19,8 @@ internal static class Launch
         return device;
     }
 
+    /// <summary>The host array behind a Cpu buffer (possibly longer than the buffer).</summary>
+    public static float[] Array(DeviceBuffer buffer) => buffer.HostArray!;
+
     public static Span<float> Span(DeviceBuffer buffer, long n) => buffer.HostArray.AsSpan(0, checked((int)n));
 }
