@@ -3,9 +3,8 @@ using System.Numerics;
 namespace SuperRes.Tensors.Primitives;
 
 /// <summary>
-/// The Cpu reference of conv2d, also the inference fallback: per band of output rows, a patch matrix of the input
-/// (im2col, <see cref="Patches"/>) multiplied by the weights (<see cref="CpuGemm"/>). Tasks write disjoint outputs
-/// and reductions run in a fixed order, so the results are deterministic whatever the thread count.
+/// The Cpu reference of conv2d, also the inference fallback: the weights times a patch matrix of the input (im2col,
+/// <see cref="Patches"/>), band by band (<see cref="ConvBands"/>), deterministic whatever the thread count.
 /// </summary>
 public static partial class Conv2d
 {
@@ -14,30 +13,12 @@ public static partial class Conv2d
 
     private static void ForwardCpu(Conv2dShape s, float[] x, float[] weight, float[]? bias, float[] y)
     {
-        var patches = PatchesOf(s);
-        var bands = new ConvBands(patches, s.N);
-        int outPlane = s.OutH * s.OutW, inImage = s.Cin * s.H * s.W;
-        bands.ForEach((n, firstRow, rows) =>
-        {
-            int col = firstRow * s.OutW, width = rows * s.OutW;
-            var output = y.AsSpan(n * s.Cout * outPlane, s.Cout * outPlane);
-            if (bias is not null)
-                for (int co = 0; co < s.Cout; co++)
-                    output.Slice(co * outPlane + col, width).Fill(bias[co]);
-            var input = x.AsSpan(n * inImage, inImage);
-            if (patches.IsIdentity)
-            {
-                CpuGemm.Multiply(s.Cout, width, s.Cin, weight, s.Cin, input[col..], outPlane, output[col..], outPlane, bias is not null);
-                return;
-            }
-            var cols = bands.RentPatch();
-            patches.Gather(input, firstRow, rows, cols);
-            CpuGemm.Multiply(s.Cout, width, patches.Rows, weight, patches.Rows, cols, width, output[col..], outPlane, bias is not null);
-            ConvBands.Return(cols);
-        });
+        if (bias is not null)
+            ConvBands.FillBias(y, s.N, s.Cout, s.OutH * s.OutW, bias);
+        new ConvBands(PatchesOf(s), s.N).Correlate(x, weight, s.Cout, y, accumulate: bias is not null);
     }
 
-    // The adjoint of the forward: the weightsᵀ times gy gives a patch matrix of input gradients, which scatters
+    // The adjoint of the forward: the weightsᵀ times gy gives a patch matrix of input gradients, which spreads
     // back onto the input (clamped reads of replicate padding pile their gradient onto the border pixels).
     private static void InputGradCpu(Conv2dShape s, float[] gy, float[] weight, float[] gx)
     {
@@ -49,42 +30,14 @@ public static partial class Conv2d
             return;
         }
         var patches = PatchesOf(s);
-        var bands = new ConvBands(patches, s.N);
-        int outPlane = s.OutH * s.OutW, inImage = s.Cin * s.H * s.W;
-        var weightT = Transpose(weight, s.Cout, patches.Rows);
-        gx.AsSpan(0, s.N * inImage).Clear();
-        bands.ForEachScatter((n, firstRow, rows) =>
-        {
-            int col = firstRow * s.OutW, width = rows * s.OutW;
-            var upstream = gy.AsSpan(n * s.Cout * outPlane + col);
-            var input = gx.AsSpan(n * inImage, inImage);
-            var cols = bands.RentPatch();
-            CpuGemm.Multiply(patches.Rows, width, s.Cout, weightT, s.Cout, upstream, outPlane, cols, width, accumulate: false);
-            patches.ScatterAdd(cols, firstRow, rows, input);
-            ConvBands.Return(cols);
-        });
+        gx.AsSpan(0, s.N * s.Cin * s.H * s.W).Clear();
+        new ConvBands(patches, s.N).Spread(gy, Transpose(weight, s.Cout, patches.Rows), s.Cout, gx);
     }
 
     private static void WeightGradCpu(Conv2dShape s, float[] x, float[] gy, float[] gw)
     {
         var patches = PatchesOf(s);
-        var bands = new ConvBands(patches, s.N);
-        int outPlane = s.OutH * s.OutW, inImage = s.Cin * s.H * s.W;
-        bands.Reduce(gw.AsSpan(0, s.Cout * patches.Rows), (n, firstRow, rows, partial) =>
-        {
-            int col = firstRow * s.OutW, width = rows * s.OutW;
-            var upstream = gy.AsSpan(n * s.Cout * outPlane + col);
-            var input = x.AsSpan(n * inImage, inImage);
-            if (patches.IsIdentity)
-            {
-                CpuGemm.MultiplyTransposed(s.Cout, s.Cin, width, upstream, outPlane, input[col..], outPlane, partial, s.Cin, accumulate: true);
-                return;
-            }
-            var cols = bands.RentPatch();
-            patches.Gather(input, firstRow, rows, cols);
-            CpuGemm.MultiplyTransposed(s.Cout, patches.Rows, width, upstream, outPlane, cols, width, partial, patches.Rows, accumulate: true);
-            ConvBands.Return(cols);
-        });
+        new ConvBands(patches, s.N).CorrelationGradient(gy, s.Cout, x, gw.AsSpan(0, s.Cout * patches.Rows));
     }
 
     private static void BiasGradCpu(Conv2dShape s, float[] gy, float[] gb)

@@ -3,17 +3,19 @@ using System.Buffers;
 namespace SuperRes.Tensors.Primitives;
 
 /// <summary>
-/// How the Cpu convolutions split their work: every image into bands of grid rows whose patch matrix stays in
-/// cache, one task per (image, band). Each task writes its own outputs, so results never depend on how many
-/// threads run them.
+/// The three products every Cpu convolution and its gradients reduce to, over the windows of <see cref="Patches"/>:
+/// weights times a patch matrix (<see cref="Correlate"/>), its adjoint (<see cref="Spread"/>), and a matrix times
+/// a patch matrix transposed (<see cref="CorrelationGradient"/>). Work is split into bands of grid rows whose patch
+/// matrix stays in cache, one task per (image, band); each task writes its own outputs and reductions run in a fixed
+/// order, so the bits never depend on the thread count.
 /// </summary>
 internal readonly struct ConvBands
 {
     // A band's patch matrix is about this many floats (192 KiB): it fits in L2 next to the weights.
     private const int TargetPatchFloats = 48 * 1024;
 
-    // Weight gradients sum over tasks into this many partial sums, then add those in order: a fixed count, not
-    // the core count, so the bits do not depend on the machine.
+    // Gradients sum over tasks into this many partial sums, then add those in order: a fixed count, not the core
+    // count, so the bits do not depend on the machine.
     private const int ReductionSlots = 8;
 
     private readonly Patches _patches;
@@ -34,45 +36,72 @@ internal readonly struct ConvBands
 
     public int Bands { get; }
 
-    public int Tasks => _images * Bands;
+    private int Tasks => _images * Bands;
 
-    /// <summary>Floats of one band's patch matrix.</summary>
-    public int PatchLength => _patches.Rows * RowsPerBand * _patches.GridW;
+    private int GridPlane => _patches.GridH * _patches.GridW;
 
-    /// <summary>Runs body(image, firstRow, rowCount) for every band, in parallel.</summary>
-    public void ForEach(Action<int, int, int> body)
+    private int PlaneImage => _patches.Channels * _patches.PlaneLength;
+
+    /// <summary>output[n] (+)= weights[m × Rows] · patches(plane[n]): output is [N, m, GridH, GridW].</summary>
+    public void Correlate(float[] plane, float[] weights, int m, float[] output, bool accumulate)
     {
-        var self = this;
-        Parallel.For(0, Tasks, task => self.Run(task, body));
-    }
-
-    /// <summary>
-    /// As <see cref="ForEach"/>, for bodies that scatter into the plane: even bands first, then odd ones, so bands
-    /// running at once never add into the same plane row, and each plane pixel receives its additions in one order.
-    /// </summary>
-    public void ForEachScatter(Action<int, int, int> body)
-    {
-        var self = this;
-        for (int parity = 0; parity < 2; parity++)
+        var (p, gridPlane, planeImage) = (_patches, GridPlane, PlaneImage);
+        ForEach((n, firstRow, rows, cols) =>
         {
-            int count = self.Bands - parity <= 0 ? 0 : (self.Bands - parity + 1) / 2;
-            Parallel.For(0, self._images * count, i => self.Run(i / count * self.Bands + parity + 2 * (i % count), body));
-        }
+            int col = firstRow * p.GridW, width = rows * p.GridW;
+            var source = plane.AsSpan(n * planeImage, planeImage);
+            var destination = output.AsSpan(n * m * gridPlane + col);
+            if (p.IsIdentity)
+            {
+                CpuGemm.Multiply(m, width, p.Rows, weights, p.Rows, source[col..], gridPlane, destination, gridPlane, accumulate);
+                return;
+            }
+            p.Gather(source, firstRow, rows, cols);
+            CpuGemm.Multiply(m, width, p.Rows, weights, p.Rows, cols, width, destination, gridPlane, accumulate);
+        }, scatters: false);
     }
 
     /// <summary>
-    /// result[0, length) = Σ over bands of what body(image, firstRow, rowCount, partial) adds into its partial sum.
+    /// plane[n] += the adjoint of patches applied to weightsT[Rows × m] · source[n], source being [N, m, GridH, GridW]:
+    /// each window's column is added back onto the pixels it reads.
     /// </summary>
-    public void Reduce(Span<float> result, Action<int, int, int, float[]> body)
+    public void Spread(float[] source, float[] weightsT, int m, float[] plane)
     {
-        int length = result.Length, slots = Math.Max(1, Math.Min(ReductionSlots, Tasks));
+        var (p, gridPlane, planeImage) = (_patches, GridPlane, PlaneImage);
+        ForEach((n, firstRow, rows, cols) =>
+        {
+            int col = firstRow * p.GridW, width = rows * p.GridW;
+            CpuGemm.Multiply(p.Rows, width, m, weightsT, m, source.AsSpan(n * m * gridPlane + col), gridPlane, cols, width, accumulate: false);
+            p.ScatterAdd(cols, firstRow, rows, plane.AsSpan(n * planeImage, planeImage));
+        }, scatters: true);
+    }
+
+    /// <summary>result[m × Rows] = Σ over images of source[n] · patches(plane[n])ᵀ, source being [N, m, GridH, GridW].</summary>
+    public void CorrelationGradient(float[] source, int m, float[] plane, Span<float> result)
+    {
+        var (p, gridPlane, planeImage) = (_patches, GridPlane, PlaneImage);
+        int length = m * p.Rows, slots = Math.Max(1, Math.Min(ReductionSlots, Tasks));
         var partials = new float[slots][];
         var self = this;
         Parallel.For(0, slots, slot =>
         {
             var partial = new float[length];
+            var cols = ArrayPool<float>.Shared.Rent(self.PatchLength);
             for (int task = slot; task < self.Tasks; task += slots)
-                self.Run(task, (image, first, rows) => body(image, first, rows, partial));
+            {
+                var (n, firstRow, rows) = self.Band(task);
+                int col = firstRow * p.GridW, width = rows * p.GridW;
+                var rowsOfSource = source.AsSpan(n * m * gridPlane + col);
+                var image = plane.AsSpan(n * planeImage, planeImage);
+                if (p.IsIdentity)
+                {
+                    CpuGemm.MultiplyTransposed(m, p.Rows, width, rowsOfSource, gridPlane, image[col..], gridPlane, partial, p.Rows, accumulate: true);
+                    continue;
+                }
+                p.Gather(image, firstRow, rows, cols);
+                CpuGemm.MultiplyTransposed(m, p.Rows, width, rowsOfSource, gridPlane, cols, width, partial, p.Rows, accumulate: true);
+            }
+            ArrayPool<float>.Shared.Return(cols);
             partials[slot] = partial;
         });
         partials[0].CopyTo(result);
@@ -81,15 +110,47 @@ internal readonly struct ConvBands
                 result[i] += partials[slot][i];
     }
 
-    /// <summary>A scratch buffer for one band's patch matrix; give it back with <see cref="Return"/>.</summary>
-    public float[] RentPatch() => ArrayPool<float>.Shared.Rent(PatchLength);
-
-    public static void Return(float[] scratch) => ArrayPool<float>.Shared.Return(scratch);
-
-    private void Run(int task, Action<int, int, int> body)
+    /// <summary>output[n, c, :] = bias[c] (0 without a bias): the starting value that the products accumulate onto.</summary>
+    public static void FillBias(float[] output, int images, int channels, int plane, float[]? bias)
     {
-        int image = task / Bands, band = task % Bands;
-        int first = band * RowsPerBand;
-        body(image, first, Math.Min(RowsPerBand, _patches.GridH - first));
+        for (int n = 0; n < images; n++)
+            for (int c = 0; c < channels; c++)
+                output.AsSpan((n * channels + c) * plane, plane).Fill(bias?[c] ?? 0f);
+    }
+
+    private int PatchLength => _patches.Rows * RowsPerBand * _patches.GridW;
+
+    /// <summary>
+    /// Runs body(image, firstRow, rowCount, scratch) for every band in parallel. Bodies that scatter into the plane run
+    /// even bands first, then odd ones: bands running at once never add into the same plane row, and each plane pixel
+    /// receives its additions in one order.
+    /// </summary>
+    private void ForEach(Action<int, int, int, float[]> body, bool scatters)
+    {
+        var self = this;
+        void Run(int task)
+        {
+            var (n, firstRow, rows) = self.Band(task);
+            var cols = ArrayPool<float>.Shared.Rent(self.PatchLength);
+            body(n, firstRow, rows, cols);
+            ArrayPool<float>.Shared.Return(cols);
+        }
+        if (!scatters)
+        {
+            Parallel.For(0, Tasks, Run);
+            return;
+        }
+        for (int parity = 0; parity < 2; parity++)
+        {
+            int count = (Bands - parity + 1) / 2, bands = Bands, first = parity;
+            if (count > 0)
+                Parallel.For(0, _images * count, i => Run(i / count * bands + first + 2 * (i % count)));
+        }
+    }
+
+    private (int Image, int FirstRow, int Rows) Band(int task)
+    {
+        int image = task / Bands, first = task % Bands * RowsPerBand;
+        return (image, first, Math.Min(RowsPerBand, _patches.GridH - first));
     }
 }

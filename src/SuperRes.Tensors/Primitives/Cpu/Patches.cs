@@ -23,64 +23,92 @@ internal readonly record struct Patches(int Channels, int PlaneH, int PlaneW, in
     /// <summary>cols[(c·K + ky)·K + kx, (gy − firstRow)·GridW + gx] = plane[c, window read] for gy in the band.</summary>
     public void Gather(ReadOnlySpan<float> plane, int firstRow, int rowCount, Span<float> cols)
     {
-        int width = rowCount * GridW;
-        for (int c = 0; c < Channels; c++)
-            for (int ky = 0; ky < K; ky++)
-                for (int kx = 0; kx < K; kx++)
-                {
-                    var row = cols.Slice(((c * K + ky) * K + kx) * width, width);
-                    for (int r = 0; r < rowCount; r++)
-                    {
-                        var dst = row.Slice(r * GridW, GridW);
-                        if (!PlaneRow(firstRow + r, ky, out int py))
-                        {
-                            dst.Clear();
-                            continue;
-                        }
-                        var src = plane.Slice((c * PlaneH + py) * PlaneW, PlaneW);
-                        int offset = kx - Pad;
-                        var (first, end) = InsideColumns(offset);
-                        if (Stride == 1 && end > first) // an empty range may start past the row's end
-                            src.Slice(first + offset, end - first).CopyTo(dst[first..end]);
-                        else
-                            for (int gx = first; gx < end; gx++)
-                                dst[gx] = src[gx * Stride + offset];
-                        dst[..first].Fill(Clamp ? src[0] : 0f);
-                        dst[end..].Fill(Clamp ? src[^1] : 0f);
-                    }
-                }
+        var rows = new GatherRows(this, plane, cols);
+        ForEachRow(firstRow, rowCount, ref rows);
     }
 
     /// <summary>plane[c, window read] += cols[…]: the adjoint of <see cref="Gather"/> (clamped reads pile onto the border).</summary>
     public void ScatterAdd(ReadOnlySpan<float> cols, int firstRow, int rowCount, Span<float> plane)
+    {
+        var rows = new ScatterRows(this, cols, plane);
+        ForEachRow(firstRow, rowCount, ref rows);
+    }
+
+    /// <summary>What happens to one patch-matrix row segment (GridW columns) and the plane row it reads (−1: padding).</summary>
+    private interface IRowVisitor
+    {
+        void Row(int patchStart, int planeStart, int offset, int first, int end);
+    }
+
+    /// <summary>Visits the segments of a band's patch matrix; grid column gx reads plane column gx·Stride + offset,
+    /// which lies inside the row for gx in [first, end).</summary>
+    private void ForEachRow<TVisitor>(int firstRow, int rowCount, scoped ref TVisitor visitor)
+        where TVisitor : IRowVisitor, allows ref struct
     {
         int width = rowCount * GridW;
         for (int c = 0; c < Channels; c++)
             for (int ky = 0; ky < K; ky++)
                 for (int kx = 0; kx < K; kx++)
                 {
-                    var row = cols.Slice(((c * K + ky) * K + kx) * width, width);
+                    int offset = kx - Pad;
+                    var (first, end) = InsideColumns(offset);
                     for (int r = 0; r < rowCount; r++)
                     {
-                        if (!PlaneRow(firstRow + r, ky, out int py))
-                            continue;
-                        var src = row.Slice(r * GridW, GridW);
-                        var dst = plane.Slice((c * PlaneH + py) * PlaneW, PlaneW);
-                        int offset = kx - Pad;
-                        var (first, end) = InsideColumns(offset);
-                        if (Stride == 1 && end > first)
-                            Add(dst.Slice(first + offset, end - first), src[first..end]);
-                        else
-                            for (int gx = first; gx < end; gx++)
-                                dst[gx * Stride + offset] += src[gx];
-                        if (!Clamp)
-                            continue;
-                        foreach (var v in src[..first])
-                            dst[0] += v;
-                        foreach (var v in src[end..])
-                            dst[^1] += v;
+                        int planeStart = PlaneRow(firstRow + r, ky, out int py) ? (c * PlaneH + py) * PlaneW : -1;
+                        visitor.Row(((c * K + ky) * K + kx) * width + r * GridW, planeStart, offset, first, end);
                     }
                 }
+    }
+
+    private ref struct GatherRows(Patches patches, ReadOnlySpan<float> plane, Span<float> cols) : IRowVisitor
+    {
+        private readonly Patches _p = patches;
+        private readonly ReadOnlySpan<float> _plane = plane;
+        private readonly Span<float> _cols = cols;
+
+        public readonly void Row(int patchStart, int planeStart, int offset, int first, int end)
+        {
+            var dst = _cols.Slice(patchStart, _p.GridW);
+            if (planeStart < 0)
+            {
+                dst.Clear();
+                return;
+            }
+            var src = _plane.Slice(planeStart, _p.PlaneW);
+            if (_p.Stride == 1 && end > first) // an empty range may start past the row's end
+                src.Slice(first + offset, end - first).CopyTo(dst[first..end]);
+            else
+                for (int gx = first; gx < end; gx++)
+                    dst[gx] = src[gx * _p.Stride + offset];
+            dst[..first].Fill(_p.Clamp ? src[0] : 0f);
+            dst[end..].Fill(_p.Clamp ? src[^1] : 0f);
+        }
+    }
+
+    private ref struct ScatterRows(Patches patches, ReadOnlySpan<float> cols, Span<float> plane) : IRowVisitor
+    {
+        private readonly Patches _p = patches;
+        private readonly ReadOnlySpan<float> _cols = cols;
+        private readonly Span<float> _plane = plane;
+
+        public readonly void Row(int patchStart, int planeStart, int offset, int first, int end)
+        {
+            if (planeStart < 0)
+                return;
+            var src = _cols.Slice(patchStart, _p.GridW);
+            var dst = _plane.Slice(planeStart, _p.PlaneW);
+            if (_p.Stride == 1 && end > first)
+                Add(dst.Slice(first + offset, end - first), src[first..end]);
+            else
+                for (int gx = first; gx < end; gx++)
+                    dst[gx * _p.Stride + offset] += src[gx];
+            if (!_p.Clamp)
+                return;
+            foreach (var v in src[..first])
+                dst[0] += v;
+            foreach (var v in src[end..])
+                dst[^1] += v;
+        }
     }
 
     /// <summary>The plane row that grid row <paramref name="gy"/> reads with kernel row <paramref name="ky"/>; false when it reads zero padding.</summary>
