@@ -2,3 +2,4 @@
 // their launches; these usings keep those one-liners short.
 global using SuperRes.Runtime.Profiling;
 global using SuperRes.Tensors.Profiling;
+global using SuperRes.Tensors.Backends;

@@ -1,7 +1,7 @@
-namespace SuperRes.Tensors.Primitives;
+namespace SuperRes.Tensors.Backends;
 
-/// <summary>Shared argument checks for buffer-level ops.</summary>
-internal static class Launch
+/// <summary>Shared argument checks and Cpu buffer access for buffer-level ops (the engine's and extension ops).</summary>
+public static class Launch
 {
     /// <summary>All buffers of one op must live on one device and hold at least <paramref name="n"/> elements.</summary>
     public static Device SameDevice(string op, long n, params ReadOnlySpan<DeviceBuffer> buffers)
@@ -18,6 +18,10 @@ internal static class Launch
             throw new ArgumentOutOfRangeException(nameof(n), $"{op}: {n} elements is more than one kernel indexes (2^31 - 1)");
         return device;
     }
+
+    /// <summary>The kernel-compiling device (CUDA, OpenCL) a buffer lives on: what a kernel column of a <see cref="BackendTable{TImpl}"/> launches on.</summary>
+    public static KernelDevice Kernels(DeviceBuffer buffer) =>
+        buffer.Device as KernelDevice ?? throw new NotSupportedException($"{buffer.Device.Info.Id} does not run kernels/; this implementation is registered for the wrong backend");
 
     /// <summary>The host array behind a Cpu buffer (possibly longer than the buffer).</summary>
     public static float[] Array(DeviceBuffer buffer) => buffer.HostArray!;
