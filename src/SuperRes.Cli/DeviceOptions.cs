@@ -5,7 +5,7 @@ using SuperRes.Runtime;
 namespace SuperRes.Cli;
 
 /// <summary>The options every command that opens a device takes: <c>--device</c> and <c>--max-memory</c>.</summary>
-public sealed class DeviceOptions
+internal sealed class DeviceOptions
 {
     public Option<string> Device { get; } = new("--device", "-d")
     {

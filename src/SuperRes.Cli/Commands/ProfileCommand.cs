@@ -17,7 +17,7 @@ namespace SuperRes.Cli.Commands;
 /// pairs; on the Cpu device every primitive op with the host clock). Prints a table per kernel configuration
 /// with its roofline position, the end-to-end times and the device-memory high-water mark.
 /// </summary>
-public static class ProfileCommand
+internal static class ProfileCommand
 {
     public static Command Create(CliContext context)
     {
