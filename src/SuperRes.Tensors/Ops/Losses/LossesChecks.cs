@@ -22,13 +22,6 @@ internal static class LossDraws
         return Loss(rng, shape, RandomData.Uniform(rng, n), RandomData.Uniform(rng, n), Ops.MseLoss);
     }
 
-    /// <summary>Positive data: a sum of mixed signs can cancel to ~0 and make the relative figure meaningless.</summary>
-    public static TensorOpDraw Reduction(Random rng, Func<Tensor, Tensor> op)
-    {
-        var shape = CheckShapes.Nchw(rng);
-        return new(CheckShapes.Format(shape), [new(shape, RandomData.Uniform(rng, CheckShapes.Count(shape), 0.1f, 1f))], [1], t => op(t[0]));
-    }
-
     private static TensorOpDraw Loss(Random rng, int[] shape, float[] p, float[] t, Func<Tensor, Tensor, Tensor> loss)
     {
         var grads = Differentiable.Flags(rng, 2);
@@ -42,9 +35,3 @@ internal sealed class L1LossBackwardCheck() : TensorOpCheck("l1_loss", "backward
 
 internal sealed class MseLossForwardCheck() : TensorOpCheck("mse_loss", "forward", LossDraws.Mse);
 internal sealed class MseLossBackwardCheck() : TensorOpCheck("mse_loss", "backward", LossDraws.Mse);
-
-// "sum forward" is the buffer-level SumCheck (Ops.Sum's forward is Reduce.Sum itself, checked there up to a million elements).
-internal sealed class SumBackwardCheck() : TensorOpCheck("sum", "backward", rng => LossDraws.Reduction(rng, Ops.Sum));
-
-internal sealed class MeanForwardCheck() : TensorOpCheck("mean", "forward", rng => LossDraws.Reduction(rng, Ops.Mean));
-internal sealed class MeanBackwardCheck() : TensorOpCheck("mean", "backward", rng => LossDraws.Reduction(rng, Ops.Mean));
