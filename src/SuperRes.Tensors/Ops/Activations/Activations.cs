@@ -6,14 +6,8 @@ namespace SuperRes.Tensors;
 public static partial class Ops
 {
     /// <summary>x where x &gt; 0, else <paramref name="slope"/>·x, element-wise.</summary>
-    public static Tensor LeakyRelu(Tensor x, float slope)
-    {
-        var y = Tensor.Empty(x.Device, x.Shape);
-        Activations.LeakyRelu(x.Buffer, slope, y.Buffer, x.Length);
-        if (Tape.ShouldRecord(x))
-            Tape.Record(new LeakyReluNode(x, slope, y));
-        return y;
-    }
+    public static Tensor LeakyRelu(Tensor x, float slope) =>
+        Unary(x, (p, y, n) => Activations.LeakyRelu(p, slope, y, n), y => new LeakyReluNode(x, slope, y));
 
     /// <summary>
     /// x where x &gt; 0, else slope·x, with a learned <paramref name="slope"/> of shape [1] (shared) or [C]
@@ -30,23 +24,11 @@ public static partial class Ops
     }
 
     /// <summary>1 / (1 + e^−x), element-wise.</summary>
-    public static Tensor Sigmoid(Tensor x)
-    {
-        var y = Tensor.Empty(x.Device, x.Shape);
-        Activations.Sigmoid(x.Buffer, y.Buffer, x.Length);
-        if (Tape.ShouldRecord(x))
-            Tape.Record(new FromOutputNode("sigmoid", x, y, Activations.SigmoidBackward));
-        return y;
-    }
+    public static Tensor Sigmoid(Tensor x) =>
+        Unary(x, Activations.Sigmoid, y => new FromOutputNode("sigmoid", x, y, Activations.SigmoidBackward));
 
-    public static Tensor Tanh(Tensor x)
-    {
-        var y = Tensor.Empty(x.Device, x.Shape);
-        Activations.Tanh(x.Buffer, y.Buffer, x.Length);
-        if (Tape.ShouldRecord(x))
-            Tape.Record(new FromOutputNode("tanh", x, y, Activations.TanhBackward));
-        return y;
-    }
+    public static Tensor Tanh(Tensor x) =>
+        Unary(x, Activations.Tanh, y => new FromOutputNode("tanh", x, y, Activations.TanhBackward));
 
     /// <summary>(slopes, plane) for <see cref="Activations.Prelu"/>: one slope over everything, or one per channel plane.</summary>
     private static (int Slopes, int Plane) PreluLayout(Tensor x, Tensor slope)

@@ -6,64 +6,25 @@ namespace SuperRes.Tensors;
 public static partial class Ops
 {
     /// <summary>a + b, element-wise (same shapes).</summary>
-    public static Tensor Add(Tensor a, Tensor b)
-    {
-        RequireSameShape("add", a, b);
-        var y = Tensor.Empty(a.Device, a.Shape);
-        Elementwise.Add(a.Buffer, b.Buffer, y.Buffer, a.Length);
-        if (Tape.ShouldRecord(a, b))
-            Tape.Record(new LinearCombinationNode("add", y, a, 1f, b, 1f));
-        return y;
-    }
+    public static Tensor Add(Tensor a, Tensor b) =>
+        Binary("add", a, b, Elementwise.Add, y => new LinearCombinationNode("add", y, a, 1f, b, 1f));
 
     /// <summary>a − b, element-wise (same shapes).</summary>
-    public static Tensor Subtract(Tensor a, Tensor b)
-    {
-        RequireSameShape("subtract", a, b);
-        var y = Tensor.Empty(a.Device, a.Shape);
-        Arithmetic.Subtract(a.Buffer, b.Buffer, y.Buffer, a.Length);
-        if (Tape.ShouldRecord(a, b))
-            Tape.Record(new LinearCombinationNode("subtract", y, a, 1f, b, -1f));
-        return y;
-    }
+    public static Tensor Subtract(Tensor a, Tensor b) =>
+        Binary("subtract", a, b, Arithmetic.Subtract, y => new LinearCombinationNode("subtract", y, a, 1f, b, -1f));
 
     /// <summary>x + scale·residual (EDSR's res_scale skip connection; same shapes).</summary>
-    public static Tensor ResidualAdd(Tensor x, Tensor residual, float scale)
-    {
-        RequireSameShape("residual_add", x, residual);
-        var y = Tensor.Empty(x.Device, x.Shape);
-        Arithmetic.ResidualAdd(x.Buffer, residual.Buffer, scale, y.Buffer, x.Length);
-        if (Tape.ShouldRecord(x, residual))
-            Tape.Record(new LinearCombinationNode("residual_add", y, x, 1f, residual, scale));
-        return y;
-    }
+    public static Tensor ResidualAdd(Tensor x, Tensor residual, float scale) =>
+        Binary("residual_add", x, residual, (p, q, y, n) => Arithmetic.ResidualAdd(p, q, scale, y, n),
+            y => new LinearCombinationNode("residual_add", y, x, 1f, residual, scale));
 
     /// <summary>s·x, element-wise.</summary>
-    public static Tensor Scale(Tensor x, float s)
-    {
-        var y = Tensor.Empty(x.Device, x.Shape);
-        Elementwise.Scale(x.Buffer, s, y.Buffer, x.Length);
-        if (Tape.ShouldRecord(x))
-            Tape.Record(new ScaleNode(x, s, y));
-        return y;
-    }
+    public static Tensor Scale(Tensor x, float s) =>
+        Unary(x, (p, y, n) => Elementwise.Scale(p, s, y, n), y => new ScaleNode(x, s, y));
 
     /// <summary>a·b, element-wise (same shapes).</summary>
-    public static Tensor Multiply(Tensor a, Tensor b)
-    {
-        RequireSameShape("multiply", a, b);
-        var y = Tensor.Empty(a.Device, a.Shape);
-        Elementwise.Multiply(a.Buffer, b.Buffer, y.Buffer, a.Length);
-        if (Tape.ShouldRecord(a, b))
-            Tape.Record(new MultiplyNode(a, b, y));
-        return y;
-    }
-
-    private static void RequireSameShape(string op, Tensor a, Tensor b)
-    {
-        if (!a.Shape.Equals(b.Shape))
-            throw new ArgumentException($"{op}: shapes {a.Shape} and {b.Shape} differ");
-    }
+    public static Tensor Multiply(Tensor a, Tensor b) =>
+        Binary("multiply", a, b, Elementwise.Multiply, y => new MultiplyNode(a, b, y));
 
     /// <summary>Gradient of gy scaled by a constant: a copy when the scale is 1.</summary>
     private static Tensor ScaledGradient(Tensor gradOutput, float scale)
