@@ -3,55 +3,62 @@ using SuperRes.Tensors.Verification;
 
 namespace SuperRes.Tensors.Checks;
 
-internal sealed class FillCheck : OpCheck
+/// <summary>A buffer-level op over a random length that writes one buffer, the output compared.</summary>
+internal abstract class LengthCheck(string op) : OpCheck
 {
-    public override string Op => "fill";
+    public override string Op => op;
 
     public override OpCase NewCase(Random rng)
     {
         long n = CheckSizes.Length(rng);
+        var (configuration, run) = Draw(rng, n);
+        return new($"n={n}{configuration}", ctx => [ctx.Read(run(ctx))]);
+    }
+
+    /// <summary>Draws the op's parameters and inputs for <paramref name="n"/> elements; the run returns the buffer it wrote.</summary>
+    protected abstract (string Configuration, Func<CheckContext, DeviceBuffer> Run) Draw(Random rng, long n);
+}
+
+internal sealed class FillCheck() : LengthCheck("fill")
+{
+    protected override (string, Func<CheckContext, DeviceBuffer>) Draw(Random rng, long n)
+    {
         float value = rng.NextSingle() * 4 - 2;
-        return new($"n={n}", ctx =>
+        return ("", ctx =>
         {
             var y = ctx.Output(n);
             Elementwise.Fill(y, value, n);
-            return [ctx.Read(y)];
+            return y;
         });
     }
 }
 
-internal sealed class CopyCheck : OpCheck
+internal sealed class CopyCheck() : LengthCheck("copy")
 {
-    public override string Op => "copy";
-
-    public override OpCase NewCase(Random rng)
+    protected override (string, Func<CheckContext, DeviceBuffer>) Draw(Random rng, long n)
     {
-        long n = CheckSizes.Length(rng);
         var x = RandomData.Uniform(rng, n);
-        return new($"n={n}", ctx =>
+        return ("", ctx =>
         {
             var y = ctx.Output(n);
             Elementwise.Copy(ctx.Input(x), y, n);
-            return [ctx.Read(y)];
+            return y;
         });
     }
 }
 
-internal sealed class AxpyCheck : OpCheck
+internal sealed class AxpyCheck() : LengthCheck("axpy")
 {
-    public override string Op => "axpy";
-
-    public override OpCase NewCase(Random rng)
+    protected override (string, Func<CheckContext, DeviceBuffer>) Draw(Random rng, long n)
     {
-        long n = CheckSizes.Length(rng);
         var x = RandomData.Uniform(rng, n);
         var y0 = RandomData.Uniform(rng, n);
         float a = rng.NextSingle() * 4 - 2;
-        return new($"n={n} a={a:G4}", ctx =>
+        return ($" a={a:G4}", ctx =>
         {
             var y = ctx.Input(y0);
             Elementwise.Axpy(a, ctx.Input(x), y, n);
-            return [ctx.Read(y)];
+            return y;
         });
     }
 }
