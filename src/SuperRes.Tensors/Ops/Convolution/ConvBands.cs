@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Numerics;
+using SuperRes.Runtime.Cpu;
 
 namespace SuperRes.Tensors.Primitives;
 
@@ -116,6 +118,38 @@ internal readonly struct ConvBands
         for (int n = 0; n < images; n++)
             for (int c = 0; c < channels; c++)
                 output.AsSpan((n * channels + c) * plane, plane).Fill(bias?[c] ?? 0f);
+    }
+
+    /// <summary>gb[c] = Σ over images and the plane of gy[n, c]: per image a vector sum, the images added in order in double.</summary>
+    public static void BiasGradient(float[] gy, int images, int channels, int plane, float[] gb) =>
+        Parallel.For(0, channels, c =>
+        {
+            double sum = 0;
+            for (int n = 0; n < images; n++)
+                sum += Sum(gy.AsSpan((n * channels + c) * plane, plane));
+            gb[c] = (float)sum;
+        });
+
+    /// <summary>The [columns × rows] transpose of a row-major [rows × columns] matrix.</summary>
+    public static float[] Transpose(ReadOnlySpan<float> matrix, int rows, int columns)
+    {
+        var result = new float[rows * columns];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < columns; c++)
+                result[c * rows + r] = matrix[r * columns + c];
+        return result;
+    }
+
+    private static float Sum(ReadOnlySpan<float> values)
+    {
+        int i = 0;
+        var acc = Vector<float>.Zero;
+        for (; i + Vector<float>.Count <= values.Length; i += Vector<float>.Count)
+            acc += new Vector<float>(values[i..]);
+        float sum = Vector.Sum(acc);
+        for (; i < values.Length; i++)
+            sum += values[i];
+        return sum;
     }
 
     private int PatchLength => _patches.Rows * RowsPerBand * _patches.GridW;

@@ -6,7 +6,7 @@ namespace SuperRes.Tensors.Checks;
 /// A random transposed convolution: odd and even K (9 for FSRCNN's upsampler), stride 1–4, padding, output_padding
 /// below the stride, with or without bias, batch &gt; 1, small odd images and channel counts.
 /// </summary>
-internal sealed record ConvTranspose2dConfig(int[] X, int[] Weight, bool Bias, int Stride, int Padding, int OutputPadding)
+internal sealed record ConvTranspose2dConfig(int[] X, int[] Weight, bool Bias, int Stride, int Padding, int OutputPadding) : IConvolutionCase<ConvTranspose2dConfig>
 {
     // Each (K, stride) is its own kernel build (over a second on PoCL), so they come from a menu that covers
     // every stride, odd and even K, K a multiple of the stride and not, and K below the stride (outputs no tap reaches).
@@ -38,8 +38,7 @@ internal sealed record ConvTranspose2dConfig(int[] X, int[] Weight, bool Bias, i
 
     public Tensor Apply(Tensor[] t) => Ops.ConvTranspose2d(t[0], t[1], Bias ? t[2] : null, Stride, Padding, OutputPadding);
 
-    public long OutputLength() =>
-        (long)X[0] * Weight[1] * Side(X[2]) * Side(X[3]);
+    public long OutputLength => (long)X[0] * Weight[1] * Side(X[2]) * Side(X[3]);
 
     private int Side(int input) => (input - 1) * Stride - 2 * Padding + Weight[2] + OutputPadding;
 
@@ -47,35 +46,6 @@ internal sealed record ConvTranspose2dConfig(int[] X, int[] Weight, bool Bias, i
         $"x {CheckShapes.Format(X)} weight {CheckShapes.Format(Weight)} stride {Stride} padding {Padding} output_padding {OutputPadding}{(Bias ? " bias" : "")}";
 }
 
-internal sealed class ConvTranspose2dForwardCheck : OpCheck
-{
-    public override string Op => "conv_transpose2d";
+internal sealed class ConvTranspose2dForwardCheck() : ConvolutionCheck<ConvTranspose2dConfig>("conv_transpose2d", backward: false);
 
-    public override OpCase NewCase(Random rng)
-    {
-        var config = ConvTranspose2dConfig.Draw(rng);
-        var inputs = config.Inputs(rng);
-        return new(config.ToString(), ctx =>
-        {
-            using var _ = Autograd.Tape.NoGrad();
-            var tensors = inputs.Select(i => ctx.Own(Tensor.FromArray(ctx.Device, i.Shape, i.Data))).ToArray();
-            using var y = config.Apply(tensors);
-            return [y.ToArray()];
-        });
-    }
-}
-
-internal sealed class ConvTranspose2dBackwardCheck : OpCheck
-{
-    public override string Op => "conv_transpose2d";
-
-    public override string Pass => "backward";
-
-    public override OpCase NewCase(Random rng)
-    {
-        var config = ConvTranspose2dConfig.Draw(rng);
-        var inputs = config.Inputs(rng);
-        var upstream = RandomData.Uniform(rng, config.OutputLength());
-        return new(config.ToString(), ctx => GradientCase.Run(ctx, inputs, config.Apply, upstream));
-    }
-}
+internal sealed class ConvTranspose2dBackwardCheck() : ConvolutionCheck<ConvTranspose2dConfig>("conv_transpose2d", backward: true);

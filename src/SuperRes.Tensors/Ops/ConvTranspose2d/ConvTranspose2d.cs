@@ -16,7 +16,7 @@ public static partial class Ops
         var y = Tensor.Empty(x.Device, Shape.Nchw(g.N, g.Cout, g.Ho, g.Wo));
         Primitives.ConvTranspose2d.Forward(g, x.Buffer, weight.Buffer, bias?.Buffer, y.Buffer);
         if (Tape.ShouldRecord(x, weight, bias))
-            Tape.Record(new ConvTranspose2dNode(g, x, weight, bias, y));
+            Tape.Record(new ConvolutionNode<ConvTranspose2dGeometry>("conv_transpose2d", Primitives.ConvTranspose2d.EntryPoints, g, x, weight, bias, y));
         return y;
     }
 
@@ -41,44 +41,5 @@ public static partial class Ops
         if (g.Ho < 1 || g.Wo < 1)
             throw new ArgumentException($"{op}: input {x.Shape} with weight {weight.Shape}, stride {stride}, padding {padding}, output_padding {outputPadding} gives an empty {g.Ho}×{g.Wo} output");
         return g;
-    }
-
-    private sealed class ConvTranspose2dNode : GradNode
-    {
-        private readonly ConvTranspose2dGeometry _g;
-        // Each is kept only when the other operand's gradient needs it.
-        private readonly Tensor? _x;
-        private readonly Tensor? _weight;
-
-        public ConvTranspose2dNode(ConvTranspose2dGeometry g, Tensor x, Tensor weight, Tensor? bias, Tensor y)
-            : base("conv_transpose2d", y, bias is null ? [x, weight] : [x, weight, bias])
-        {
-            _g = g;
-            _x = NeedsGrad(1) ? Save(x) : null;
-            _weight = NeedsGrad(0) ? Save(weight) : null;
-        }
-
-        protected internal override void Backward(Tensor gradOutput)
-        {
-            var device = gradOutput.Device;
-            if (NeedsGrad(0))
-            {
-                var gx = Tensor.Empty(device, Inputs[0].Shape);
-                Primitives.ConvTranspose2d.BackwardInput(_g, gradOutput.Buffer, _weight!.Buffer, gx.Buffer);
-                Accumulate(0, gx);
-            }
-            if (NeedsGrad(1))
-            {
-                var gw = Tensor.Empty(device, Inputs[1].Shape);
-                Primitives.ConvTranspose2d.BackwardWeight(_g, _x!.Buffer, gradOutput.Buffer, gw.Buffer);
-                Accumulate(1, gw);
-            }
-            if (Inputs.Count > 2 && NeedsGrad(2))
-            {
-                var gb = Tensor.Empty(device, Inputs[2].Shape);
-                Primitives.ConvTranspose2d.BackwardBias(_g, gradOutput.Buffer, gb.Buffer);
-                Accumulate(2, gb);
-            }
-        }
     }
 }

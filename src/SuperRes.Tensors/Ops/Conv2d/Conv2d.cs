@@ -25,7 +25,7 @@ public static partial class Ops
         var y = Tensor.Empty(x.Device, Shape.Nchw(shape.N, shape.Cout, shape.OutH, shape.OutW));
         Primitives.Conv2d.Forward(shape, x.Buffer, weight.Buffer, bias?.Buffer, y.Buffer);
         if (Tape.ShouldRecord(x, weight, bias))
-            Tape.Record(new Conv2dNode(shape, x, weight, bias, y));
+            Tape.Record(new ConvolutionNode<Conv2dShape>("conv2d", Primitives.Conv2d.EntryPoints, shape, x, weight, bias, y));
         return y;
     }
 
@@ -46,46 +46,5 @@ public static partial class Ops
         if (!Enum.IsDefined(padding))
             throw new ArgumentException($"conv2d: unknown padding mode {padding}");
         return new Conv2dShape(x.Shape.N, x.Shape.C, x.Shape.H, x.Shape.W, weight.Shape[0], weight.Shape[2], stride, padding);
-    }
-
-    private sealed class Conv2dNode : GradNode
-    {
-        private readonly Conv2dShape _shape;
-        private readonly Tensor? _x;
-        private readonly Tensor? _weight;
-
-        public Conv2dNode(Conv2dShape shape, Tensor x, Tensor weight, Tensor? bias, Tensor y)
-            : base("conv2d", y, bias is null ? [x, weight] : [x, weight, bias])
-        {
-            _shape = shape;
-            // Each gradient needs only the other operand: keep just what will be used.
-            if (NeedsGrad(0))
-                _weight = Save(weight);
-            if (NeedsGrad(1))
-                _x = Save(x);
-        }
-
-        protected internal override void Backward(Tensor gradOutput)
-        {
-            var device = gradOutput.Device;
-            if (NeedsGrad(0))
-            {
-                var gx = Tensor.Empty(device, Inputs[0].Shape);
-                Primitives.Conv2d.InputGrad(_shape, gradOutput.Buffer, _weight!.Buffer, gx.Buffer);
-                Accumulate(0, gx);
-            }
-            if (NeedsGrad(1))
-            {
-                var gw = Tensor.Empty(device, Inputs[1].Shape);
-                Primitives.Conv2d.WeightGrad(_shape, _x!.Buffer, gradOutput.Buffer, gw.Buffer);
-                Accumulate(1, gw);
-            }
-            if (Inputs.Count > 2 && NeedsGrad(2))
-            {
-                var gb = Tensor.Empty(device, Inputs[2].Shape);
-                Primitives.Conv2d.BiasGrad(_shape, gradOutput.Buffer, gb.Buffer);
-                Accumulate(2, gb);
-            }
-        }
     }
 }

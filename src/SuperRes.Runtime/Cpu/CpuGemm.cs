@@ -3,14 +3,15 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace SuperRes.Tensors.Primitives;
+namespace SuperRes.Runtime.Cpu;
 
 /// <summary>
-/// Single-threaded float32 matrix products for the Cpu convolutions, which parallelise over independent bands
-/// themselves. Register-blocked: 4 rows × 16 (or 8) columns per inner loop, 256-bit FMA. Rows past the end of a block alias the last real row — computed, never stored — so one kernel covers
-/// every remainder. The summation order depends only on the sizes: results are reproducible bit for bit.
+/// The Cpu backend's float32 matrix product, single-threaded: callers (the Cpu convolutions, the peak calibration)
+/// parallelise over independent blocks themselves. Register-blocked: 4 rows × 16 (or 8) columns per inner loop,
+/// 256-bit FMA. Rows past the end of a block alias the last real row — computed, never stored — so one kernel
+/// covers every remainder. The summation order depends only on the sizes: results are reproducible bit for bit.
 /// </summary>
-internal static class CpuGemm
+public static class CpuGemm
 {
     private const int Lanes = 8; // Vector256<float>.Count
 

@@ -3,7 +3,7 @@ using SuperRes.Tensors.Verification;
 namespace SuperRes.Tensors.Checks;
 
 /// <summary>A random conv2d configuration: every kernel size the models use, both strides and padding modes, bias or not.</summary>
-internal sealed record Conv2dCase(int[] Input, int[] Weight, int Stride, PaddingMode Padding, bool Bias)
+internal sealed record Conv2dCase(int[] Input, int[] Weight, int Stride, PaddingMode Padding, bool Bias) : IConvolutionCase<Conv2dCase>
 {
     private static readonly int[] KernelSizes = [1, 3, 5, 9];
 
@@ -30,11 +30,11 @@ internal sealed record Conv2dCase(int[] Input, int[] Weight, int Stride, Padding
             rng.Next(2) == 0 ? PaddingMode.Zeros : PaddingMode.Replicate, rng.Next(3) != 0);
     }
 
-    public int[] Output => [Input[0], Weight[0], (Input[2] - 1) / Stride + 1, (Input[3] - 1) / Stride + 1];
+    public long OutputLength => CheckShapes.Count([Input[0], Weight[0], (Input[2] - 1) / Stride + 1, (Input[3] - 1) / Stride + 1]);
 
     public Tensor Apply(Tensor[] t) => Ops.Conv2d(t[0], t[1], Bias ? t[2] : null, Stride, Padding);
 
-    public GradientCase.Input[] Inputs(Random rng)
+    public IReadOnlyList<GradientCase.Input> Inputs(Random rng)
     {
         GradientCase.Input[] tensors =
         [
@@ -49,36 +49,6 @@ internal sealed record Conv2dCase(int[] Input, int[] Weight, int Stride, Padding
         $"x {CheckShapes.Format(Input)} w {CheckShapes.Format(Weight)} stride {Stride} {Padding.ToString().ToLowerInvariant()}{(Bias ? " bias" : "")}";
 }
 
-internal sealed class Conv2dForwardCheck : OpCheck
-{
-    public override string Op => "conv2d";
+internal sealed class Conv2dForwardCheck() : ConvolutionCheck<Conv2dCase>("conv2d", backward: false);
 
-    public override OpCase NewCase(Random rng)
-    {
-        var config = Conv2dCase.Draw(rng);
-        var inputs = config.Inputs(rng);
-        return new(config.ToString(), ctx =>
-        {
-            using var _ = Autograd.Tape.NoGrad();
-            var tensors = inputs.Select(i => ctx.Own(Tensor.FromArray(ctx.Device, i.Shape, i.Data))).ToArray();
-            using var y = config.Apply(tensors);
-            return [y.ToArray()];
-        });
-    }
-}
-
-/// <summary>Outputs: y, then the gradients of x, weight and (when present) bias.</summary>
-internal sealed class Conv2dBackwardCheck : OpCheck
-{
-    public override string Op => "conv2d";
-
-    public override string Pass => "backward";
-
-    public override OpCase NewCase(Random rng)
-    {
-        var config = Conv2dCase.Draw(rng);
-        var inputs = config.Inputs(rng);
-        var upstream = RandomData.Uniform(rng, CheckShapes.Count(config.Output));
-        return new(config.ToString(), ctx => GradientCase.Run(ctx, inputs, config.Apply, upstream));
-    }
-}
+internal sealed class Conv2dBackwardCheck() : ConvolutionCheck<Conv2dCase>("conv2d", backward: true);

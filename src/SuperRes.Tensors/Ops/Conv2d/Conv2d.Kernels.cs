@@ -1,32 +1,10 @@
 namespace SuperRes.Tensors.Primitives;
 
 /// <summary>
-/// The sizes of one conv2d: input [N, Cin, H, W], weight [Cout, Cin, K, K] with K odd, "same" padding K/2,
-/// stride 1 or 2. Output [N, Cout, OutH, OutW] with OutH = ⌊(H + 2·(K/2) − K) / stride⌋ + 1 (as PyTorch).
+/// kernels/conv2d.cl on CUDA and OpenCL: output tiles of TileW × TileH pixels per work-group, Block output channels
+/// per work-item; the weight gradient and the bias gradient reduce in chunks of pixels, summed in chunk order.
 /// </summary>
-public readonly record struct Conv2dShape(int N, int Cin, int H, int W, int Cout, int K, int Stride, PaddingMode Padding)
-{
-    public int Pad => K / 2;
-
-    public int OutH => (H + 2 * Pad - K) / Stride + 1;
-
-    public int OutW => (W + 2 * Pad - K) / Stride + 1;
-
-    public long InputLength => (long)N * Cin * H * W;
-
-    public long OutputLength => (long)N * Cout * OutH * OutW;
-
-    public long WeightLength => (long)Cout * Cin * K * K;
-
-    public override string ToString() =>
-        $"[{N}×{Cin}×{H}×{W}] * [{Cout}×{Cin}×{K}×{K}] stride {Stride} {Padding.ToString().ToLowerInvariant()}";
-}
-
-/// <summary>
-/// conv2d and its gradients over flat NCHW buffers. On a <see cref="KernelDevice"/> they run kernels/conv2d.cl;
-/// on the Cpu device the C# loops of Conv2d.Cpu.cs are the reference.
-/// </summary>
-public static partial class Conv2d
+internal sealed class Conv2dKernels : Conv2d.IBackend
 {
     private const string File = "conv2d.cl";
 
@@ -44,17 +22,9 @@ public static partial class Conv2d
     // CUDA caps statically sized shared memory at 48 KiB whatever the device offers.
     private const long MaxStaticLocalBytes = 48 * 1024;
 
-    /// <summary>y = conv2d(x, weight) + bias (bias may be null).</summary>
-    public static void Forward(Conv2dShape s, DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y)
+    public void Forward(Conv2dShape s, DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y)
     {
-        // FLOPs: a multiply-add per output element, input channel and tap; bytes: x, weight, bias, y once each.
-        using var op = OpTimer.Start(s, static s => new OpCost("conv2d_forward", ConvLabels.Of(s), 2.0 * s.OutputLength * s.Cin * s.K * s.K, OpCost.F32(s.InputLength + s.WeightLength + s.Cout + s.OutputLength)));
-        var device = CheckBuffers("conv2d", s, (x, s.InputLength), (weight, s.WeightLength), (bias, s.Cout), (y, s.OutputLength));
-        if (device is not KernelDevice k)
-        {
-            ForwardCpu(s, x.HostArray!, weight.HostArray!, bias?.HostArray, y.HostArray!);
-            return;
-        }
+        var k = Launch.Kernels(x);
         var defines = Defines(k, s);
         int tilesX = Ceil(s.OutW, TileW), tilesY = Ceil(s.OutH, TileH);
         k.Launch(k.GetKernel(File, "conv2d_forward", defines),
@@ -63,16 +33,9 @@ public static partial class Conv2d
             x, weight, bias ?? weight /* never read: the kernel only needs a valid buffer */, y);
     }
 
-    /// <summary>gx = ∂(Σ gy·y)/∂x: the transposed convolution of gy with the weights.</summary>
-    public static void InputGrad(Conv2dShape s, DeviceBuffer gy, DeviceBuffer weight, DeviceBuffer gx)
+    public void InputGrad(Conv2dShape s, DeviceBuffer gy, DeviceBuffer weight, DeviceBuffer gx)
     {
-        using var op = OpTimer.Start(s, static s => new OpCost("conv2d_input_grad", ConvLabels.Of(s), 2.0 * s.OutputLength * s.Cin * s.K * s.K, OpCost.F32(s.OutputLength + s.WeightLength + s.InputLength)));
-        var device = CheckBuffers("conv2d input gradient", s, (gy, s.OutputLength), (weight, s.WeightLength), (gx, s.InputLength));
-        if (device is not KernelDevice k)
-        {
-            InputGradCpu(s, gy.HostArray!, weight.HostArray!, gx.HostArray!);
-            return;
-        }
+        var k = Launch.Kernels(gy);
         var defines = Defines(k, s);
         if (s.Padding == PaddingMode.Zeros || s.Pad == 0)
         {
@@ -88,16 +51,9 @@ public static partial class Conv2d
             s.InputLength, s.H, s.W, padded, gx);
     }
 
-    /// <summary>gw = ∂(Σ gy·y)/∂weight: per weight element, a reduction over N × OutH × OutW.</summary>
-    public static void WeightGrad(Conv2dShape s, DeviceBuffer x, DeviceBuffer gy, DeviceBuffer gw)
+    public void WeightGrad(Conv2dShape s, DeviceBuffer x, DeviceBuffer gy, DeviceBuffer gw)
     {
-        using var op = OpTimer.Start(s, static s => new OpCost("conv2d_weight_grad", ConvLabels.Of(s), 2.0 * s.OutputLength * s.Cin * s.K * s.K, OpCost.F32(s.InputLength + s.OutputLength + s.WeightLength)));
-        var device = CheckBuffers("conv2d weight gradient", s, (x, s.InputLength), (gy, s.OutputLength), (gw, s.WeightLength));
-        if (device is not KernelDevice k)
-        {
-            WeightGradCpu(s, x.HostArray!, gy.HostArray!, gw.HostArray!);
-            return;
-        }
+        var k = Launch.Kernels(x);
         var defines = Defines(k, s);
         int columns = s.Cin * s.K * s.K;
         int columnTiles = Ceil(columns, WeightColumns);
@@ -109,16 +65,9 @@ public static partial class Conv2d
                 s.Cin, s.H, s.W, s.Cout, s.OutH, s.OutW, Replicate(s), pixels, chunkLength, columnTiles, x, gy, partial));
     }
 
-    /// <summary>gb[co] = Σ over N × OutH × OutW of gy[n, co].</summary>
-    public static void BiasGrad(Conv2dShape s, DeviceBuffer gy, DeviceBuffer gb)
+    public void BiasGrad(Conv2dShape s, DeviceBuffer gy, DeviceBuffer gb)
     {
-        using var op = OpTimer.Start(s, static s => new OpCost("conv2d_bias_grad", ConvLabels.Of(s), s.OutputLength, OpCost.F32(s.OutputLength + s.Cout)));
-        var device = CheckBuffers("conv2d bias gradient", s, (gy, s.OutputLength), (gb, s.Cout));
-        if (device is not KernelDevice k)
-        {
-            BiasGradCpu(s, gy.HostArray!, gb.HostArray!);
-            return;
-        }
+        var k = Launch.Kernels(gy);
         var defines = Defines(k, s);
         long pixels = (long)s.N * s.OutH * s.OutW;
         var (chunks, chunkLength) = Chunking(pixels, s.Cout, 1);
@@ -188,27 +137,6 @@ public static partial class Conv2d
     }
 
     private static int Replicate(Conv2dShape s) => s.Padding == PaddingMode.Replicate ? 1 : 0;
-
-    private static Device CheckBuffers(string op, Conv2dShape s, params ReadOnlySpan<(DeviceBuffer? Buffer, long Length)> buffers)
-    {
-        if (s.N < 1 || s.Cin < 1 || s.H < 1 || s.W < 1 || s.Cout < 1)
-            throw new ArgumentException($"{op} {s}: every size must be positive");
-        if (s.K < 1 || s.K % 2 == 0)
-            throw new ArgumentException($"{op} {s}: the kernel size must be odd (same padding K/2)");
-        if (s.Stride is not (1 or 2))
-            throw new ArgumentException($"{op} {s}: stride must be 1 or 2");
-        Device? device = null;
-        foreach (var (buffer, length) in buffers)
-        {
-            if (buffer is null)
-                continue;
-            device ??= buffer.Device;
-            Launch.SameDevice(op, length, buffer);
-            if (buffer.Device != device)
-                throw new ArgumentException($"{op}: buffers on {device.Info.Id} and {buffer.Device.Info.Id}; move them to one device first");
-        }
-        return device!;
-    }
 
     private static DeviceBuffer Scratch(KernelDevice k, long length, Conv2dShape s) =>
         length <= int.MaxValue
