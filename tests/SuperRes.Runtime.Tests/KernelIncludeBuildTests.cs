@@ -26,7 +26,7 @@ public sealed class KernelIncludeBuildTests(ITestOutputHelper output) : IDisposa
     public void Changing_a_header_rebuilds_instead_of_loading_the_cached_binary()
     {
         Environment.SetEnvironmentVariable("SUPERRES_KERNEL_CACHE", _directory);
-        using var device = OpenClTestDevice.Open(output);
+        using var device = TestDevices.NewOpenCl(output);
         if (device is null)
             return;
 
@@ -39,7 +39,7 @@ public sealed class KernelIncludeBuildTests(ITestOutputHelper output) : IDisposa
     [Fact]
     public void A_compile_error_in_a_header_cites_the_header_and_its_line()
     {
-        using var device = OpenClTestDevice.Open(output);
+        using var device = TestDevices.NewOpenCl(output);
         if (device is null)
             return;
         var set = KernelIncludeTests.Sources(("a.cl", Kernel), ("include/value.h", "// fine\n#define VALUE undefined_in_header\n"));
