@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
 using SuperRes.Imaging;
-using SuperRes.Models.Evaluation;
 using SuperRes.Models.Inference;
 
 namespace SuperRes.Cli.Commands;
@@ -88,7 +87,7 @@ internal static class UpscaleCommand
             if (Directory.Exists(input))
             {
                 anyFolder = true;
-                files.AddRange(DatasetPairs.ImagesIn(input));
+                files.AddRange(ImageFolder.Files(input));
             }
             else if (File.Exists(input))
                 files.Add(input);
