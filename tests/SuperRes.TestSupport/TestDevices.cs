@@ -32,6 +32,13 @@ public static class TestDevices
     /// <summary>A Cpu device of the test's own (cheap), for tests that run in parallel or measure memory.</summary>
     public static Device NewCpu() => new CpuDevice();
 
+    /// <summary>Runs <paramref name="test"/> on a Cpu device of its own, disposed afterwards.</summary>
+    public static void OnNewCpu(Action<Device> test)
+    {
+        using var device = NewCpu();
+        test(device);
+    }
+
     /// <summary>The shared OpenCL device, or null (with a SKIPPED line written) when there is none and this is not CI.</summary>
     public static Device? OpenCl(ITestOutputHelper output)
     {
