@@ -22,13 +22,11 @@ public sealed class KernelIncludeBuildTests(ITestOutputHelper output) : IDisposa
             Directory.Delete(_directory, recursive: true);
     }
 
-    [Fact]
+    [OpenClFact]
     public void Changing_a_header_rebuilds_instead_of_loading_the_cached_binary()
     {
         Environment.SetEnvironmentVariable("SUPERRES_KERNEL_CACHE", _directory);
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl();
 
         Assert.Equal(1f, Run(device, "#define VALUE 1.0f\n", expectCached: false));
         Assert.Equal(1f, Run(device, "#define VALUE 1.0f\n", expectCached: true));
@@ -36,12 +34,10 @@ public sealed class KernelIncludeBuildTests(ITestOutputHelper output) : IDisposa
         Assert.Equal(2, Directory.GetFiles(_directory, "*.bin").Length);
     }
 
-    [Fact]
+    [OpenClFact]
     public void A_compile_error_in_a_header_cites_the_header_and_its_line()
     {
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl();
         var set = KernelIncludeTests.Sources(("a.cl", Kernel), ("include/value.h", "// fine\n#define VALUE undefined_in_header\n"));
         var e = Assert.Throws<KernelBuildException>(() =>
             device.BuildFromSource("a.cl", KernelDefines.None, KernelLibrary.Prelude(BackendKind.OpenCL) + "\n" + KernelIncludes.Expand(set, "a.cl")));

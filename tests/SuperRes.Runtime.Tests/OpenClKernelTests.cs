@@ -4,12 +4,10 @@ namespace SuperRes.Runtime.Tests;
 
 public sealed class OpenClKernelTests(ITestOutputHelper output)
 {
-    [Fact]
+    [OpenClFact]
     public void Axpy_matches_a_CSharp_loop_and_leaves_the_tail_alone()
     {
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl();
         const int n = 10_007; // not a multiple of the work-group: the kernel's bounds check must hold
         const float a = -1.75f;
         var x = KernelTestData.RandomData(n, seed: 10);
@@ -26,12 +24,10 @@ public sealed class OpenClKernelTests(ITestOutputHelper output)
         Assert.All(result[n..], v => Assert.True(float.IsNaN(v), "axpy wrote past n"));
     }
 
-    [Fact]
+    [OpenClFact]
     public void Sum_partial_matches_the_same_reduction_order_in_CSharp()
     {
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl();
         const int group = 256, groups = 37, n = 100_003;
         var x = KernelTestData.RandomData(n, seed: 12);
         using var xBuffer = device.Upload(x);
@@ -48,12 +44,10 @@ public sealed class OpenClKernelTests(ITestOutputHelper output)
         KernelTestData.AssertClose((float)total, result[..groups].Sum(), 1e-4f, "total");
     }
 
-    [Fact]
+    [OpenClFact]
     public void A_2D_grid_launch_rounds_global_sizes_up()
     {
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl();
         // fill over a 2D grid of 33x5 work-items in 16x4 groups covers indices by x only; the rest must be bounds-checked.
         const int n = 33;
         using var y = device.Upload(Enumerable.Repeat(float.NaN, n + 3).ToArray());
@@ -63,12 +57,10 @@ public sealed class OpenClKernelTests(ITestOutputHelper output)
         Assert.All(result[n..], v => Assert.True(float.IsNaN(v)));
     }
 
-    [Fact]
+    [OpenClFact]
     public void Programs_are_built_once_per_file_and_defines()
     {
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl();
         var a = device.GetProgram("reduce.cl", new KernelDefines().With("GROUP", 64));
         var b = device.GetProgram("reduce.cl", KernelDefines.Parse("GROUP=64"));
         var c = device.GetProgram("reduce.cl", new KernelDefines().With("GROUP", 128));
@@ -77,24 +69,20 @@ public sealed class OpenClKernelTests(ITestOutputHelper output)
         Assert.Same(a.GetKernel("sum_partial"), b.GetKernel("sum_partial"));
     }
 
-    [Fact]
+    [OpenClFact]
     public void An_unknown_entry_point_names_the_kernel_and_file()
     {
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl();
         var e = Assert.Throws<NativeCallException>(() => device.GetKernel("elementwise.cl", "no_such_kernel"));
         Assert.Contains("CL_INVALID_KERNEL_NAME", e.Message);
         Assert.Contains("no_such_kernel", e.Message);
         Assert.Contains("kernels/elementwise.cl", e.Message);
     }
 
-    [Fact]
+    [OpenClFact]
     public void A_compile_error_reports_the_file_line_defines_and_log()
     {
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl();
         const string broken = "KERNEL void broken(GLOBAL float* y)\n{\n    y[0] = undefined_name;\n}\n";
         string source = KernelLibrary.Prelude(BackendKind.OpenCL) + "\n#line 1 \"kernels/broken.cl\"\n" + broken;
         var e = Assert.Throws<KernelBuildException>(() => device.BuildFromSource("broken.cl", KernelDefines.Parse("K=3"), source));
