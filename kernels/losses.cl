@@ -5,41 +5,31 @@
 // GROUP is the work-group size, a power of two.
 // @config GROUP=256
 
+#include "reduce.h"
+
+// The group's share of scale · Σ |p − t| (squared = 0) or scale · Σ (p − t)² (squared = 1).
+DEVICE_FN void loss_partial(LOCAL_PTR float* scratch, const int n, const float scale, GLOBAL const float* p, GLOBAL const float* t,
+                            GLOBAL float* partial, const int squared)
+{
+    float acc = 0.0f;
+    for (int i = GLOBAL_ID_X; i < n; i += NUM_GROUPS_X * GROUP)
+    {
+        const float d = p[i] - t[i];
+        acc += squared ? d * d : fabsf(d);
+    }
+    store_group_partial(scratch, acc, scale, partial, GROUP);
+}
+
 KERNEL void l1_partial(const int n, const float scale, GLOBAL const float* p, GLOBAL const float* t, GLOBAL float* partial)
 {
     LOCAL float scratch[GROUP];
-    const int lid = LOCAL_ID_X;
-    float acc = 0.0f;
-    for (int i = GROUP_ID_X * GROUP + lid; i < n; i += NUM_GROUPS_X * GROUP)
-        acc += fabsf(p[i] - t[i]);
-    scratch[lid] = acc;
-    BARRIER();
-    for (int stride = GROUP / 2; stride > 0; stride >>= 1)
-    {
-        if (lid < stride) scratch[lid] += scratch[lid + stride];
-        BARRIER();
-    }
-    if (lid == 0) partial[GROUP_ID_X] = scale * scratch[0];
+    loss_partial(scratch, n, scale, p, t, partial, 0);
 }
 
 KERNEL void mse_partial(const int n, const float scale, GLOBAL const float* p, GLOBAL const float* t, GLOBAL float* partial)
 {
     LOCAL float scratch[GROUP];
-    const int lid = LOCAL_ID_X;
-    float acc = 0.0f;
-    for (int i = GROUP_ID_X * GROUP + lid; i < n; i += NUM_GROUPS_X * GROUP)
-    {
-        const float d = p[i] - t[i];
-        acc += d * d;
-    }
-    scratch[lid] = acc;
-    BARRIER();
-    for (int stride = GROUP / 2; stride > 0; stride >>= 1)
-    {
-        if (lid < stride) scratch[lid] += scratch[lid + stride];
-        BARRIER();
-    }
-    if (lid == 0) partial[GROUP_ID_X] = scale * scratch[0];
+    loss_partial(scratch, n, scale, p, t, partial, 1);
 }
 
 // gp = scale·gy[0]·sign(p − t) with sign(0) = 0 (PyTorch's convention); scale = 1/n.
