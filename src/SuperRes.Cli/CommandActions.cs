@@ -23,8 +23,8 @@ public static class CommandActions
             }
         });
 
-    /// <summary>Errors about the user's input or environment: bad files, missing paths, devices, weights.</summary>
+    /// <summary>Errors about the user's input or environment: every engine error (bad weights, images, checkpoints,
+    /// options, devices all derive from <see cref="SuperResException"/>), and the OS's missing or unreadable paths.</summary>
     public static bool IsUserFacing(Exception e) =>
-        e is SuperResException or Imaging.ImageFormatException or Models.Serialization.WeightFormatException
-            or IOException or UnauthorizedAccessException;
+        e is SuperResException or IOException or UnauthorizedAccessException;
 }
