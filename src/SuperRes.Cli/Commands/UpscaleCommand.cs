@@ -7,7 +7,7 @@ using SuperRes.Models.Inference;
 namespace SuperRes.Cli.Commands;
 
 /// <summary><c>superres upscale INPUT… -o OUTPUT</c>: super-resolve images or folders of images.</summary>
-public static class UpscaleCommand
+internal static class UpscaleCommand
 {
     public static Command Create(CliContext context)
     {
