@@ -82,7 +82,7 @@ public static unsafe class NvrtcCompiler
         nint program = 0;
         byte[] sourceBytes = NulTerminated(source), nameBytes = NulTerminated(ProgramName);
         fixed (byte* s = sourceBytes, n = nameBytes)
-            CudaErrors.CheckNvrtc(NvrtcApi.nvrtcCreateProgram(&program, s, n, 0, null, null), "nvrtcCreateProgram", $"kernels/{file}");
+            CudaErrors.CheckNvrtc(NvrtcApi.nvrtcCreateProgram(&program, s, n, 0, null, null), "nvrtcCreateProgram", KernelLibrary.SourcePath(file));
 
         bool completed = false;
         try
@@ -91,9 +91,9 @@ public static unsafe class NvrtcCompiler
             string log = ReadLog(program);
             if (status == NvrtcApi.ErrorCompilation)
                 throw new KernelBuildException(
-                    $"NVRTC {Version} could not compile kernels/{file} for {target.Arch} "
+                    $"NVRTC {Version} could not compile {KernelLibrary.SourcePath(file)} for {target.Arch} "
                     + $"(defines: {(defines.Values.Count == 0 ? "none" : defines.ToString())}; options: {string.Join(' ', options)}):\n{log}");
-            CudaErrors.CheckNvrtc(status, "nvrtcCompileProgram", $"kernels/{file} for {target.Arch}: {log}");
+            CudaErrors.CheckNvrtc(status, "nvrtcCompileProgram", $"{KernelLibrary.SourcePath(file)} for {target.Arch}: {log}");
             var bytes = target.IsCubin ? ReadCubin(program) : ReadPtx(program);
             completed = true;
             return new NvrtcImage(bytes, target, options, log);

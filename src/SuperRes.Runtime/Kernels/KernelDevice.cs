@@ -90,6 +90,9 @@ public abstract class CompiledProgram(string file, KernelDefines defines) : IDis
     public string File { get; } = file;
     public KernelDefines Defines { get; } = defines;
 
+    /// <summary>What messages cite for the file, e.g. <c>kernels/conv2d.cl</c>.</summary>
+    public string SourcePath => KernelLibrary.SourcePath(File);
+
     public Kernel GetKernel(string entryPoint)
     {
         if (!_kernels.TryGetValue(entryPoint, out var kernel))

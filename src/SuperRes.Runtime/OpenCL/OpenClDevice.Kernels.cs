@@ -164,7 +164,7 @@ public sealed unsafe partial class OpenClDevice
             byte* pointer = p;
             program = clCreateProgramWithSource(_context, 1, &pointer, &length, &status);
         }
-        OpenClErrors.Check(status, "clCreateProgramWithSource", $"kernels/{file}");
+        OpenClErrors.Check(status, "clCreateProgramWithSource", KernelLibrary.SourcePath(file));
 
         status = Build(program, options);
         if (status == OpenClErrors.CL_SUCCESS)
@@ -173,9 +173,9 @@ public sealed unsafe partial class OpenClDevice
         {
             if (status is OpenClErrors.CL_BUILD_PROGRAM_FAILURE or OpenClErrors.CL_INVALID_BUILD_OPTIONS)
                 throw new KernelBuildException(
-                    $"cannot compile kernels/{file} with defines [{defines}] for {Info}: clBuildProgram failed with "
+                    $"cannot compile {KernelLibrary.SourcePath(file)} with defines [{defines}] for {Info}: clBuildProgram failed with "
                     + $"{OpenClErrors.Name(status)} ({status}); options: {options}\n{BuildLog(program)}");
-            throw OpenClErrors.Failure(status, "clBuildProgram", $"kernels/{file} [{defines}] on {Info}");
+            throw OpenClErrors.Failure(status, "clBuildProgram", $"{KernelLibrary.SourcePath(file)} [{defines}] on {Info}");
         }
         finally
         {

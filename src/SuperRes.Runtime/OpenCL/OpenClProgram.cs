@@ -14,13 +14,13 @@ internal sealed unsafe class OpenClProgram(OpenClDevice device, string file, Ker
     protected override Kernel CreateKernel(string entryPoint)
     {
         if (_handle == 0)
-            throw new ObjectDisposedException(nameof(OpenClProgram), $"kernels/{File} on {Device.Info.Id} was disposed");
+            throw new ObjectDisposedException(nameof(OpenClProgram), $"{SourcePath} on {Device.Info.Id} was disposed");
         var name = Encoding.UTF8.GetBytes(entryPoint + "\0");
         int status;
         nint kernel;
         fixed (byte* p = name)
             kernel = clCreateKernel(_handle, p, &status);
-        OpenClErrors.Check(status, "clCreateKernel", $"kernel '{entryPoint}' in kernels/{File} [{Defines}] on {Device.Info.Id}");
+        OpenClErrors.Check(status, "clCreateKernel", $"kernel '{entryPoint}' in {SourcePath} [{Defines}] on {Device.Info.Id}");
         return new OpenClKernel(entryPoint, this, kernel);
     }
 
