@@ -109,9 +109,20 @@ public sealed class Upscaler(SrNetwork network, UpscaleOptions? options = null) 
     }
 
     /// <summary>Runs the network on planes already in its convention (no colour handling), tiled, with the self-ensemble when asked.</summary>
+    /// <exception cref="SuperResException">The output holds NaN or ±Inf (it would be written as a black or white image).</exception>
     public Planes UpscalePlanes(Planes input, Action? workDone = null)
     {
         ArgumentNullException.ThrowIfNull(input);
+        var output = RunEnsemble(input, workDone);
+        int bad = output.Data.Count(x => !float.IsFinite(x));
+        if (bad > 0)
+            throw new SuperResException($"the {Network.Architecture} network produced {bad} non-finite value(s) (NaN or ±Inf) of {output.Data.Length}: " +
+                                        "its weights or the input are broken (or the device miscomputed); no image was written");
+        return output;
+    }
+
+    private Planes RunEnsemble(Planes input, Action? workDone)
+    {
         var tiled = PlanTiles(input.Channels, input.Height, input.Width);
         if (!Options.SelfEnsemble)
             return tiled.Run(input, workDone);
