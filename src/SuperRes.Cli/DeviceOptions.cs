@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spectre.Console;
 using SuperRes.Runtime;
 
 namespace SuperRes.Cli;
@@ -41,7 +42,15 @@ public sealed class DeviceOptions
         return options;
     }
 
-    /// <summary>Opens the chosen device; an unknown id throws <see cref="DeviceSelectionException"/> listing the real ones.</summary>
-    public Runtime.Device Open(ParseResult parse) =>
-        Devices.Open(parse.GetValue(Device) ?? "auto", parse.GetValue(MaxMemory));
+    /// <summary>
+    /// Opens the chosen device; an unknown id throws <see cref="DeviceSelectionException"/> listing the real ones.
+    /// For <c>auto</c> it says on stderr which device was chosen and why.
+    /// </summary>
+    public Runtime.Device Open(ParseResult parse, CliContext context)
+    {
+        var spec = parse.GetValue(Device) ?? "auto";
+        if (spec.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) && Devices.Ranking() is [var first, ..])
+            context.Err.MarkupLine(Markup.Escape($"device: {first.Device} chosen by auto: {first.Reason} (`superres devices` shows the ranking)"));
+        return Devices.Open(spec, parse.GetValue(MaxMemory));
+    }
 }

@@ -35,7 +35,7 @@ public static class DoctorCommand
     private static int Run(CliContext context, DeviceOptions options, ParseResult parse, int cases, int seed)
     {
         var console = context.Out;
-        using var device = options.Open(parse);
+        using var device = options.Open(parse, context);
         using var reference = Devices.Open("cpu");
         var info = device.Info;
         console.MarkupLine($"device: [bold]{Markup.Escape(info.Id)}[/] {Markup.Escape(info.Name)} ({Markup.Escape(info.ApiVersion)}, driver {Markup.Escape(info.DriverVersion)})");

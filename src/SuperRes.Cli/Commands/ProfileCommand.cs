@@ -97,7 +97,7 @@ public static class ProfileCommand
                 ModelOptions.Parse(parse.GetValue(options)),
                 parse.GetValue(seed),
                 Profile: !parse.GetValue(noProfile));
-            using var dev = device.Open(parse);
+            using var dev = device.Open(parse, context);
             var devicePeak = parse.GetValue(peak)
                 ?? (settings.Profile ? Calibrate(context, dev, parse.GetValue(recalibrate)) : new DevicePeak(double.NaN, double.NaN, "not measured (--no-profile)"));
             var result = Run(dev, settings, context);

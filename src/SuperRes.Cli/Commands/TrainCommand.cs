@@ -74,7 +74,7 @@ public static class TrainCommand
                 MaxMemoryBytes = parse.GetValue(device.MaxMemory),
             };
             settings.Validate();
-            using var dev = device.Open(parse);
+            using var dev = device.Open(parse, context);
             using var trainer = Trainer.Create(dev, settings, line => context.Out.WriteLine(line));
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
