@@ -32,7 +32,7 @@ internal static class DistributedTraining
         catch (Exception e)
         {
             string what = CommandActions.IsUserFacing(e) ? e.Message : $"{e.GetType().Name}: {e.Message}";
-            context.WriteError($"rank {collective.Rank} of {collective.Size} ({collective.Describe()}) failed: {what}; ending every rank (the last complete checkpoint is kept)");
+            context.WriteError($"{collective.Describe()} failed: {what}; ending every rank (the last complete checkpoint is kept)");
             collective.Abort(ExitCodes.Failure);
             return ExitCodes.Failure;
         }

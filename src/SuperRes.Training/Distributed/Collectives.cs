@@ -26,6 +26,10 @@ public static class Collectives
         _ => SingleProcess.Instance,
     };
 
+    /// <summary>Whether mpirun/mpiexec (Open MPI, or a PMI launcher such as Slurm's srun) started this process.</summary>
+    public static bool LaunchedByMpi =>
+        new[] { "OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK" }.Any(name => Environment.GetEnvironmentVariable(name) is not null);
+
     /// <summary>
     /// This process's rank on its host as the launcher set it (Open MPI, Slurm, PMIx), before any backend starts:
     /// NCCL ranks pick their GPU with it (cuda:LOCAL_RANK). 0 when not launched by one of them.
