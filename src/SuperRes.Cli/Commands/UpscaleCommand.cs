@@ -19,7 +19,20 @@ internal static class UpscaleCommand
         var format = new Option<string?>("--format") { Description = "Output format: png, jpg or bmp [default: from the output name, else png]" };
         format.AcceptOnlyFromAmong("png", "jpg", "jpeg", "bmp");
         var alpha = new Option<bool>("--alpha-network") { Description = "Upscale an alpha channel with the network instead of bicubic" };
-        var command = new Command("upscale", "Super-resolve images (files or folders)") { inputs, output, tile, overlap, ensemble, format, alpha };
+        var shard = new Option<Shard>("--shard")
+        {
+            Description = "Process shard i of n of the sorted inputs (0 ≤ i < n), for job arrays: --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT",
+            HelpName = "i/n",
+            DefaultValueFactory = _ => Shard.All,
+            CustomParser = result =>
+            {
+                var (parsed, error) = Shard.Parse(result.Tokens.Single().Value);
+                if (error is not null)
+                    result.AddError(error);
+                return parsed ?? Shard.All;
+            },
+        };
+        var command = new Command("upscale", "Super-resolve images (files or folders)") { inputs, output, tile, overlap, ensemble, format, alpha, shard };
         var model = ModelArguments.AddTo(command);
         var device = DeviceOptions.AddTo(command);
         foreach (var option in new Option<int?>[] { tile, overlap })
@@ -30,7 +43,14 @@ internal static class UpscaleCommand
             });
         command.SetHandler(context, parse =>
         {
-            var jobs = Plan(parse.GetValue(inputs)!, parse.GetValue(output)!, parse.GetValue(format));
+            var part = parse.GetValue(shard);
+            var planned = Plan(parse.GetValue(inputs)!, parse.GetValue(output)!, parse.GetValue(format));
+            var jobs = part.Select(planned, job => job.Input);
+            if (jobs.Count == 0)
+            {
+                context.Out.WriteLine($"shard {part}: nothing to do ({planned.Count} image(s) over {part.Count} shards)");
+                return ExitCodes.Ok;
+            }
             var options = new UpscaleOptions
             {
                 Tile = parse.GetValue(tile) is > 0 ? parse.GetValue(tile) : null,
@@ -42,7 +62,7 @@ internal static class UpscaleCommand
             };
             using var dev = device.Open(parse, context);
             using var upscaler = model.LoadUpscaler(parse, dev, options);
-            context.Out.MarkupLine($"{Markup.Escape(upscaler.Network.Architecture)} x{upscaler.Scale} on {Markup.Escape(dev.Info.Id)}: {jobs.Count} image(s)");
+            context.Out.MarkupLine($"{Markup.Escape(upscaler.Network.Architecture)} x{upscaler.Scale} on {Markup.Escape(dev.Info.Id)}: {jobs.Count} image(s){(part.Count > 1 ? $" (shard {part})" : "")}");
             return Run(context, upscaler, jobs);
         });
         return command;
