@@ -74,7 +74,8 @@ internal static class PngRows
                 Subtract(cur, prev, d);
                 break;
             case PngFilter.Average:
-                for (int i = 0; i < n; i++) d[i] = (byte)(cur[i] - (((i >= bpp ? cur[i - bpp] : 0) + prev[i]) >> 1));
+                for (int i = 0; i < bpp && i < n; i++) d[i] = (byte)(cur[i] - (prev[i] >> 1));
+                SubtractAverage(cur.AsSpan(bpp), cur, prev.AsSpan(bpp), d[bpp..]);
                 break;
             default:
                 for (int i = 0; i < bpp && i < n; i++) d[i] = (byte)(cur[i] - prev[i]); // Paeth(0, b, 0) = b
@@ -85,6 +86,19 @@ internal static class PngRows
         long sum = 0;
         foreach (byte v in d) sum += Math.Abs((int)(sbyte)v); // int: |-128| overflows sbyte
         return sum;
+    }
+
+    /// <summary>d = x − ⌊(a + b) / 2⌋ bytewise; the floor average is (a &amp; b) + ((a ^ b) &gt;&gt; 1), which cannot overflow a byte.</summary>
+    private static void SubtractAverage(ReadOnlySpan<byte> x, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<byte> d)
+    {
+        int i = 0, n = d.Length;
+        if (Vector.IsHardwareAccelerated)
+            for (; i <= n - Vector<byte>.Count; i += Vector<byte>.Count)
+            {
+                Vector<byte> va = new(a[i..]), vb = new(b[i..]);
+                (new Vector<byte>(x[i..]) - ((va & vb) + Vector.ShiftRightLogical(va ^ vb, 1))).CopyTo(d[i..]);
+            }
+        for (; i < n; i++) d[i] = (byte)(x[i] - ((a[i] + b[i]) >> 1));
     }
 
     /// <summary>d = a − b bytewise (mod 256), for the first d.Length bytes.</summary>
