@@ -1,6 +1,7 @@
+using SuperRes.Training;
 using System.Diagnostics;
 
-namespace SuperRes.Training.Tests;
+namespace SuperRes.Cli.Tests;
 
 /// <summary>
 /// <c>mpirun -n 2 superres train --distributed mpi</c> end to end: two ranks of 8 patches train exactly what
@@ -27,7 +28,7 @@ public sealed class MpiTrainingTests
     private static void TwoRanksEqualOne(string model, string options)
     {
         using var dir = new TempDir("mpi-" + model);
-        var data = TinyData.Create(dir.Sub("data"), count: 4, size: 24);
+        var data = TestImages.WriteSmooth(dir.Sub("data"), count: 4, size: 24);
         var two = MpiLauncher.Run(2, Train(model, options, data, dir.Sub("two"), "--iters", "20", "--distributed", "mpi", "--save-every", "10"));
         Assert.True(two.ExitCode == 0, two.ToString());
         Assert.Contains("mpi rank 0 of 2", two.Out);
@@ -62,7 +63,7 @@ public sealed class MpiTrainingTests
     public void A_diverging_run_ends_every_rank_with_the_reason()
     {
         using var dir = new TempDir("mpi-nan");
-        var data = TinyData.Create(dir.Sub("data"), count: 2, size: 24);
+        var data = TestImages.WriteSmooth(dir.Sub("data"), count: 2, size: 24);
         var result = MpiLauncher.Run(2, ["train", "--model", "edsr-baseline", "--scale", "2", "--options", "blocks=1,features=8", "--data", data,
             "--out", dir.Sub("run"), "--batch", "4", "--patch", "6", "--lr", "1e30", "--iters", "40", "--save-every", "1", "--device", "cpu",
             "--distributed", "mpi"]);
@@ -74,7 +75,7 @@ public sealed class MpiTrainingTests
     public void A_killed_rank_ends_the_job_and_both_ranks_resume_from_the_last_checkpoint()
     {
         using var dir = new TempDir("mpi-kill");
-        var data = TinyData.Create(dir.Sub("data"), count: 3, size: 24);
+        var data = TestImages.WriteSmooth(dir.Sub("data"), count: 3, size: 24);
         var run = dir.Sub("run");
         string[] args = Train("fsrcnn", "d=8,s=4,m=1", data, run, "--iters", "100000", "--distributed", "mpi", "--save-every", "3");
         using var job = MpiLauncher.Start(2, args);

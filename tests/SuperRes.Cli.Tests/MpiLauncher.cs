@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using SuperRes.Cli;
 
-namespace SuperRes.Training.Tests;
+namespace SuperRes.Cli.Tests;
 
 /// <summary>
 /// A test that launches <c>mpirun</c>. Skipped when Open MPI is not installed, except on CI (CI=true), where
