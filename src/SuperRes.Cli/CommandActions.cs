@@ -14,6 +14,7 @@ internal static class CommandActions
         {
             try
             {
+                PluginOption.LoadAll(parse);
                 return action(parse);
             }
             catch (Exception e) when (IsUserFacing(e))

@@ -27,6 +27,7 @@ internal static class SuperResCli
         var root = new RootCommand("superres: single-image super-resolution on CUDA, OpenCL or the CPU.");
         foreach (var create in Commands)
             root.Subcommands.Add(create(context));
+        root.Options.Add(PluginOption.Create());
         // A bare `superres` shows the help, but as a usage error so scripts notice.
         root.SetAction(parse =>
         {
