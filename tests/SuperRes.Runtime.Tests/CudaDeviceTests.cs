@@ -38,19 +38,7 @@ public sealed class CudaDeviceTests(ITestOutputHelper output)
     public void Axpy_matches_a_CSharp_loop_and_leaves_the_tail_alone()
     {
         using var device = TestDevices.RequireCuda();
-        const int n = 1_000_003; // not a multiple of the block: the kernel's bounds check must hold
-        const float alpha = -1.75f;
-        var x = KernelTestData.RandomData(n, seed: 2);
-        var y = KernelTestData.RandomData(n, seed: 3);
-        using var xBuffer = device.Upload(x);
-        using var yBuffer = device.Upload([.. y, .. Enumerable.Repeat(float.NaN, 333)]); // poison past n
-
-        device.Launch(device.GetKernel("elementwise.cl", "axpy"), LaunchGrid.Linear(n, 256), n, alpha, xBuffer, yBuffer);
-        var result = device.Download(yBuffer);
-
-        for (int i = 0; i < n; i++)
-            KernelTestData.AssertClose(y[i] + (double)alpha * x[i], result[i], 1e-6, $"y[{i}]");
-        Assert.All(result[n..], v => Assert.True(float.IsNaN(v), "axpy wrote past n"));
+        KernelTestData.AssertAxpy(device, n: 1_000_003, block: 256, seed: 2);
     }
 
     [CudaFact]
@@ -58,13 +46,7 @@ public sealed class CudaDeviceTests(ITestOutputHelper output)
     {
         using var device = TestDevices.RequireCuda();
         const int group = 256, groups = 40, n = 1_000_001;
-        var x = KernelTestData.RandomData(n, seed: 4);
-        using var xBuffer = device.Upload(x);
-        using var partial = device.Upload(Enumerable.Repeat(float.NaN, groups + 7).ToArray());
-
-        var kernel = device.GetKernel("reduce.cl", "sum_partial", new KernelDefines().With("GROUP", group));
-        device.Launch(kernel, LaunchGrid.Linear((long)groups * group, group), n, xBuffer, partial);
-        var result = device.Download(partial);
+        var (x, result) = KernelTestData.SumPartial(device, n, group, groups, seed: 4);
 
         for (int g = 0; g < groups; g++)
         {
@@ -77,7 +59,6 @@ public sealed class CudaDeviceTests(ITestOutputHelper output)
                 }
             Assert.True(Math.Abs(sum - result[g]) <= 1e-5 * magnitude, $"partial[{g}]: expected {sum:R}, got {result[g]:R}");
         }
-        Assert.All(result[groups..], v => Assert.True(float.IsNaN(v), "sum_partial wrote past its groups"));
     }
 
     [CudaFact]

@@ -8,40 +8,20 @@ public sealed class OpenClKernelTests(ITestOutputHelper output)
     public void Axpy_matches_a_CSharp_loop_and_leaves_the_tail_alone()
     {
         using var device = TestDevices.RequireOpenCl();
-        const int n = 10_007; // not a multiple of the work-group: the kernel's bounds check must hold
-        const float a = -1.75f;
-        var x = KernelTestData.RandomData(n, seed: 10);
-        var y = KernelTestData.RandomData(n, seed: 11);
-        var yPadded = y.Concat(Enumerable.Repeat(float.NaN, 300)).ToArray(); // poison past n
-        using var xBuffer = device.Upload(x);
-        using var yBuffer = device.Upload(yPadded);
-
-        device.Launch(device.GetKernel("elementwise.cl", "axpy"), LaunchGrid.Linear(n, 128), n, a, xBuffer, yBuffer);
-        var result = device.Download(yBuffer);
-
-        for (int i = 0; i < n; i++)
-            KernelTestData.AssertClose(y[i] + a * x[i], result[i], 1e-6f, $"y[{i}]");
-        Assert.All(result[n..], v => Assert.True(float.IsNaN(v), "axpy wrote past n"));
+        KernelTestData.AssertAxpy(device, n: 10_007, block: 128, seed: 10);
     }
 
     [OpenClFact]
     public void Sum_partial_matches_the_same_reduction_order_in_CSharp()
     {
         using var device = TestDevices.RequireOpenCl();
-        const int group = 256, groups = 37, n = 100_003;
-        var x = KernelTestData.RandomData(n, seed: 12);
-        using var xBuffer = device.Upload(x);
-        using var partial = device.Upload(Enumerable.Repeat(float.NaN, groups + 5).ToArray());
-
-        var kernel = device.GetKernel("reduce.cl", "sum_partial", new KernelDefines().With("GROUP", group));
-        device.Launch(kernel, LaunchGrid.Linear(groups * group, group), n, xBuffer, partial);
-        var result = device.Download(partial);
+        const int group = 256, groups = 37;
+        var (x, result) = KernelTestData.SumPartial(device, n: 100_003, group, groups, seed: 12);
 
         for (int g = 0; g < groups; g++)
             KernelTestData.AssertClose(ReferencePartial(x, g, groups, group), result[g], 1e-5f, $"partial[{g}]");
-        Assert.All(result[groups..], v => Assert.True(float.IsNaN(v), "sum_partial wrote past its groups"));
         double total = x.Sum(v => (double)v);
-        KernelTestData.AssertClose((float)total, result[..groups].Sum(), 1e-4f, "total");
+        KernelTestData.AssertClose((float)total, result.Sum(), 1e-4f, "total");
     }
 
     [OpenClFact]
