@@ -1,4 +1,4 @@
 using BenchmarkDotNet.Running;
 
-// dotnet run -c Release --project benchmarks/SuperRes.Benchmarks -- --filter '*Conv2d*'
+// dotnet run -c Release --project benchmarks/SuperRes.Benchmarks -- --filter '*OpSuite*'
 BenchmarkSwitcher.FromAssembly(typeof(SuperRes.Benchmarks.BenchmarkDevices).Assembly).Run(args);
