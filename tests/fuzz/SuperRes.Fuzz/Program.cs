@@ -34,9 +34,8 @@ public static class Program
             Console.Error.WriteLine($"usage: SuperRes.Fuzz <{string.Join("|", Targets.Keys)}> [--replay FILE|DIR...]");
             return 2;
         }
-        // A 4-megapixel cap keeps each execution small; the limit check itself is what is exercised.
-        ImageLimits.MaxPixels = 4L << 20;
         if (args.Length > 1 && args[1] == "--replay") return Replay(target, args[2..]);
+        // Instrumented code may only run inside Fuzzer.Run, which sets up AFL's coverage map first.
         Fuzzer.Run(stream =>
         {
             using var ms = new MemoryStream();
@@ -46,19 +45,28 @@ public static class Program
         return 0;
     }
 
-    private static void RunExpectingOnlyEngineErrors(Action<byte[]> target, byte[] data)
+    private static void RunExpectingOnlyEngineErrors(Action<byte[]> target, byte[] data, bool verbose = false)
     {
+        // A 4-megapixel cap keeps each execution small; the limit check itself is what is exercised.
+        ImageLimits.MaxPixels = 4L << 20;
         try { target(data); }
-        catch (SuperResException) { } // a clean, expected refusal
+        catch (SuperResException ex) // a clean, expected refusal
+        {
+            if (verbose) Console.WriteLine($"  refused: {ex.Message}");
+        }
     }
 
     private static int Replay(Action<byte[]> target, string[] paths)
     {
         var files = paths.SelectMany(p => Directory.Exists(p) ? Directory.GetFiles(p, "*", SearchOption.AllDirectories) : [p]).Order().ToList();
+        bool verbose = Environment.GetEnvironmentVariable("FUZZ_VERBOSE") == "1";
         int failures = 0;
         foreach (var file in files)
         {
-            try { RunExpectingOnlyEngineErrors(target, File.ReadAllBytes(file)); }
+            try
+            {
+                RunExpectingOnlyEngineErrors(target, File.ReadAllBytes(file), verbose);
+            }
             catch (Exception ex)
             {
                 failures++;
