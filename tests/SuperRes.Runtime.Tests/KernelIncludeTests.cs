@@ -85,7 +85,7 @@ public sealed class KernelIncludeTests(ITestOutputHelper output)
     [Fact]
     public void A_compile_error_in_a_header_cites_the_header_and_its_line()
     {
-        using var device = OpenClTestDevice.Open(output);
+        using var device = TestDevices.NewOpenCl(output);
         if (device is null)
             return;
         var set = Sources(("a.cl", ValueKernel), ("include/value.h", "// fine\n#define VALUE undefined_in_header\n"));
