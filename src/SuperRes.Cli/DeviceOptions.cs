@@ -1,10 +1,11 @@
 using System.CommandLine;
+using Spectre.Console;
 using SuperRes.Runtime;
 
 namespace SuperRes.Cli;
 
 /// <summary>The options every command that opens a device takes: <c>--device</c> and <c>--max-memory</c>.</summary>
-public sealed class DeviceOptions
+internal sealed class DeviceOptions
 {
     public Option<string> Device { get; } = new("--device", "-d")
     {
@@ -18,18 +19,7 @@ public sealed class DeviceOptions
         Description = "Cap on the device memory this process uses, e.g. 2G or 512MiB [default: SUPERRES_MAX_MEMORY, else the whole device]",
         HelpName = "bytes",
         // Parsed here so that a bad size is a usage error (exit 2) rather than a failed run.
-        CustomParser = result =>
-        {
-            try
-            {
-                return Bytes.Parse(result.Tokens.Single().Value);
-            }
-            catch (SuperResException e)
-            {
-                result.AddError(e.Message);
-                return null;
-            }
-        },
+        CustomParser = result => ArgumentParsers.Single<long?>(result, text => Bytes.Parse(text)),
     };
 
     /// <summary>Creates the options and adds them to <paramref name="command"/> (a fresh pair per command: options are tied to their parents).</summary>
@@ -41,7 +31,15 @@ public sealed class DeviceOptions
         return options;
     }
 
-    /// <summary>Opens the chosen device; an unknown id throws <see cref="DeviceSelectionException"/> listing the real ones.</summary>
-    public Runtime.Device Open(ParseResult parse) =>
-        Devices.Open(parse.GetValue(Device) ?? "auto", parse.GetValue(MaxMemory));
+    /// <summary>
+    /// Opens the chosen device; an unknown id throws <see cref="DeviceSelectionException"/> listing the real ones.
+    /// For <c>auto</c> it says on stderr which device was chosen and why.
+    /// </summary>
+    public Runtime.Device Open(ParseResult parse, CliContext context)
+    {
+        var spec = parse.GetValue(Device) ?? "auto";
+        if (spec.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) && Devices.Ranking() is [var first, ..])
+            context.Err.MarkupLine(Markup.Escape($"device: {first.Device} chosen by auto: {first.Reason} (`superres devices` shows the ranking)"));
+        return Devices.Open(spec, parse.GetValue(MaxMemory));
+    }
 }

@@ -6,7 +6,7 @@ using SuperRes.Cli.Commands;
 namespace SuperRes.Cli;
 
 /// <summary>The <c>superres</c> command line: builds the command tree and runs it.</summary>
-public static class SuperResCli
+internal static class SuperResCli
 {
     /// <summary>Every subcommand; adding a command is adding its line here.</summary>
     private static readonly Func<CliContext, Command>[] Commands =

@@ -7,7 +7,7 @@ using SuperRes.Runtime;
 namespace SuperRes.Cli.Commands;
 
 /// <summary><c>superres devices</c>: what can run here, and why the other backends cannot.</summary>
-public static class DevicesCommand
+internal static class DevicesCommand
 {
     public static Command Create(CliContext context)
     {
@@ -27,13 +27,16 @@ public static class DevicesCommand
 
     private static void WriteTable(IAnsiConsole console, DiscoveryResult found)
     {
-        var table = new Table().AddColumns("id", "backend", "name", "memory", "compute units", "driver", "API");
-        foreach (var d in found.Devices)
-            table.AddRow(Cells(d.Id, d.Backend.ToString(), d.Name, Bytes.Format(d.MemoryBytes), d.ComputeUnits.ToString(), d.DriverVersion, d.ApiVersion));
+        var table = new Table().AddColumns("auto rank", "id", "backend", "name", "memory", "compute units", "driver", "API", "why this rank");
+        var ranking = Devices.Ranking(found);
+        foreach (var (r, rank) in ranking.Select((r, i) => (r, i + 1)))
+        {
+            var d = r.Device;
+            table.AddRow(Cells(rank.ToString(), d.Id, d.Backend.ToString(), d.Name, Bytes.Format(d.MemoryBytes), d.ComputeUnits.ToString(), d.DriverVersion, d.ApiVersion, r.Reason));
+        }
         console.Write(table);
 
-        // Resolve("auto") cannot fail while the Cpu device is listed, but a listing must not die over it.
-        var auto = found.Devices.Count > 0 ? Devices.Resolve("auto").Id : "none";
+        var auto = ranking.Count > 0 ? $"{ranking[0].Device.Id} ({ranking[0].Reason})" : "none";
         console.MarkupLine($"--device auto picks: [bold]{Markup.Escape(auto)}[/]");
         if (found.Problems.Count == 0)
             return;
@@ -51,16 +54,18 @@ public static class DevicesCommand
     {
         var document = new
         {
-            devices = found.Devices.Select(d => new
+            devices = Devices.Ranking(found).Select((r, i) => (d: r.Device, rank: i + 1, r.Reason)).Select(x => new
             {
-                id = d.Id,
-                backend = d.Backend.IdPrefix(),
-                name = d.Name,
-                memoryBytes = d.MemoryBytes,
-                computeUnits = d.ComputeUnits,
-                driverVersion = d.DriverVersion,
-                apiVersion = d.ApiVersion,
-                isGpu = d.IsGpu,
+                autoRank = x.rank,
+                autoReason = x.Reason,
+                id = x.d.Id,
+                backend = x.d.Backend.IdPrefix(),
+                name = x.d.Name,
+                memoryBytes = x.d.MemoryBytes,
+                computeUnits = x.d.ComputeUnits,
+                driverVersion = x.d.DriverVersion,
+                apiVersion = x.d.ApiVersion,
+                isGpu = x.d.IsGpu,
             }),
             problems = found.Problems.Select(p => new { backend = p.Backend.IdPrefix(), reason = p.Reason }),
         };

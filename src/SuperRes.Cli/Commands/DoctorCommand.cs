@@ -6,7 +6,7 @@ using SuperRes.Runtime;
 namespace SuperRes.Cli.Commands;
 
 /// <summary><c>superres doctor</c>: compiles every kernel on a device and checks every op against the Cpu reference.</summary>
-public static class DoctorCommand
+internal static class DoctorCommand
 {
     public static Command Create(CliContext context)
     {
@@ -35,7 +35,7 @@ public static class DoctorCommand
     private static int Run(CliContext context, DeviceOptions options, ParseResult parse, int cases, int seed)
     {
         var console = context.Out;
-        using var device = options.Open(parse);
+        using var device = options.Open(parse, context);
         using var reference = Devices.Open("cpu");
         var info = device.Info;
         console.MarkupLine($"device: [bold]{Markup.Escape(info.Id)}[/] {Markup.Escape(info.Name)} ({Markup.Escape(info.ApiVersion)}, driver {Markup.Escape(info.DriverVersion)})");

@@ -9,7 +9,7 @@ using SuperRes.Models.Inference;
 namespace SuperRes.Cli.Commands;
 
 /// <summary><c>superres eval</c>: PSNR/SSIM (Y channel, shave = scale) of a network over a dataset, beside bicubic.</summary>
-public static class EvalCommand
+internal static class EvalCommand
 {
     public static Command Create(CliContext context)
     {
@@ -27,7 +27,7 @@ public static class EvalCommand
                 throw new SuperResException($"--scale {scale}: evaluation needs a scale of at least 2");
             var pairs = DatasetPairs.Find(parse.GetValue(hr)!, parse.GetValue(lr), scale);
             bool bicubicOnly = string.Equals(parse.GetValue(model.Model), "bicubic", StringComparison.OrdinalIgnoreCase);
-            using var dev = bicubicOnly ? null : device.Open(parse);
+            using var dev = bicubicOnly ? null : device.Open(parse, context);
             if (bicubicOnly && parse.GetValue(model.Weights) is not null)
                 throw new SuperResException("--model bicubic takes no --weights");
             using var upscaler = bicubicOnly ? null : model.LoadUpscaler(parse, dev!, new UpscaleOptions

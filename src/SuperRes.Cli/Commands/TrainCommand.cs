@@ -10,7 +10,7 @@ namespace SuperRes.Cli.Commands;
 /// <c>superres train</c>: trains a zoo network on a folder of images with our own kernels (Adam, L1/MSE,
 /// checkpoints that resume bit for bit, validation, metrics.csv and curves.svg). See docs/training.md.
 /// </summary>
-public static class TrainCommand
+internal static class TrainCommand
 {
     public static Command Create(CliContext context)
     {
@@ -74,7 +74,7 @@ public static class TrainCommand
                 MaxMemoryBytes = parse.GetValue(device.MaxMemory),
             };
             settings.Validate();
-            using var dev = device.Open(parse);
+            using var dev = device.Open(parse, context);
             using var trainer = Trainer.Create(dev, settings, line => context.Out.WriteLine(line));
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>

@@ -7,7 +7,7 @@ using SuperRes.Models.Inference;
 namespace SuperRes.Cli.Commands;
 
 /// <summary><c>superres upscale INPUT… -o OUTPUT</c>: super-resolve images or folders of images.</summary>
-public static class UpscaleCommand
+internal static class UpscaleCommand
 {
     public static Command Create(CliContext context)
     {
@@ -40,7 +40,7 @@ public static class UpscaleCommand
                 AlphaWithNetwork = parse.GetValue(alpha),
                 Warning = message => context.Err.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}"),
             };
-            using var dev = device.Open(parse);
+            using var dev = device.Open(parse, context);
             using var upscaler = model.LoadUpscaler(parse, dev, options);
             context.Out.MarkupLine($"{Markup.Escape(upscaler.Network.Architecture)} x{upscaler.Scale} on {Markup.Escape(dev.Info.Id)}: {jobs.Count} image(s)");
             return Run(context, upscaler, jobs);

@@ -113,9 +113,20 @@ public sealed class Upscaler(SrNetwork network, UpscaleOptions? options = null) 
     /// Runs the network on planes already in its convention (no colour handling, no bit depth), tiled, with the
     /// self-ensemble when asked.
     /// </summary>
+    /// <exception cref="SuperResException">The output holds NaN or ±Inf (it would be written as a black or white image).</exception>
     public Image UpscalePlanes(Image input, Action? workDone = null)
     {
         ArgumentNullException.ThrowIfNull(input);
+        var output = RunEnsemble(input, workDone);
+        int bad = output.Data.Count(x => !float.IsFinite(x));
+        if (bad > 0)
+            throw new SuperResException($"the {Network.Architecture} network produced {bad} non-finite value(s) (NaN or ±Inf) of {output.Data.Length}: " +
+                                        "its weights or the input are broken (or the device miscomputed); no image was written");
+        return output;
+    }
+
+    private Image RunEnsemble(Image input, Action? workDone)
+    {
         var tiled = PlanTiles(input.Channels, input.Height, input.Width);
         if (!Options.SelfEnsemble)
             return tiled.Run(input, workDone);

@@ -100,6 +100,8 @@ public static class ModelZoo
         var entry = Find(name);
         if (!entry.Scales.Contains(scale))
             throw new SuperResException($"{entry.Name} supports scales {string.Join(", ", entry.Scales)}, not {scale}");
-        return entry.Build(device, scale, options ?? ModelOptions.Empty);
+        options ??= ModelOptions.Empty;
+        using var limit = Modules.Init.LimitParameters(ModelOptions.MaxParameters, $"{entry.Name} x{scale}" + (options.Values.Count == 0 ? "" : $" ({options})"));
+        return entry.Build(device, scale, options);
     }
 }

@@ -5,9 +5,12 @@ public sealed record BackendProblem(BackendKind Backend, string Reason);
 
 public sealed record DiscoveryResult(IReadOnlyList<DeviceInfo> Devices, IReadOnlyList<BackendProblem> Problems);
 
+/// <summary>A device in the order <c>auto</c> considers them, with the reason for its place.</summary>
+public sealed record RankedDevice(DeviceInfo Device, string Reason);
+
 /// <summary>
-/// Device discovery and selection. Ids: <c>auto</c> (CUDA, then an OpenCL GPU, then an OpenCL CPU, then Cpu),
-/// <c>cpu</c>, <c>opencl</c>, <c>opencl:N</c>, <c>cuda</c>, <c>cuda:N</c>.
+/// Device discovery and selection. Ids: <c>auto</c> (the first of <see cref="Ranking"/>: CUDA GPUs, OpenCL GPUs,
+/// the C# Cpu backend, then OpenCL CPU devices), <c>cpu</c>, <c>opencl</c>, <c>opencl:N</c>, <c>cuda</c>, <c>cuda:N</c>.
 /// </summary>
 public static class Devices
 {
@@ -31,11 +34,7 @@ public static class Devices
         string s = spec.Trim().ToLowerInvariant();
         DeviceInfo? match = s switch
         {
-            "auto" or "" => found.Devices.Where(d => d.Backend == BackendKind.Cuda)
-                .Concat(found.Devices.Where(d => d.Backend == BackendKind.OpenCL && d.IsGpu))
-                .Concat(found.Devices.Where(d => d.Backend == BackendKind.OpenCL && !d.IsGpu))
-                .Concat(found.Devices.Where(d => d.Backend == BackendKind.Cpu))
-                .FirstOrDefault(),
+            "auto" or "" => Ranking(found).FirstOrDefault()?.Device,
             "cpu" or "cpu:0" => found.Devices.FirstOrDefault(d => d.Backend == BackendKind.Cpu),
             "opencl" => found.Devices.Where(d => d.Backend == BackendKind.OpenCL).OrderByDescending(d => d.IsGpu).FirstOrDefault(),
             "cuda" => found.Devices.FirstOrDefault(d => d.Backend == BackendKind.Cuda),
@@ -46,6 +45,25 @@ public static class Devices
         var available = string.Join(", ", found.Devices.Select(d => $"{d.Id} ({d.Name})"));
         var problems = found.Problems.Count == 0 ? "" : "; not found: " + string.Join("; ", found.Problems.Select(p => $"{p.Backend}: {p.Reason}"));
         throw new DeviceSelectionException($"no device '{spec}'. Available: {available}{problems}");
+    }
+
+    /// <summary>
+    /// The devices from most to least preferred for running networks. GPUs come first. The C# Cpu backend comes
+    /// before OpenCL CPU devices: on the CPUs measured (docs/performance.md) it runs convolutions 10–100× faster
+    /// than PoCL, whose kernels are tuned for GPUs, so an OpenCL CPU device is only used when asked for by id.
+    /// </summary>
+    public static IReadOnlyList<RankedDevice> Ranking(DiscoveryResult? found = null)
+    {
+        var devices = (found ?? Discover()).Devices;
+        var ranked = new List<RankedDevice>();
+        ranked.AddRange(devices.Where(d => d.Backend == BackendKind.Cuda).Select(d => new RankedDevice(d, "a CUDA GPU")));
+        ranked.AddRange(devices.Where(d => d.Backend == BackendKind.OpenCL && d.IsGpu).Select(d => new RankedDevice(d, "an OpenCL GPU")));
+        var gpus = ranked.Count;
+        ranked.AddRange(devices.Where(d => d.Backend == BackendKind.Cpu).Select(d => new RankedDevice(d,
+            gpus == 0 ? "no GPU found; the C# backend is the fastest CPU path" : "the C# backend, after the GPUs")));
+        ranked.AddRange(devices.Where(d => d.Backend == BackendKind.OpenCL && !d.IsGpu).Select(d => new RankedDevice(d,
+            "an OpenCL CPU device: slower than the C# backend on CPUs; chosen only by id")));
+        return ranked;
     }
 
     public static Device Open(string spec = "auto", long? memoryCapBytes = null)

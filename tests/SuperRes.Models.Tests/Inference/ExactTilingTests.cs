@@ -44,7 +44,7 @@ public sealed class ExactTilingTests(ITestOutputHelper output)
     [MemberData(nameof(ExactCases))]
     public void Tiles_with_the_receptive_radius_equal_the_untiled_output(string name, int scale, string deviceName)
     {
-        var device = ModelTestDevices.ByName(deviceName, output);
+        var device = TestDevices.ByName(deviceName, output);
         if (device is null)
             return;
         using var network = InferenceTestNetworks.Create(device, name, scale);
@@ -78,7 +78,7 @@ public sealed class ExactTilingTests(ITestOutputHelper output)
     [Fact]
     public void Rcan_runs_untiled_when_it_fits_and_warns_when_tiled()
     {
-        var device = ModelTestDevices.Cpu;
+        var device = TestDevices.Cpu;
         using var network = InferenceTestNetworks.Create(device, "rcan", 2);
         var input = InferenceTestNetworks.RandomInput(network, LrHeight, LrWidth);
         var untiled = Forward(network, input);
@@ -100,7 +100,7 @@ public sealed class ExactTilingTests(ITestOutputHelper output)
     [Fact]
     public void Rcan_is_tiled_with_a_warning_only_when_memory_forces_it()
     {
-        var device = ModelTestDevices.Cpu;
+        var device = TestDevices.Cpu;
         using var network = InferenceTestNetworks.Create(device, "rcan", 2);
         var probe = new Upscaler(network);
         var memory = probe.ForwardMemoryOf(3);

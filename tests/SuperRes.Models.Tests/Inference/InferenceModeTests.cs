@@ -21,7 +21,7 @@ public sealed class InferenceModeTests(ITestOutputHelper output)
     private static SrNetwork SmallEdsr(int blocks = 6)
     {
         Init.Seed(11);
-        return ModelZoo.Create(ModelTestDevices.Cpu, "edsr-baseline", 2, ModelOptions.Parse($"blocks={blocks},features={Features}"));
+        return ModelZoo.Create(TestDevices.Cpu, "edsr-baseline", 2, ModelOptions.Parse($"blocks={blocks},features={Features}"));
     }
 
     private static Tensor Input(Device device)

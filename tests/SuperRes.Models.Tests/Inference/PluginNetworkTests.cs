@@ -26,7 +26,7 @@ public sealed class PluginNetworkTests(ITestOutputHelper output)
     {
         ModelPlugins.Load(PluginPath);
         Init.Seed(5);
-        var network = ModelZoo.Create(ModelTestDevices.Cpu, name, scale, ModelOptions.Parse("features=8"));
+        var network = ModelZoo.Create(TestDevices.Cpu, name, scale, ModelOptions.Parse("features=8"));
         network.Eval();
         return network;
     }
@@ -85,14 +85,14 @@ public sealed class PluginNetworkTests(ITestOutputHelper output)
     public void A_plugin_network_saves_and_loads_by_the_name_in_its_metadata()
     {
         using var network = Create("tiny-conv", 3);
-        using var dir = new SuperRes.Models.Tests.Serialization.TempDir();
+        using var dir = new TempDir("plugin");
         string path = Path.Combine(dir.Path, "tiny.safetensors");
         NetworkWeights.Save(network, path);
-        var (loaded, report) = NetworkWeights.Load(ModelTestDevices.Cpu, path);
+        var (loaded, report) = NetworkWeights.Load(TestDevices.Cpu, path);
         using var _ = loaded;
         Assert.True(report.IsComplete);
         Assert.Equal(("tiny-conv", 3), (loaded.Architecture, loaded.Scale));
-        using var upscaler = Upscaler.Load(ModelTestDevices.Cpu, null, null, path);
+        using var upscaler = Upscaler.Load(TestDevices.Cpu, null, null, path);
         var image = new Image(5, 4, 3);
         Assert.Equal((15, 12), (upscaler.Upscale(image).Width, upscaler.Upscale(image).Height));
     }
@@ -100,7 +100,7 @@ public sealed class PluginNetworkTests(ITestOutputHelper output)
     [Fact]
     public void A_file_that_is_not_a_plugin_fails_with_its_name()
     {
-        using var dir = new SuperRes.Models.Tests.Serialization.TempDir();
+        using var dir = new TempDir("plugin");
         string path = Path.Combine(dir.Path, "not-a-plugin.dll");
         File.WriteAllText(path, "MZ no");
         var e = Assert.Throws<SuperResException>(() => ModelPlugins.Load(path));

@@ -78,7 +78,7 @@ public sealed class PortingExampleTests(ITestOutputHelper output)
     [InlineData("opencl")]
     public void VdsrPortLoadsThePyTorchCheckpointAndMatchesIt(string deviceName)
     {
-        var device = ModelTestDevices.ByName(deviceName, output);
+        var device = TestDevices.ByName(deviceName, output);
         if (device is null)
             return;
         var porting = ModelFixtures.Root.GetProperty("porting");
@@ -136,7 +136,7 @@ public sealed class PortingExampleTests(ITestOutputHelper output)
     [Fact]
     public void VdsrStateKeysAreThoseOfPyTorch()
     {
-        using var net = new Vdsr(ModelTestDevices.Cpu, scale: 2, blocks: 2, features: 4);
+        using var net = new Vdsr(TestDevices.Cpu, scale: 2, blocks: 2, features: 4);
         Assert.Equal(
             ["residual_layer.0.conv.weight", "residual_layer.1.conv.weight", "input.weight", "output.weight"],
             net.StateDict().Keys.ToArray());
