@@ -185,8 +185,7 @@ public sealed class Trainer : IDisposable
     /// <summary>One optimiser step on one batch; returns the loss.</summary>
     private float TrainStep(Batch batch, double lr, long iteration)
     {
-        if (_network is Mdsr mdsr)
-            mdsr.SelectScale(batch.Scale);
+        _network.SelectScale(batch.Scale); // a multi-scale network trains every scale's branch in turn
         using var x = Tensor.FromArray(_device, new Shape(batch.InputShape), batch.Input);
         using var y = Tensor.FromArray(_device, new Shape(batch.TargetShape), batch.Target);
         float value;
@@ -242,8 +241,7 @@ public sealed class Trainer : IDisposable
 
     private void SelectReportedScale()
     {
-        if (_network is Mdsr mdsr)
-            mdsr.SelectScale(_options.Scale);
+        _network.SelectScale(_options.Scale);
     }
 
     /// <summary>Writes last.ckpt (keeping the previous one as last.ckpt.prev).</summary>
