@@ -35,8 +35,10 @@ public sealed class PluginOptionTests : IClassFixture<CliFixtures>
     {
         var run = CliRun.Of("models", "--plugin", Plugin);
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains("tiny-conv", run.Out);
-        Assert.Contains("tiny-attention", run.Out);
+        var lines = run.Out.Split('\n');
+        Assert.Contains(lines, l => l.Contains("tiny-conv ", StringComparison.Ordinal) && l.Contains("exact", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("tiny-attention", StringComparison.Ordinal) && l.Contains("approx.", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("rcan", StringComparison.Ordinal) && l.Contains("approx.", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -1,12 +1,4 @@
-using SuperRes.Runtime;
 using SuperRes.ExamplePlugin;
-using SuperRes.Imaging;
-using SuperRes.Models.Inference;
-using SuperRes.Models.Modules;
-using SuperRes.Models.Networks;
-using SuperRes.Models.Tests.Zoo;
-using SuperRes.Models.Weights;
-using Xunit.Abstractions;
 
 namespace SuperRes.Models.Tests.Inference;
 

@@ -1,11 +1,3 @@
-using SuperRes.Models.Modules;
-using SuperRes.Models.Networks;
-using SuperRes.Models.Serialization;
-using SuperRes.Runtime;
-using SuperRes.Tensors;
-using SuperRes.Tensors.Autograd;
-using Xunit.Abstractions;
-
 namespace SuperRes.Models.Tests.Zoo;
 
 // The code of docs/porting.md, verbatim: VDSR (Kim et al. 2016) as pytorch-vdsr (twtygqyy) defines it,
