@@ -126,7 +126,7 @@ public sealed class OpenClKernelCacheTests(ITestOutputHelper output) : IDisposab
     public void Changing_an_included_header_rebuilds_instead_of_loading_the_cached_binary()
     {
         Environment.SetEnvironmentVariable("SUPERRES_KERNEL_CACHE", _directory);
-        using var device = OpenClTestDevice.Open(output);
+        using var device = TestDevices.NewOpenCl(output);
         if (device is null)
             return;
 

@@ -52,6 +52,8 @@ internal sealed class ModelArguments
         }
         if (!File.Exists(weights))
             throw new SuperResException($"no weights file {weights}");
+        if (scale is { } requested && WeightsMetadata.RecordedScale(weights) is { } recorded && recorded != requested)
+            throw new SuperResException($"--scale {requested} contradicts {weights}, which holds x{recorded} weights; leave out --scale or pass x{requested} weights");
         return Upscaler.Load(device, model, scale, weights, options, ModelOptions.Parse(parse.GetValue(ModelOptionsText)));
     }
 }
