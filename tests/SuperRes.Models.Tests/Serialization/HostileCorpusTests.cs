@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using SuperRes.Models.Serialization;
-using SuperRes.Models.Tests.Zoo;
-using SuperRes.Models.Weights;
 
 namespace SuperRes.Models.Tests.Serialization;
 
