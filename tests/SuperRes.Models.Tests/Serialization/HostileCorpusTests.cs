@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using SuperRes.Models.Serialization;
-using SuperRes.Models.Tests.Zoo;
+using SuperRes.TestSupport;
 using SuperRes.Models.Weights;
 
 namespace SuperRes.Models.Tests.Serialization;
@@ -57,7 +57,7 @@ public class HostileCorpusTests
         // 500 tensors of 4 MB, none of them an FSRCNN parameter: refused from the structure alone.
         string path = PathOf("alias_500_zip.pt");
         var ex = Bounded(() => Assert.Throws<Modules.StateDictMismatchException>(
-            () => NetworkWeights.Load(ModelTestDevices.Cpu, path, "fsrcnn", 3)), maxBytes: 64L << 20);
+            () => NetworkWeights.Load(TestDevices.Cpu, path, "fsrcnn", 3)), maxBytes: 64L << 20);
         Assert.StartsWith(path + ": ", ex.Message);
         Assert.Equal(500, ex.Report.Unexpected.Count);
     }
@@ -77,7 +77,7 @@ public class HostileCorpusTests
     public void AbsurdOptionsInMetadataAreRefusedBeforeAllocation(string name, string problem)
     {
         string path = PathOf(name);
-        var ex = Bounded(() => Assert.ThrowsAny<SuperResException>(() => NetworkWeights.Load(ModelTestDevices.Cpu, path)));
+        var ex = Bounded(() => Assert.ThrowsAny<SuperResException>(() => NetworkWeights.Load(TestDevices.Cpu, path)));
         Assert.StartsWith(path + ": ", ex.Message);
         Assert.Contains(problem, ex.Message);
     }
@@ -88,7 +88,7 @@ public class HostileCorpusTests
     public void NonFiniteWeightsAreRefused(string name, string problem)
     {
         string path = PathOf(name);
-        var ex = Bounded(() => Assert.Throws<WeightFormatException>(() => NetworkWeights.Load(ModelTestDevices.Cpu, path)));
+        var ex = Bounded(() => Assert.Throws<WeightFormatException>(() => NetworkWeights.Load(TestDevices.Cpu, path)));
         Assert.StartsWith(path + ": ", ex.Message);
         Assert.Contains(problem, ex.Message);
     }
