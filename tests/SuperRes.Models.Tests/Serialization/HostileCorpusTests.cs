@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using SuperRes.Models.Serialization;
-using SuperRes.TestSupport;
 using SuperRes.Models.Weights;
 
 namespace SuperRes.Models.Tests.Serialization;
@@ -12,7 +11,8 @@ namespace SuperRes.Models.Tests.Serialization;
 /// </summary>
 public class HostileCorpusTests
 {
-    private static readonly string Dir = Path.Combine(Path.GetDirectoryName(CheckpointFixtures.Dir)!, "hostile");
+    private static readonly string Dir = Path.Combine(TestPaths.Fixtures, "hostile");
+    private static readonly string Fuzz = Path.Combine(TestPaths.RepoRoot, "tests", "fuzz");
 
     private static string PathOf(string name) => Path.Combine(Dir, name);
 
@@ -96,14 +96,13 @@ public class HostileCorpusTests
     public static TheoryData<string, string> FuzzInputs()
     {
         var data = new TheoryData<string, string>();
-        string fuzz = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(CheckpointFixtures.Dir))!, "fuzz");
         foreach (string target in new[] { "pickle", "zip", "legacy", "safetensors" })
             foreach (string kind in new[] { "seeds", "regression" })
             {
-                string dir = Path.Combine(fuzz, kind, target);
+                string dir = Path.Combine(Fuzz, kind, target);
                 if (!Directory.Exists(dir)) continue;
                 foreach (string file in Directory.GetFiles(dir).Order())
-                    data.Add(target, Path.GetRelativePath(fuzz, file));
+                    data.Add(target, Path.GetRelativePath(Fuzz, file));
             }
         return data;
     }
@@ -113,8 +112,7 @@ public class HostileCorpusTests
     [MemberData(nameof(FuzzInputs))]
     public void FuzzInputsGiveOnlyEngineErrors(string target, string file)
     {
-        string fuzz = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(CheckpointFixtures.Dir))!, "fuzz");
-        string path = Path.Combine(fuzz, file);
+        string path = Path.Combine(Fuzz, file);
         Bounded(() =>
         {
             try
