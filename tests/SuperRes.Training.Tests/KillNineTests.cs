@@ -27,7 +27,9 @@ public sealed class KillNineTests(ITestOutputHelper output)
         string straight = dir.Sub("straight"), killed = dir.Sub("killed");
         Assert.Equal(0, SuperResCli.Run(Train(data, straight), TextWriter.Null, TextWriter.Null));
 
-        var random = new Random(Environment.TickCount);
+        int seed = Environment.TickCount;
+        output.WriteLine($"kill timing seed {seed}");
+        var random = new Random(seed);
         for (int kill = 0; kill < Kills; kill++)
         {
             string[] args = kill == 0 ? Train(data, killed) : Train(data, killed, "--resume");

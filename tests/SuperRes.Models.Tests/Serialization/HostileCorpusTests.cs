@@ -119,7 +119,7 @@ public class HostileCorpusTests
             {
                 switch (target)
                 {
-                    case "pickle": LoadBarePickle(path); break;
+                    case "pickle": BarePickle.Load(File.ReadAllBytes(path), path); break;
                     case "zip": PyTorchZip.Read(path); break;
                     case "legacy": PyTorchLegacy.Read(path); break;
                     default: Safetensors.Read(path); break;
@@ -128,22 +128,6 @@ public class HostileCorpusTests
             catch (SuperResException) { } // a clean refusal; anything else fails the test
             return 0;
         });
-    }
-
-    /// <summary>What the pickle fuzz harness runs: a bare data.pkl over zero-filled storages.</summary>
-    private static void LoadBarePickle(string path)
-    {
-        byte[] data = File.ReadAllBytes(path);
-        var budget = new LoadBudget(path, data.Length);
-        object? root = new Unpickler(new MemoryStream(data), path, new TorchPickleResolver(path, budget), 0, budget).Load();
-        var (refs, _) = StateDicts.Extract(root, path);
-        foreach (var (key, t) in refs) TensorRebuild.Validate(t, path, key);
-        var storages = TensorRebuild.StoragesOf(refs).ToDictionary(s => s, s =>
-        {
-            budget.Allocate(s.DecodedBytes, $"storage '{s.Key}'");
-            return new float[s.Numel];
-        });
-        TensorRebuild.MaterializeAll(refs, path, budget, s => storages[s]);
     }
 
     /// <summary>Runs on a thread of its own, failing past 10 s or past <paramref name="maxBytes"/> allocated.</summary>
