@@ -3,7 +3,7 @@ using SuperRes.Runtime;
 
 namespace SuperRes.Cli;
 
-public static class CommandActions
+internal static class CommandActions
 {
     /// <summary>
     /// Sets a command's action with the shared error policy: an engine error (<see cref="SuperResException"/>)
@@ -14,6 +14,7 @@ public static class CommandActions
         {
             try
             {
+                PluginOption.LoadAll(parse);
                 return action(parse);
             }
             catch (Exception e) when (IsUserFacing(e))

@@ -7,6 +7,7 @@ using SuperRes.Models.Serialization;
 using SuperRes.Models.Weights;
 using SuperRes.Tensors;
 using SuperRes.Tensors.Autograd;
+using SuperRes.Training.Distributed;
 
 namespace SuperRes.Training;
 
@@ -16,7 +17,8 @@ namespace SuperRes.Training;
 /// autograd tape, L1/MSE loss, <see cref="AdamOptimizer"/> with a schedule and optional clipping, periodic
 /// validation (PSNR/SSIM on Y), checkpoints that resume bit for bit (<see cref="TrainingCheckpoints"/>), and the
 /// run folder's metrics and curves. <see cref="Create"/> prepares a run (<see cref="TrainerSetup"/>); this class
-/// holds the training loop.
+/// holds the training loop. Data-parallel (<see cref="GradientExchange"/>): every rank trains on its rows of each
+/// global batch and steps with the reduced gradient; rank 0 alone validates and writes the run folder.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
@@ -29,14 +31,19 @@ public sealed class Trainer : IDisposable
     private readonly AdamOptimizer _optimizer;
     private readonly BatchSampler _sampler;
     private readonly IReadOnlyList<ImagePair>? _validation;
-    private readonly MetricsLog _metrics;
+    private readonly MetricsLog? _metrics;
     private readonly TrainingCheckpoints _checkpoints;
+    private readonly GradientExchange? _exchange;
     private double? _lastPsnr;
     private long _iteration;
+    private bool _stopAgreed;
 
+    /// <param name="metrics">null on the ranks other than 0, which write nothing.</param>
+    /// <param name="exchange">null for one process training on whole batches.</param>
     internal Trainer(Device device, TrainingOptions options, SrNetwork network, AdamOptimizer optimizer, BatchSampler sampler,
-        IReadOnlyList<ImagePair>? validation, MetricsLog metrics, long start, int seed)
+        IReadOnlyList<ImagePair>? validation, MetricsLog? metrics, long start, int seed, GradientExchange? exchange)
     {
+        _exchange = exchange;
         _device = device;
         _options = options;
         _network = network;
@@ -70,10 +77,14 @@ public sealed class Trainer : IDisposable
     /// <summary>
     /// Prepares a run: resumes from the run folder's checkpoint (<see cref="TrainingOptions.Resume"/>) or builds
     /// the network fresh (seeded) or from <see cref="TrainingOptions.InitFrom"/>, loads the data, and opens the
-    /// metrics. Informational lines go to <paramref name="info"/>.
+    /// metrics. Informational lines go to <paramref name="info"/> (rank 0's only). With a <paramref name="collective"/>
+    /// of several ranks every rank calls this and <see cref="Run"/>; see docs/distributed.md.
     /// </summary>
-    public static Trainer Create(Device device, TrainingOptions options, Action<string>? info = null) =>
-        TrainerSetup.Create(device, options, info ?? (_ => { }));
+    public static Trainer Create(Device device, TrainingOptions options, Action<string>? info = null, ICollective? collective = null) =>
+        TrainerSetup.Create(device, options, info ?? (_ => { }), collective ?? SingleProcess.Instance);
+
+    /// <summary>Whether this process writes checkpoints, weights and metrics (rank 0, or the only process).</summary>
+    public bool WritesRunFolder => _metrics is not null;
 
     /// <summary>Takes over the checkpoint's record (best score, last checkpoint) when resuming.</summary>
     internal void RestoreCheckpointState(string path, CheckpointData checkpoint)
@@ -102,16 +113,22 @@ public sealed class Trainer : IDisposable
         double recentRate = 0;
         var outcome = TrainingOutcome.Completed;
 
-        using (var prefetcher = new BatchPrefetcher(_sampler.Make, start + 1, Math.Max(start + 1, total), _options.DataWorkers, _options.PrefetchBatches))
+        Func<long, Batch> make = _sampler.Make;
+        if (_exchange is not null)
         {
-            while (_iteration < total && !token.IsCancellationRequested)
+            var (first, count) = _exchange.RankRows(_options.BatchSize);
+            make = it => _sampler.MakeRows(it, first, count);
+        }
+        using (var prefetcher = new BatchPrefetcher(make, start + 1, Math.Max(start + 1, total), _options.DataWorkers, _options.PrefetchBatches))
+        {
+            while (_iteration < total && !StopRequested(token))
             {
                 long it = _iteration + 1;
                 var stepWatch = Stopwatch.StartNew();
                 var waitedBefore = prefetcher.Waited;
                 var batch = prefetcher.Take(it, CancellationToken.None);
                 double lr = _options.Schedule.At(_options.LearningRate, it - 1, total);
-                float loss = TrainStep(batch, lr, it);
+                float loss = TrainStep(batch, lr, it, token);
                 _iteration = it;
                 var stepTime = stepWatch.Elapsed;
                 trainTime += stepTime;
@@ -138,8 +155,8 @@ public sealed class Trainer : IDisposable
                 }
                 if (log)
                 {
-                    _metrics.Append(new MetricsRow(it, lossSum / lossCount, lr, val?.Psnr, val?.Ssim, rate, waitPct));
-                    _metrics.WritePlot();
+                    _metrics?.Append(new MetricsRow(it, lossSum / lossCount, lr, val?.Psnr, val?.Ssim, rate, waitPct));
+                    _metrics?.WritePlot();
                 }
                 observer.Progress(new TrainingProgress(it, total, start, log ? lossSum / lossCount : loss, lr, log ? rate : etaRate, waitPct, _lastPsnr, wall.Elapsed, eta, log));
                 if (log)
@@ -149,23 +166,23 @@ public sealed class Trainer : IDisposable
                     intervalTrain = TimeSpan.Zero;
                     intervalWait = TimeSpan.Zero;
                 }
-                if (save)
+                if (save && WritesRunFolder)
                 {
                     SaveCheckpoint();
                     if (it < total)
                         observer.Info($"checkpoint: {_checkpoints.LastPath} (iteration {it})");
                 }
             }
-            if (token.IsCancellationRequested && _iteration < total)
+            if (StopRequested(token) && _iteration < total)
             {
                 outcome = TrainingOutcome.Interrupted;
-                if (_checkpoints.LastIteration != _iteration)
+                if (WritesRunFolder && _checkpoints.LastIteration != _iteration)
                     SaveCheckpoint();
                 observer.Info($"interrupted: saved {_checkpoints.LastPath} at iteration {_iteration}; continue with --resume");
             }
             var waited = prefetcher.Waited;
             string? final = null;
-            if (outcome == TrainingOutcome.Completed)
+            if (outcome == TrainingOutcome.Completed && WritesRunFolder)
             {
                 if (_checkpoints.LastIteration != _iteration)
                     SaveCheckpoint();
@@ -173,7 +190,7 @@ public sealed class Trainer : IDisposable
                 SelectReportedScale();
                 NetworkWeights.SaveSafetensors(_network, final);
             }
-            _metrics.WritePlot();
+            _metrics?.WritePlot();
             long done = _iteration - start;
             double ips = trainTime.TotalSeconds > 0 ? done / trainTime.TotalSeconds : 0;
             return new TrainingSummary(outcome, start, _iteration, total, wall.Elapsed, trainTime, ips, ips * _options.BatchSize,
@@ -182,8 +199,28 @@ public sealed class Trainer : IDisposable
         }
     }
 
-    /// <summary>One optimiser step on one batch; returns the loss.</summary>
-    private float TrainStep(Batch batch, double lr, long iteration)
+    /// <summary>A stop (Ctrl-C) every rank agreed on through the last step's exchange; the token itself for one process.</summary>
+    private bool StopRequested(CancellationToken token) => _exchange is null ? token.IsCancellationRequested : _stopAgreed;
+
+    /// <summary>One optimiser step on one batch (this rank's rows of it when data-parallel); returns the loss of the whole batch.</summary>
+    private float TrainStep(Batch batch, double lr, long iteration, CancellationToken token)
+    {
+        float value;
+        if (_exchange is null)
+            value = ForwardBackward(batch);
+        else
+            (value, _stopAgreed) = _exchange.Step(batch, ForwardBackward, token.IsCancellationRequested);
+        if (!float.IsFinite(value))
+        {
+            _optimizer.ZeroGrad();
+            throw _checkpoints.Diverged(iteration, $"the loss is {value.ToString(Inv)} at iteration {iteration} (lr {lr.ToString("G3", Inv)})");
+        }
+        _optimizer.Step(lr);
+        return value;
+    }
+
+    /// <summary>Forward and backward of the mean loss over <paramref name="batch"/>, leaving the gradients in the parameters.</summary>
+    private float ForwardBackward(Batch batch)
     {
         if (_network is Mdsr mdsr)
             mdsr.SelectScale(batch.Scale);
@@ -203,12 +240,6 @@ public sealed class Trainer : IDisposable
             _optimizer.ZeroGrad();
             throw;
         }
-        if (!float.IsFinite(value))
-        {
-            _optimizer.ZeroGrad();
-            throw _checkpoints.Diverged(iteration, $"the loss is {value.ToString(Inv)} at iteration {iteration} (lr {lr.ToString("G3", Inv)})");
-        }
-        _optimizer.Step(lr);
         return value;
     }
 

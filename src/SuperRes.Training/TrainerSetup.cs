@@ -5,6 +5,7 @@ using SuperRes.Models.Networks;
 using SuperRes.Models.Serialization;
 using SuperRes.Models.Weights;
 using SuperRes.Tensors;
+using SuperRes.Training.Distributed;
 
 namespace SuperRes.Training;
 
@@ -16,9 +17,15 @@ internal static class TrainerSetup
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static Trainer Create(Device device, TrainingOptions options, Action<string> info)
+    public static Trainer Create(Device device, TrainingOptions options, Action<string> info, ICollective collective)
     {
         options.Validate();
+        if (collective.Rank != 0)
+            info = _ => { };
+        int slices = options.GradientSlices ?? collective.Size;
+        if (options.BatchSize % slices != 0 || slices % collective.Size != 0)
+            throw new SuperResException($"--batch {options.BatchSize} must be a multiple of {slices} gradient slices, and they of the {collective.Size} ranks (--grad-slices, default: the number of ranks)");
+        options = options with { GradientSlices = slices };
         var entry = ModelZoo.Find(options.Model);
         if (!entry.Scales.Contains(options.Scale))
             throw new SuperResException($"{entry.Name} supports scales {string.Join(", ", entry.Scales)}, not {options.Scale}");
@@ -68,7 +75,7 @@ internal static class TrainerSetup
                 info($"  skipped {data.Skipped.Count} image(s) smaller than one patch: {string.Join(", ", data.Skipped.Take(5))}{(data.Skipped.Count > 5 ? ", …" : "")}");
 
             IReadOnlyList<ImagePair>? validation = null;
-            if (options.ValidationHrDirectory is not null)
+            if (options.ValidationHrDirectory is not null && collective.Rank == 0)
             {
                 validation = DatasetPairs.Find(options.ValidationHrDirectory, options.ValidationLrDirectory, options.Scale);
                 info($"validation: {validation.Count} images from {options.ValidationHrDirectory}, x{options.Scale}, Y channel, shave {options.Scale}");
@@ -83,10 +90,16 @@ internal static class TrainerSetup
                 start = checkpoint.Iteration;
                 info($"resumed from {existing} at iteration {start}");
             }
-            var metrics = new MetricsLog(options.OutputDirectory, start, options.Loss == LossKind.L1 ? "L1" : "MSE");
-            var trainer = new Trainer(device, options, network, optimizer, new BatchSampler(data, options.BatchSize, options.Patch, seed), validation, metrics, start, seed);
+            var metrics = collective.Rank == 0 ? new MetricsLog(options.OutputDirectory, start, options.Loss == LossKind.L1 ? "L1" : "MSE") : null;
+            var exchange = slices > 1 ? new GradientExchange(network, collective, slices) : null;
+            var trainer = new Trainer(device, options, network, optimizer, new BatchSampler(data, options.BatchSize, options.Patch, seed), validation, metrics, start, seed, exchange);
             if (checkpoint is not null)
                 trainer.RestoreCheckpointState(existing!, checkpoint);
+            // Every rank built or loaded the same state; taking rank 0's makes that a fact rather than an assumption.
+            exchange?.BroadcastState();
+            if (exchange is not null)
+                info($"data-parallel: {collective.Describe()}; batch {options.BatchSize} ({collective.Size} ranks × {options.BatchSize / collective.Size} patches) " +
+                     $"in {slices} gradient slices summed in a fixed tree");
             info($"{entry.Name} x{options.Scale}{(network.Options.Values.Count > 0 ? $" ({network.Options})" : "")}: {network.ParameterCount():N0} parameters on {device.Info.Id}; " +
                  $"batch {options.BatchSize} of {options.Patch}x{options.Patch} LR patches, Adam lr {options.LearningRate.ToString("G3", Inv)} ({options.Schedule}), " +
                  $"{(options.Loss == LossKind.L1 ? "L1" : "MSE")} loss, seed {seed}");
@@ -159,6 +172,7 @@ internal static class TrainerSetup
         Compare("loss", options.Loss == LossKind.L1 ? "l1" : "mse");
         Compare("weight_decay", options.WeightDecay.ToString("R", Inv));
         Compare("clip_grad", options.ClipGradNorm is { } c ? c.ToString("R", Inv) : "none");
+        Compare("grad_slices", (options.GradientSlices ?? 1).ToString(Inv));
         if (options.Schedule.Kind == "cosine")
             Compare("iterations", options.Iterations.ToString(Inv));
         if (differences.Count > 0)

@@ -94,6 +94,7 @@ internal sealed class TrainingCheckpoints(Device device, TrainingOptions options
             ["eps"] = o.Epsilon.ToString("R", Inv),
             ["weight_decay"] = o.WeightDecay.ToString("R", Inv),
             ["clip_grad"] = o.ClipGradNorm is { } c ? c.ToString("R", Inv) : "none",
+            ["grad_slices"] = (o.GradientSlices ?? 1).ToString(Inv),
             ["schedule"] = o.Schedule.ToString(),
             ["loss"] = o.Loss == LossKind.L1 ? "l1" : "mse",
             ["batch"] = o.BatchSize.ToString(Inv),

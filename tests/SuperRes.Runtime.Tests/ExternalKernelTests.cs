@@ -31,11 +31,11 @@ public sealed class ExternalKernelTests(ITestOutputHelper output)
     public void It_builds_and_runs_on_OpenCL_with_the_engine_header_and_its_own()
     {
         Register();
-        using var device = OpenClTestDevice.Open(output);
+        using var device = TestDevices.NewOpenCl(output);
         if (device is null)
             return;
         const int rows = 5, cols = 300, group = 64;
-        var x = OpenClTestDevice.RandomData(rows * cols, seed: 7);
+        var x = KernelTestData.RandomData(rows * cols, seed: 7);
         using var xBuffer = device.Upload(x);
         using var yBuffer = device.Upload(new float[rows]);
         var kernel = device.GetKernel(File, "test_row_sum_squares", KernelLibrary.Configs(File)[0]);
@@ -46,7 +46,7 @@ public sealed class ExternalKernelTests(ITestOutputHelper output)
             double expected = 0;
             for (int c = 0; c < cols; c++)
                 expected += (double)x[r * cols + c] * x[r * cols + c];
-            OpenClTestDevice.AssertClose((float)expected, y[r], 1e-5f, $"row {r}");
+            KernelTestData.AssertClose((float)expected, y[r], 1e-5f, $"row {r}");
         }
     }
 

@@ -122,6 +122,32 @@ public sealed class OpenClKernelCacheTests(ITestOutputHelper output) : IDisposab
         Assert.False(Directory.Exists(_directory));
     }
 
+    [Fact]
+    public void Changing_an_included_header_rebuilds_instead_of_loading_the_cached_binary()
+    {
+        Environment.SetEnvironmentVariable("SUPERRES_KERNEL_CACHE", _directory);
+        using var device = TestDevices.NewOpenCl(output);
+        if (device is null)
+            return;
+
+        Assert.Equal(1f, BuildAndRunValueKernel(device, "#define VALUE 1.0f\n", expectCached: false));
+        Assert.Equal(1f, BuildAndRunValueKernel(device, "#define VALUE 1.0f\n", expectCached: true));
+        Assert.Equal(2f, BuildAndRunValueKernel(device, "#define VALUE 2.0f\n", expectCached: false));
+        Assert.Equal(2, Directory.GetFiles(_directory, "*.bin").Length);
+    }
+
+    // The composed source (headers inlined) is what the cache key hashes.
+    private static float BuildAndRunValueKernel(OpenClDevice device, string header, bool expectCached)
+    {
+        var set = KernelIncludeTests.Sources(("a.cl", KernelIncludeTests.ValueKernel), ("include/value.h", header));
+        string source = KernelLibrary.Prelude(BackendKind.OpenCL) + "\n" + KernelIncludes.Expand(set, "a.cl");
+        using var program = device.BuildFromSource("a.cl", KernelDefines.None, source);
+        Assert.Equal(expectCached, device.LastBuildFromCache);
+        using var y = device.Upload(new float[1]);
+        device.Launch(program.GetKernel("write_value"), LaunchGrid.Linear(1, 1), y);
+        return device.Download(y)[0];
+    }
+
     private static void AssertAxpyWorks(OpenClDevice device)
     {
         var x = KernelTestData.RandomData(513, seed: 21);

@@ -1,3 +1,4 @@
+using SuperRes.Tensors.Checks;
 using Xunit.Abstractions;
 
 namespace SuperRes.Tensors.Tests;
@@ -30,7 +31,7 @@ public sealed class PyTorchFixtureTests(ITestOutputHelper output)
         ["residual_add"] = new(f => t => Ops.ResidualAdd(t[0], t[1], f.Float("scale"))),
         ["multiply"] = new(f => t => Ops.Multiply(t[0], t[1])),
         ["concat"] = new(f => Ops.Concat),
-        ["split"] = new(f => t => FixtureCalls.SplitThenConcat(t[0], f.Ints("counts"), f.Ints("order"))),
+        ["split"] = new(f => t => ChannelDraws.SplitThenConcat(t[0], f.Ints("counts"), f.Ints("order"))),
         ["channel_affine"] = new(f => t => Ops.ChannelAffine(t[0], f.Floats("scale"), f.Floats("shift"))),
         ["l1_loss"] = new(f => t => Ops.L1Loss(t[0], t[1])),
         ["mse_loss"] = new(f => t => Ops.MseLoss(t[0], t[1])),
@@ -78,16 +79,6 @@ internal static class FixtureCalls
         "replicate" => PaddingMode.Replicate,
         var other => throw new InvalidDataException($"{f.Name}: unknown padding '{other}'"),
     };
-
-    /// <summary>Split, then concat the parts in <paramref name="order"/> (possibly leaving some out).</summary>
-    public static Tensor SplitThenConcat(Tensor x, int[] counts, int[] order)
-    {
-        var parts = Ops.Split(x, counts);
-        var y = Ops.Concat(order.Select(i => parts[i]).ToArray());
-        foreach (var part in parts)
-            part.Dispose();
-        return y;
-    }
 
     /// <summary>One of channel_mean_std's outputs, or their product (which takes gradients through both).</summary>
     public static Tensor MeanStdOutput(Tensor x, string which)

@@ -3,7 +3,7 @@ namespace SuperRes.TestSupport;
 /// <summary>The repository (the folder holding SuperRes.Native.sln), its test fixtures, and the shared data beside it.</summary>
 public static class TestPaths
 {
-    private static readonly Lazy<string> Root = new(FindRepoRoot);
+    private static readonly Lazy<string> Root = new(() => FindRepoRoot());
 
     public static string RepoRoot => Root.Value;
 
@@ -33,10 +33,12 @@ public static class TestPaths
     /// <summary>benchmark/{set}/x{scale}/{HR|LR} in the shared data.</summary>
     public static string Benchmark(string set, int scale, string part) => Path.Combine(Data, "benchmark", set, $"x{scale}", part);
 
-    private static string FindRepoRoot()
+    // Searched above the test binaries, then above this source file (for builds outside the repository tree).
+    private static string FindRepoRoot([System.Runtime.CompilerServices.CallerFilePath] string source = "")
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "SuperRes.Native.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("SuperRes.Native.sln not found above " + AppContext.BaseDirectory);
+        foreach (string start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(source) ?? "" })
+            for (var dir = string.IsNullOrEmpty(start) ? null : new DirectoryInfo(start); dir != null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "SuperRes.Native.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException($"SuperRes.Native.sln not found above {AppContext.BaseDirectory} or {source}");
     }
 }

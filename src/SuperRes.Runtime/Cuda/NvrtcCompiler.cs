@@ -132,34 +132,23 @@ public static unsafe class NvrtcCompiler
         }
     }
 
-    private static string ReadLog(nint program)
+    private static string ReadLog(nint program) =>
+        Encoding.UTF8.GetString(ReadOutput(program, &NvrtcApi.nvrtcGetProgramLogSize, &NvrtcApi.nvrtcGetProgramLog, "nvrtcGetProgramLog"))
+            .TrimEnd('\0', '\n', '\r', ' ');
+
+    // The PTX size includes the terminating NUL, which cuModuleLoadData needs to find the end of PTX text.
+    private static byte[] ReadPtx(nint program) => ReadOutput(program, &NvrtcApi.nvrtcGetPTXSize, &NvrtcApi.nvrtcGetPTX, "nvrtcGetPTX");
+
+    private static byte[] ReadCubin(nint program) => ReadOutput(program, &NvrtcApi.nvrtcGetCUBINSize, &NvrtcApi.nvrtcGetCUBIN, "nvrtcGetCUBIN");
+
+    /// <summary>One of a program's outputs (log, PTX, cubin): its size, then its bytes.</summary>
+    private static byte[] ReadOutput(nint program, delegate*<nint, nuint*, int> getSize, delegate*<nint, byte*, int> get, string call)
     {
         nuint size;
-        CudaErrors.CheckNvrtc(NvrtcApi.nvrtcGetProgramLogSize(program, &size), "nvrtcGetProgramLogSize");
+        CudaErrors.CheckNvrtc(getSize(program, &size), call + "Size");
         var buffer = new byte[Math.Max(1, (int)size)];
         fixed (byte* b = buffer)
-            CudaErrors.CheckNvrtc(NvrtcApi.nvrtcGetProgramLog(program, b), "nvrtcGetProgramLog");
-        return Encoding.UTF8.GetString(buffer).TrimEnd('\0', '\n', '\r', ' ');
-    }
-
-    // The size includes the terminating NUL, which cuModuleLoadData needs to find the end of PTX text.
-    private static byte[] ReadPtx(nint program)
-    {
-        nuint size;
-        CudaErrors.CheckNvrtc(NvrtcApi.nvrtcGetPTXSize(program, &size), "nvrtcGetPTXSize");
-        var buffer = new byte[(int)size];
-        fixed (byte* b = buffer)
-            CudaErrors.CheckNvrtc(NvrtcApi.nvrtcGetPTX(program, b), "nvrtcGetPTX");
-        return buffer;
-    }
-
-    private static byte[] ReadCubin(nint program)
-    {
-        nuint size;
-        CudaErrors.CheckNvrtc(NvrtcApi.nvrtcGetCUBINSize(program, &size), "nvrtcGetCUBINSize");
-        var buffer = new byte[(int)size];
-        fixed (byte* b = buffer)
-            CudaErrors.CheckNvrtc(NvrtcApi.nvrtcGetCUBIN(program, b), "nvrtcGetCUBIN");
+            CudaErrors.CheckNvrtc(get(program, b), call);
         return buffer;
     }
 

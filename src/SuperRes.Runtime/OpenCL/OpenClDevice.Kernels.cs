@@ -193,13 +193,9 @@ public sealed unsafe partial class OpenClDevice
 
     private string BuildLog(nint program)
     {
-        nuint size;
-        OpenClErrors.Check(clGetProgramBuildInfo(program, _entry.Device, CL_PROGRAM_BUILD_LOG, 0, null, &size), "clGetProgramBuildInfo");
-        var bytes = new byte[(int)size];
-        fixed (byte* p = bytes)
-            OpenClErrors.Check(clGetProgramBuildInfo(program, _entry.Device, CL_PROGRAM_BUILD_LOG, size, p, null), "clGetProgramBuildInfo");
-        int end = Array.IndexOf(bytes, (byte)0);
-        string log = Encoding.UTF8.GetString(bytes, 0, end < 0 ? bytes.Length : end).Trim();
+        nint device = _entry.Device;
+        string log = OpenClInfo.Decode(OpenClInfo.Bytes(
+            (size, value, returned) => clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, size, value, returned), "clGetProgramBuildInfo"));
         return log.Length == 0 ? "(the driver gave no build log)" : log;
     }
 

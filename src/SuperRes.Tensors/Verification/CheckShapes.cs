@@ -1,7 +1,7 @@
 namespace SuperRes.Tensors.Verification;
 
 /// <summary>Random NCHW shapes with the awkward cases every op must survive: 1×1 images, odd sizes, odd channels, batch &gt; 1.</summary>
-internal static class CheckShapes
+public static class CheckShapes
 {
     public static int[] Nchw(Random rng, int maxChannels = 19, int maxSide = 23)
     {
@@ -21,7 +21,7 @@ internal static class CheckShapes
 }
 
 /// <summary>Lengths that exercise partial work-groups: 1, small primes, around the group size, and large.</summary>
-internal static class CheckSizes
+public static class CheckSizes
 {
     private static readonly long[] Lengths = [1, 7, 255, 257, 1000, 4099, 65_537];
 

@@ -3,14 +3,14 @@ using SuperRes.Tensors.Autograd;
 namespace SuperRes.Tensors.Verification;
 
 /// <summary>One random configuration of a tensor-level op: its inputs (those flagged differentiable get gradients) and the call.</summary>
-internal sealed record TensorOpDraw(string Configuration, GradientCase.Input[] Inputs, int[] OutputShape, Func<Tensor[], Tensor> Op);
+public sealed record TensorOpDraw(string Configuration, GradientCase.Input[] Inputs, int[] OutputShape, Func<Tensor[], Tensor> Op);
 
 /// <summary>
 /// The forward and backward checks of a tensor-level op share one drawer. Forward runs the op under NoGrad and
 /// returns its output; backward runs it through autograd with a random upstream gradient and returns the
 /// output followed by the gradient of every differentiable input.
 /// </summary>
-internal abstract class TensorOpCheck(string op, string pass, Func<Random, TensorOpDraw> draw) : OpCheck
+public abstract class TensorOpCheck(string op, string pass, Func<Random, TensorOpDraw> draw) : OpCheck
 {
     public override string Op => op;
 
@@ -31,7 +31,7 @@ internal abstract class TensorOpCheck(string op, string pass, Func<Random, Tenso
     }
 }
 
-internal static class Differentiable
+public static class Differentiable
 {
     /// <summary>Which of <paramref name="count"/> inputs want a gradient: each with probability 3/4, at least one.</summary>
     public static bool[] Flags(Random rng, int count)

@@ -1,3 +1,4 @@
+using SuperRes.Imaging;
 using SuperRes.Models.Inference;
 using SuperRes.Models.Serialization;
 using SuperRes.Models.Tests.Zoo;
@@ -65,7 +66,7 @@ public sealed class SelfEnsembleTests(ITestOutputHelper output)
         var result = new float[weight.Data.Length];
         for (int o = 0; o < outC * inC; o++)
         {
-            var kernel = new Planes(1, k, k, weight.Data.AsSpan(o * k * k, k * k).ToArray());
+            var kernel = new Image(k, k, 1, weight.Data.AsSpan(o * k * k, k * k).ToArray());
             var sum = new double[k * k];
             for (int s = 0; s < 8; s++)
             {

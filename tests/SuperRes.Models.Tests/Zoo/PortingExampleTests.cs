@@ -22,7 +22,7 @@ public sealed class ConvReluBlock : Module
         _conv = Register("conv", new Conv2d(device, features, features, 3, bias: false));
     }
 
-    public override Tensor Forward(Tensor x)
+    protected override Tensor ForwardCore(Tensor x)
     {
         using var c = _conv.Forward(x);     // intermediates are disposed; autograd keeps what it needs
         return Ops.Relu(c);
@@ -52,14 +52,13 @@ public sealed class Vdsr : SrNetwork
 
     public int Blocks { get; }
 
-    public override ColorConvention Colors => ColorConvention.Y01;
-
-    public override bool NeedsPreUpsampledInput => true;
+    public override NetworkCapabilities Capabilities { get; } =
+        new(ColorConvention.Y01, [2, 3, 4]) { NeedsPreUpsampledInput = true };
 
     // One pixel per 3×3 conv: input, the blocks, output.
     public override int ReceptiveRadius => Blocks + 2;
 
-    public override Tensor Forward(Tensor x)
+    protected override Tensor ForwardCore(Tensor x)
     {
         using var first = _input.Forward(x);
         using var act = Ops.Relu(first);
@@ -99,6 +98,7 @@ public sealed class PortingExampleTests(ITestOutputHelper output)
         using var target = ModelFixtures.ToDevice(device, io["target"]);
         try
         {
+            using var recording = Module.RecordInEvalMode(); // PyTorch's gradients were taken in eval mode
             using var y = net.Forward(x);
             ModelFixtures.AssertClose(y, io["output"], ZooFixtureTests.OutputTolerance, $"vdsr output ({deviceName})");
             using var loss = Ops.L1Loss(y, target);

@@ -55,6 +55,8 @@ public sealed class ZooFixtureTests(ITestOutputHelper output)
 
         try
         {
+            // The fixtures hold PyTorch's gradients of the eval-mode network (frozen BatchNorm statistics).
+            using var recording = Module.RecordInEvalMode();
             using var input = ModelFixtures.ToDevice(device, io["input"]);
             using var target = ModelFixtures.ToDevice(device, io["target"]);
             using var y = net.Forward(input);
@@ -121,6 +123,7 @@ public sealed class ZooFixtureTests(ITestOutputHelper output)
         }
         Assert.True(baseline == device.Memory.InUseBytes, $"{c.Name}: inference left {device.Memory.InUseBytes - baseline} bytes in use");
 
+        using (Module.RecordInEvalMode())
         using (var y = net.Forward(input))
         using (var loss = Ops.L1Loss(y, target))
             loss.Backward();

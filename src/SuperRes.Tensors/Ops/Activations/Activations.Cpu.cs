@@ -8,11 +8,10 @@ internal sealed class ActivationsCpu : Activations.IBackend
     // Below this many elements the loops run on the calling thread: sharing them costs more than it saves.
     private const long ParallelThreshold = 1 << 16;
 
-    public void LeakyRelu(DeviceBuffer x, float slope, DeviceBuffer y, long n) =>
-        ElementwiseCpu.Map(x, y, n, v => v > 0 ? v : slope * v);
+    public void LeakyRelu(DeviceBuffer x, float slope, DeviceBuffer y, long n) => ElementwiseCpu.Zip(x, x, y, n, new Leaky(slope));
 
     public void LeakyReluBackward(DeviceBuffer x, float slope, DeviceBuffer gy, DeviceBuffer gx, long n) =>
-        ElementwiseCpu.Zip(x, gy, gx, n, (v, g) => v > 0 ? g : slope * g);
+        ElementwiseCpu.Zip(x, gy, gx, n, new Leaky(slope));
 
     public void Prelu(DeviceBuffer x, DeviceBuffer slope, int slopes, int plane, DeviceBuffer y, long n)
     {
@@ -49,15 +48,13 @@ internal sealed class ActivationsCpu : Activations.IBackend
         });
     }
 
-    public void Sigmoid(DeviceBuffer x, DeviceBuffer y, long n) => ElementwiseCpu.Map(x, y, n, static v => 1f / (1f + MathF.Exp(-v)));
+    public void Sigmoid(DeviceBuffer x, DeviceBuffer y, long n) => ElementwiseCpu.Map(x, y, n, new Logistic());
 
-    public void SigmoidBackward(DeviceBuffer y, DeviceBuffer gy, DeviceBuffer gx, long n) =>
-        ElementwiseCpu.Zip(y, gy, gx, n, static (v, g) => g * v * (1f - v));
+    public void SigmoidBackward(DeviceBuffer y, DeviceBuffer gy, DeviceBuffer gx, long n) => ElementwiseCpu.Zip(y, gy, gx, n, new LogisticGradient());
 
-    public void Tanh(DeviceBuffer x, DeviceBuffer y, long n) => ElementwiseCpu.Map(x, y, n, MathF.Tanh);
+    public void Tanh(DeviceBuffer x, DeviceBuffer y, long n) => ElementwiseCpu.Map(x, y, n, new Hyperbolic());
 
-    public void TanhBackward(DeviceBuffer y, DeviceBuffer gy, DeviceBuffer gx, long n) =>
-        ElementwiseCpu.Zip(y, gy, gx, n, static (v, g) => g * (1f - v * v));
+    public void TanhBackward(DeviceBuffer y, DeviceBuffer gy, DeviceBuffer gx, long n) => ElementwiseCpu.Zip(y, gy, gx, n, new HyperbolicGradient());
 
     /// <summary>Runs body(p) for every plane of n elements: in parallel when there is enough work to share.</summary>
     private static void ForEachPlane(long n, int plane, Action<int> body)
@@ -99,5 +96,33 @@ internal sealed class ActivationsCpu : Activations.IBackend
             if (x[i] <= 0)
                 sum += x[i] * gy[i];
         return sum;
+    }
+
+    /// <summary>v where x &gt; 0, else slope·v: leaky ReLU (v = x) and its gradient (v = gy).</summary>
+    private readonly record struct Leaky(float Slope) : ElementwiseCpu.IZip
+    {
+        public float Apply(float x, float v) => x > 0 ? v : Slope * v;
+    }
+
+    private readonly record struct Logistic : ElementwiseCpu.IMap
+    {
+        public float Apply(float x) => 1f / (1f + MathF.Exp(-x));
+    }
+
+    /// <summary>gy·y·(1 − y) from sigmoid's output y.</summary>
+    private readonly record struct LogisticGradient : ElementwiseCpu.IZip
+    {
+        public float Apply(float y, float g) => g * y * (1f - y);
+    }
+
+    private readonly record struct Hyperbolic : ElementwiseCpu.IMap
+    {
+        public float Apply(float x) => MathF.Tanh(x);
+    }
+
+    /// <summary>gy·(1 − y²) from tanh's output y.</summary>
+    private readonly record struct HyperbolicGradient : ElementwiseCpu.IZip
+    {
+        public float Apply(float y, float g) => g * (1f - y * y);
     }
 }

@@ -42,15 +42,17 @@ internal static class ChannelDraws
         var order = Enumerable.Range(0, counts.Length).OrderBy(_ => rng.Next()).Take(rng.Next(1, counts.Length + 1)).ToArray();
         int[] outShape = [shape[0], order.Sum(i => counts[i]), shape[2], shape[3]];
         return new($"{CheckShapes.Format(shape)} into [{string.Join(", ", counts)}], concat parts [{string.Join(", ", order)}]",
-            [new(shape, RandomData.Uniform(rng, CheckShapes.Count(shape)))], outShape,
-            t =>
-            {
-                var parts = Ops.Split(t[0], counts);
-                var y = Ops.Concat(order.Select(i => parts[i]).ToArray());
-                foreach (var part in parts)
-                    part.Dispose();
-                return y;
-            });
+            [new(shape, RandomData.Uniform(rng, CheckShapes.Count(shape)))], outShape, t => SplitThenConcat(t[0], counts, order));
+    }
+
+    /// <summary>Splits x into parts of <paramref name="counts"/> channels and joins the parts listed in <paramref name="order"/>.</summary>
+    public static Tensor SplitThenConcat(Tensor x, int[] counts, int[] order)
+    {
+        var parts = Ops.Split(x, counts);
+        var y = Ops.Concat(order.Select(i => parts[i]).ToArray());
+        foreach (var part in parts)
+            part.Dispose();
+        return y;
     }
 
     public static TensorOpDraw ChannelAffine(Random rng)

@@ -20,8 +20,23 @@ internal sealed class LossesCpu : Losses.IBackend
     {
         float g = scale * Launch.Array(gy)[0];
         if (kind == Losses.Kind.L1)
-            ElementwiseCpu.Zip(p, t, gp, n, (a, b) => a - b > 0 ? g : a - b < 0 ? -g : 0f);
+            ElementwiseCpu.Zip(p, t, gp, n, new SignTimes(g));
         else
-            ElementwiseCpu.Zip(p, t, gp, n, (a, b) => g * (a - b));
+            ElementwiseCpu.Zip(p, t, gp, n, new DifferenceTimes(g));
+    }
+
+    /// <summary>g·sign(p − t), with sign(0) = 0.</summary>
+    private readonly record struct SignTimes(float G) : ElementwiseCpu.IZip
+    {
+        public float Apply(float p, float t)
+        {
+            float d = p - t;
+            return d > 0 ? G : d < 0 ? -G : 0f;
+        }
+    }
+
+    private readonly record struct DifferenceTimes(float G) : ElementwiseCpu.IZip
+    {
+        public float Apply(float p, float t) => G * (p - t);
     }
 }

@@ -1,18 +1,16 @@
-using SuperRes.Models.Inference;
+namespace SuperRes.Imaging.Tests;
 
-namespace SuperRes.Models.Tests.Inference;
-
-public sealed class PlanesTests
+public sealed class ImageGeometryTests
 {
-    private static Planes Numbered(int channels, int height, int width)
+    private static Image Numbered(int channels, int height, int width)
     {
-        var p = Planes.Create(channels, height, width);
+        var p = new Image(width, height, channels);
         for (int i = 0; i < p.Data.Length; i++)
             p.Data[i] = i;
         return p;
     }
 
-    private static float At(Planes p, int c, int y, int x) => p.Data[(c * p.Height + y) * p.Width + x];
+    private static float At(Image p, int c, int y, int x) => p.Data[(c * p.Height + y) * p.Width + x];
 
     [Theory]
     [InlineData(1, 5, 7)]
@@ -64,14 +62,33 @@ public sealed class PlanesTests
     public void Crop_and_paste_round_trip()
     {
         var p = Numbered(3, 9, 11);
-        var crop = p.Crop(2, 7, 3, 10);
+        var crop = p.Crop(3, 2, 7, 5);
         Assert.Equal((3, 5, 7), (crop.Channels, crop.Height, crop.Width));
         Assert.Equal(At(p, 2, 2, 3), At(crop, 2, 0, 0));
-        var target = Planes.Create(3, 9, 11);
-        target.Paste(crop, 0, 0, 5, 7, 2, 3);
+        var target = new Image(11, 9, 3);
+        target.Paste(crop, 0, 0, 7, 5, 3, 2);
         for (int c = 0; c < 3; c++)
             for (int y = 2; y < 7; y++)
                 for (int x = 3; x < 10; x++)
                     Assert.Equal(At(p, c, y, x), At(target, c, y, x));
+    }
+
+    [Fact]
+    public void Paste_out_of_bounds_and_stacking_mismatches_fail_clearly()
+    {
+        var p = Numbered(1, 4, 4);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => p.Paste(Numbered(1, 2, 2), 0, 0, 2, 2, 3, 3));
+        Assert.Contains("out of bounds", e.Message);
+        Assert.Throws<ArgumentException>(() => Image.Stack(p, Numbered(1, 4, 5)));
+    }
+
+    [Fact]
+    public void Stack_concatenates_channels_in_order()
+    {
+        var gray = Numbered(1, 2, 3);
+        var stacked = Image.Stack(gray, Numbered(2, 2, 3));
+        Assert.Equal(3, stacked.Channels);
+        Assert.Equal(gray.Data, stacked.Data[..6]);
+        Assert.Equal(Numbered(2, 2, 3).Data, stacked.Data[6..]);
     }
 }

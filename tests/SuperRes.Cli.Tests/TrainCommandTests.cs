@@ -1,18 +1,8 @@
-using SuperRes.Cli;
-
-namespace SuperRes.Training.Tests;
+namespace SuperRes.Cli.Tests;
 
 /// <summary><c>superres train</c> end to end, in process: the run folder, the summary, resume, the NaN guard's exit code.</summary>
 public sealed class TrainCommandTests
 {
-    private static (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        int code = SuperResCli.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
     private static string[] Train(string data, string run, params string[] extra) =>
     [
         "train", "--model", "fsrcnn", "--scale", "2", "--options", "d=8,s=4,m=1", "--data", data, "--out", run,
@@ -23,11 +13,11 @@ public sealed class TrainCommandTests
     public void TrainsValidatesResumesAndUpscales()
     {
         using var dir = new TempDir("cli");
-        var data = TinyData.Create(dir.Sub("data"), count: 3);
+        var data = TestImages.WriteSmooth(dir.Sub("data"), count: 3);
         var run = dir.Sub("run");
 
-        var first = Cli(Train(data, run, "--iters", "3", "--val", data, "--val-every", "2", "--save-every", "2"));
-        Assert.True(first.Code == 0, first.ToString());
+        var first = CliRun.Of(Train(data, run, "--iters", "3", "--val", data, "--val-every", "2", "--save-every", "2"));
+        Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Contains("training data: 3 images", first.Out);
         Assert.Contains("validation at iteration 2", first.Out);
         Assert.Contains("iter 3/3", first.Out);  // plain progress lines when not on a terminal
@@ -38,19 +28,19 @@ public sealed class TrainCommandTests
             Assert.True(File.Exists(Path.Combine(run, file)), file);
 
         // Without --resume the run folder is not overwritten.
-        var again = Cli(Train(data, run, "--iters", "5"));
-        Assert.Equal(1, again.Code);
+        var again = CliRun.Of(Train(data, run, "--iters", "5"));
+        Assert.Equal(1, again.ExitCode);
         Assert.Contains("--resume", again.Err);
 
-        var resumed = Cli(Train(data, run, "--iters", "5", "--resume"));
-        Assert.True(resumed.Code == 0, resumed.ToString());
+        var resumed = CliRun.Of(Train(data, run, "--iters", "5", "--resume"));
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
         Assert.Contains("resumed from", resumed.Out);
         Assert.Contains("iterations 3 → 5", resumed.Out);
 
         // The best weights are a plain weights file for `superres upscale`.
         var sr = Path.Combine(dir.Path, "sr.png");
-        var up = Cli("upscale", Path.Combine(data, "img00.png"), "-o", sr, "--weights", Path.Combine(run, "best.safetensors"), "--device", "cpu");
-        Assert.True(up.Code == 0, up.ToString());
+        var up = CliRun.Of("upscale", Path.Combine(data, "img00.png"), "-o", sr, "--weights", Path.Combine(run, "best.safetensors"), "--device", "cpu");
+        Assert.True(up.ExitCode == 0, up.ToString());
         Assert.True(File.Exists(sr));
     }
 
@@ -58,20 +48,20 @@ public sealed class TrainCommandTests
     public void DivergenceExitsWithOneNamingTheIteration()
     {
         using var dir = new TempDir("cli-nan");
-        var data = TinyData.Create(dir.Sub("data"), count: 2);
-        var result = Cli(["train", "--model", "edsr-baseline", "--scale", "2", "--options", "blocks=1,features=8", "--data", data, "--out", dir.Sub("run"),
+        var data = TestImages.WriteSmooth(dir.Sub("data"), count: 2);
+        var result = CliRun.Of(["train", "--model", "edsr-baseline", "--scale", "2", "--options", "blocks=1,features=8", "--data", data, "--out", dir.Sub("run"),
             "--batch", "2", "--patch", "8", "--lr", "1e30", "--iters", "40", "--save-every", "1", "--device", "cpu"]);
-        Assert.Equal(1, result.Code);
+        Assert.Equal(1, result.ExitCode);
         Assert.Matches(@"error: training diverged: .* at iteration \d+", result.Err);
     }
 
     [Fact]
     public void BadArgumentsAreUsageErrors()
     {
-        Assert.Equal(2, Cli("train", "--model", "fsrcnn").Code);
+        Assert.Equal(2, CliRun.Of("train", "--model", "fsrcnn").ExitCode);
         using var dir = new TempDir("cli-bad");
-        var result = Cli(["train", "--model", "fsrcnn", "--scale", "2", "--data", dir.Path, "--out", dir.Sub("run"), "--schedule", "linear", "--device", "cpu"]);
-        Assert.Equal(1, result.Code);
+        var result = CliRun.Of(["train", "--model", "fsrcnn", "--scale", "2", "--data", dir.Path, "--out", dir.Sub("run"), "--schedule", "linear", "--device", "cpu"]);
+        Assert.Equal(1, result.ExitCode);
         Assert.Contains("schedule", result.Err);
     }
 }
