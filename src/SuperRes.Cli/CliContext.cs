@@ -7,7 +7,7 @@ namespace SuperRes.Cli;
 /// output (JSON) and System.CommandLine's help. Passed in rather than read from statics so tests can run
 /// the CLI in-process and capture both streams.
 /// </summary>
-public sealed class CliContext(IAnsiConsole output, IAnsiConsole error, TextWriter outputWriter, TextWriter errorWriter)
+internal sealed class CliContext(IAnsiConsole output, IAnsiConsole error, TextWriter outputWriter, TextWriter errorWriter)
 {
     // Spectre wraps at 80 columns when it cannot see a terminal; logs read better with whole table rows
     // and one-line error messages.

@@ -9,6 +9,9 @@ public static class ImageCodec
 {
     public const int DefaultJpegQuality = 95;
 
+    /// <summary>zlib level of PNG output (0 = stored … 9 = smallest); see <see cref="PngEncoder"/> for why this one.</summary>
+    public const int DefaultPngCompression = PngEncoder.DefaultLevel;
+
     /// <summary>Reads a PNG, JPEG or BMP file. Throws <see cref="ImageFormatException"/> (message starts
     /// with the path) for unknown, corrupt, truncated or oversized files.</summary>
     public static Image Read(string path) => Decode(File.ReadAllBytes(path), path);
@@ -58,10 +61,13 @@ public static class ImageCodec
         };
     }
 
-    /// <summary>Encodes to a file image in memory. PNG keeps 8/16 bits; JPEG and BMP are 8-bit.</summary>
-    public static byte[] Encode(Image image, ImageFormat format, int quality = DefaultJpegQuality) => format switch
+    /// <summary>
+    /// Encodes to a file image in memory. PNG keeps 8/16 bits; JPEG and BMP are 8-bit. <paramref name="quality"/> is
+    /// JPEG's (1–100), <paramref name="pngCompression"/> PNG's zlib level (0–9).
+    /// </summary>
+    public static byte[] Encode(Image image, ImageFormat format, int quality = DefaultJpegQuality, int pngCompression = DefaultPngCompression) => format switch
     {
-        ImageFormat.Png => PngEncoder.Encode(image),
+        ImageFormat.Png => PngEncoder.Encode(image, pngCompression),
         ImageFormat.Jpeg => JpegCodec.Encode(image, quality),
         ImageFormat.Bmp => BmpCodec.Encode(image),
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
@@ -72,9 +78,9 @@ public static class ImageCodec
     /// temporary file in the same folder which then replaces <paramref name="path"/>, so a reader
     /// never sees a half-written output, even if the process dies mid-write.
     /// </summary>
-    public static void Write(string path, Image image, ImageFormat? format = null, int quality = DefaultJpegQuality)
+    public static void Write(string path, Image image, ImageFormat? format = null, int quality = DefaultJpegQuality, int pngCompression = DefaultPngCompression)
     {
-        byte[] bytes = Encode(image, format ?? FormatFromName(path), quality);
+        byte[] bytes = Encode(image, format ?? FormatFromName(path), quality, pngCompression);
         string full = Path.GetFullPath(path);
         string dir = Path.GetDirectoryName(full)!;
         string tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");

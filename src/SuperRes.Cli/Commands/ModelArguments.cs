@@ -5,7 +5,7 @@ using SuperRes.Models.Networks;
 namespace SuperRes.Cli.Commands;
 
 /// <summary>The options that choose a network: <c>--model</c>, <c>--scale</c>, <c>--weights</c>, <c>--options</c>.</summary>
-public sealed class ModelArguments
+internal sealed class ModelArguments
 {
     public Option<string?> Model { get; } = new("--model", "-m")
     {
@@ -52,6 +52,8 @@ public sealed class ModelArguments
         }
         if (!File.Exists(weights))
             throw new SuperResException($"no weights file {weights}");
+        if (scale is { } requested && WeightsMetadata.RecordedScale(weights) is { } recorded && recorded != requested)
+            throw new SuperResException($"--scale {requested} contradicts {weights}, which holds x{recorded} weights; leave out --scale or pass x{requested} weights");
         return Upscaler.Load(device, model, scale, weights, options, ModelOptions.Parse(parse.GetValue(ModelOptionsText)));
     }
 }

@@ -11,7 +11,7 @@ namespace SuperRes.Cli.Commands;
 /// <c>superres train</c>: trains a zoo network on a folder of images with our own kernels (Adam, L1/MSE,
 /// checkpoints that resume bit for bit, validation, metrics.csv and curves.svg). See docs/training.md.
 /// </summary>
-public static class TrainCommand
+internal static class TrainCommand
 {
     public static Command Create(CliContext context)
     {

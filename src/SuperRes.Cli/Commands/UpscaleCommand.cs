@@ -1,23 +1,38 @@
 using System.CommandLine;
 using Spectre.Console;
 using SuperRes.Imaging;
-using SuperRes.Models.Evaluation;
 using SuperRes.Models.Inference;
 
 namespace SuperRes.Cli.Commands;
 
 /// <summary><c>superres upscale INPUT… -o OUTPUT</c>: super-resolve images or folders of images.</summary>
-public static class UpscaleCommand
+internal static class UpscaleCommand
 {
     public static Command Create(CliContext context)
     {
-        var inputs = new Argument<string[]>("inputs") { Description = "Image files or folders", Arity = ArgumentArity.OneOrMore };
+        var inputs = new Argument<string[]>("inputs") { Description = "Image files, folders or globs (*, ?, ** for any folder depth)", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--output", "-o") { Description = "Output file (one input) or folder", Required = true };
-        var tile = new Option<int?>("--tile") { Description = "Side of the block of LR pixels each tile produces [default: the whole image when it fits in memory, else the largest tile that fits]" };
+        var name = new Option<string?>("--name", "-n")
+        {
+            Description = $"Output file names in a folder: {UpscalePlan.NamePatternHelp}, e.g. '{{name}}_x{{scale}}.{{ext}}' [default: {UpscalePlan.DefaultNamePattern}]",
+            HelpName = "pattern",
+        };
+        var skipExisting = new Option<bool>("--skip-existing") { Description = "Leave outputs that already exist alone (resume a folder run)" };
+        var tile = new Option<int?>("--tile", "-t") { Description = "Side of the block of LR pixels each tile produces [default: the whole image when it fits in memory, else the largest tile that fits]" };
         var overlap = new Option<int?>("--tile-overlap") { Description = "LR pixels of context read around each tile [default: the network's receptive radius, which makes tiling exact]" };
-        var ensemble = new Option<bool>("--self-ensemble") { Description = "Average the 8 flips/rotations (8× the work)" };
-        var format = new Option<string?>("--format") { Description = "Output format: png, jpg or bmp [default: from the output name, else png]" };
+        var ensemble = new Option<bool>("--self-ensemble", "-x") { Description = "Average the 8 flips/rotations (8× the work)" };
+        var format = new Option<string?>("--format", "-f") { Description = "Output format: png, jpg or bmp [default: from the output name, else png]" };
         format.AcceptOnlyFromAmong("png", "jpg", "jpeg", "bmp");
+        var jpegQuality = new Option<int>("--jpeg-quality")
+        {
+            Description = "JPEG output quality, 1-100 (4:4:4 chroma from 90 up)",
+            DefaultValueFactory = _ => ImageCodec.DefaultJpegQuality,
+        };
+        var pngCompression = new Option<int>("--png-compression")
+        {
+            Description = "PNG zlib level, 0 (stored, fastest) to 9 (smallest, slowest)",
+            DefaultValueFactory = _ => ImageCodec.DefaultPngCompression,
+        };
         var alpha = new Option<bool>("--alpha-network") { Description = "Upscale an alpha channel with the network instead of bicubic" };
         var shard = new Option<Shard>("--shard")
         {
@@ -32,7 +47,10 @@ public static class UpscaleCommand
                 return parsed ?? Shard.All;
             },
         };
-        var command = new Command("upscale", "Super-resolve images (files or folders)") { inputs, output, tile, overlap, ensemble, format, alpha, shard };
+        var command = new Command("upscale", "Super-resolve images (files, folders or globs)")
+        {
+            inputs, output, name, skipExisting, tile, overlap, ensemble, format, jpegQuality, pngCompression, alpha, shard,
+        };
         var model = ModelArguments.AddTo(command);
         var device = DeviceOptions.AddTo(command);
         foreach (var option in new Option<int?>[] { tile, overlap })
@@ -41,14 +59,30 @@ public static class UpscaleCommand
                 if (r.GetValueOrDefault<int?>() is < 0)
                     r.AddError($"{option.Name} cannot be negative");
             });
+        jpegQuality.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > 100)
+                r.AddError($"--jpeg-quality must be 1..100, got {r.GetValueOrDefault<int>()}");
+        });
+        pngCompression.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 0 or > 9)
+                r.AddError($"--png-compression must be 0..9, got {r.GetValueOrDefault<int>()}");
+        });
+        name.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } pattern && UpscalePlan.PatternProblem(pattern) is { } problem)
+                r.AddError(problem);
+        });
         command.SetHandler(context, parse =>
         {
+            // Every input must exist before the network is loaded; the outputs are named once its scale is known.
             var part = parse.GetValue(shard);
-            var planned = Plan(parse.GetValue(inputs)!, parse.GetValue(output)!, parse.GetValue(format));
-            var jobs = part.Select(planned, job => job.Input);
-            if (jobs.Count == 0)
+            var all = UpscaleInputs.Expand(parse.GetValue(inputs)!);
+            var found = new UpscaleInputs { Files = part.Select(all.Files, file => file), Folders = all.Folders, IsBatch = all.IsBatch };
+            if (found.Files.Count == 0)
             {
-                context.Out.WriteLine($"shard {part}: nothing to do ({planned.Count} image(s) over {part.Count} shards)");
+                context.Out.WriteLine($"shard {part}: nothing to do ({all.Files.Count} image(s) over {part.Count} shards)");
                 return ExitCodes.Ok;
             }
             var options = new UpscaleOptions
@@ -62,99 +96,12 @@ public static class UpscaleCommand
             };
             using var dev = device.Open(parse, context);
             using var upscaler = model.LoadUpscaler(parse, dev, options);
+            var jobs = UpscalePlan.Plan(found, parse.GetValue(output)!, parse.GetValue(format), parse.GetValue(name), upscaler.Scale, upscaler.Network.Architecture);
             context.Out.MarkupLine($"{Markup.Escape(upscaler.Network.Architecture)} x{upscaler.Scale} on {Markup.Escape(dev.Info.Id)}: {jobs.Count} image(s){(part.Count > 1 ? $" (shard {part})" : "")}");
-            return Run(context, upscaler, jobs);
+            var writing = new UpscaleWriting(parse.GetValue(skipExisting), parse.GetValue(jpegQuality), parse.GetValue(pngCompression),
+                UpscaleMemory.Limit(parse.GetValue(device.MaxMemory)));
+            return UpscaleBatch.Run(context, upscaler, jobs, writing);
         });
         return command;
     }
-
-    private sealed record Job(string Input, string Output, ImageFormat Format);
-
-    private static int Run(CliContext context, Upscaler upscaler, IReadOnlyList<Job> jobs)
-    {
-        int failed = 0;
-        context.Progress(jobs.Count, (advance, describe) =>
-        {
-            foreach (var job in jobs)
-            {
-                describe(Path.GetFileName(job.Input));
-                try
-                {
-                    var image = ImageCodec.Read(job.Input);
-                    var result = upscaler.Upscale(image);
-                    ImageCodec.Write(job.Output, result, job.Format);
-                    context.Out.MarkupLine($"{Markup.Escape(job.Input)} ({image.Width}x{image.Height}) → {Markup.Escape(job.Output)} ({result.Width}x{result.Height})");
-                }
-                catch (Exception e) when (CommandActions.IsUserFacing(e))
-                {
-                    // One bad file must not cost the rest of the batch. Image errors already start with the path.
-                    failed++;
-                    context.WriteError(e.Message.Contains(job.Input, StringComparison.Ordinal) ? e.Message : $"{job.Input}: {e.Message}");
-                }
-                advance();
-            }
-        });
-        if (failed > 0)
-            context.WriteError($"{failed} of {jobs.Count} image(s) failed");
-        return failed == 0 ? ExitCodes.Ok : ExitCodes.Failure;
-    }
-
-    private static List<Job> Plan(string[] inputs, string output, string? format)
-    {
-        var files = new List<string>();
-        bool anyFolder = false;
-        foreach (var input in inputs)
-        {
-            if (Directory.Exists(input))
-            {
-                anyFolder = true;
-                files.AddRange(DatasetPairs.ImagesIn(input));
-            }
-            else if (File.Exists(input))
-                files.Add(input);
-            else
-                throw new SuperResException($"no such file or folder: {input}");
-        }
-        if (files.Count == 0)
-            throw new SuperResException($"no images (.png, .bmp, .jpg) in {string.Join(", ", inputs)}");
-        bool toFolder = anyFolder || files.Count > 1 || Directory.Exists(output);
-        if (toFolder)
-            Directory.CreateDirectory(output);
-        else if (Path.GetDirectoryName(Path.GetFullPath(output)) is { } parent)
-            Directory.CreateDirectory(parent);
-        var jobs = new List<Job>();
-        var targets = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var file in files)
-        {
-            var fmt = format is not null ? ParseFormat(format, "--format " + format)
-                : !toFolder && Path.HasExtension(output) ? ParseFormat(Path.GetExtension(output), output)
-                : ImageFormat.Png;
-            var target = toFolder ? Path.Combine(output, Path.GetFileNameWithoutExtension(file) + Extension(fmt)) : output;
-            // a.png and a.jpg in one folder would both become a.png: refuse rather than overwrite one with the other.
-            if (targets.TryGetValue(Path.GetFullPath(target), out var other))
-                throw new SuperResException($"{other} and {file} would both be written to {target}; upscale them separately");
-            targets[Path.GetFullPath(target)] = file;
-            jobs.Add(new Job(file, target, fmt));
-        }
-        return jobs;
-    }
-
-    private static ImageFormat ParseFormat(string nameOrExtension, string what)
-    {
-        try
-        {
-            return ImageCodec.FormatFromName(nameOrExtension);
-        }
-        catch (ArgumentException)
-        {
-            throw new SuperResException($"{what}: cannot write '{nameOrExtension}' images; use .png, .jpg or .bmp (or --format png|jpg|bmp)");
-        }
-    }
-
-    private static string Extension(ImageFormat format) => format switch
-    {
-        ImageFormat.Jpeg => ".jpg",
-        ImageFormat.Bmp => ".bmp",
-        _ => ".png",
-    };
 }
