@@ -4,6 +4,9 @@
 // GROUP is the work-group size of the slope reduction, a power of two.
 // @config GROUP=256
 
+#include "index.h"
+#include "reduce.h"
+
 KERNEL void leaky_relu(const int n, const float slope, GLOBAL const float* x, GLOBAL float* y)
 {
     const int i = GLOBAL_ID_X;
@@ -26,7 +29,7 @@ KERNEL void prelu(const int n, const int slopes, const int plane, GLOBAL const f
     if (i < n)
     {
         const float v = x[i];
-        y[i] = v > 0.0f ? v : slope[(i / plane) % slopes] * v;
+        y[i] = v > 0.0f ? v : slope[channel_of(i, slopes, plane)] * v;
     }
 }
 
@@ -34,11 +37,11 @@ KERNEL void prelu_backward(const int n, const int slopes, const int plane, GLOBA
                            GLOBAL const float* gy, GLOBAL float* gx)
 {
     const int i = GLOBAL_ID_X;
-    if (i < n) gx[i] = x[i] > 0.0f ? gy[i] : slope[(i / plane) % slopes] * gy[i];
+    if (i < n) gx[i] = x[i] > 0.0f ? gy[i] : slope[channel_of(i, slopes, plane)] * gy[i];
 }
 
 // First pass of the slope gradient Σ x·gy over the elements with x ≤ 0. The `count` = batch·plane elements
-// of slope s (group X index) are split across the chunks (group Y index); each group tree-reduces its share
+// of slope s (group X index) are split across the chunks (group Y index); each group sums its share
 // into partial[s·chunks + chunk]. With one chunk that is the gradient itself.
 KERNEL void prelu_slope_partial(const int count, const int slopes, const int plane, GLOBAL const float* x,
                                 GLOBAL const float* gy, GLOBAL float* partial)
@@ -50,37 +53,21 @@ KERNEL void prelu_slope_partial(const int count, const int slopes, const int pla
     float acc = 0.0f;
     for (int j = GROUP_ID_Y * GROUP + lid; j < count; j += chunks * GROUP)
     {
-        const int i = (j / plane * slopes + s) * plane + j % plane;
+        const int i = channel_index(j, s, slopes, plane);
         const float v = x[i];
         if (v <= 0.0f) acc += v * gy[i];
     }
-    scratch[lid] = acc;
-    BARRIER();
-    for (int stride = GROUP / 2; stride > 0; stride >>= 1)
-    {
-        if (lid < stride) scratch[lid] += scratch[lid + stride];
-        BARRIER();
-    }
-    if (lid == 0) partial[s * chunks + GROUP_ID_Y] = scratch[0];
+    const float sum = group_sum(scratch, acc, GROUP, lid);
+    if (lid == 0) partial[s * chunks + GROUP_ID_Y] = sum;
 }
 
 // Second pass: sums[r] = Σ of row r of a rows × cols matrix, one group per row.
 KERNEL void sum_rows(const int cols, GLOBAL const float* x, GLOBAL float* sums)
 {
     LOCAL float scratch[GROUP];
-    const int lid = LOCAL_ID_X;
     const int r = GROUP_ID_X;
-    float acc = 0.0f;
-    for (int c = lid; c < cols; c += GROUP)
-        acc += x[r * cols + c];
-    scratch[lid] = acc;
-    BARRIER();
-    for (int stride = GROUP / 2; stride > 0; stride >>= 1)
-    {
-        if (lid < stride) scratch[lid] += scratch[lid + stride];
-        BARRIER();
-    }
-    if (lid == 0) sums[r] = scratch[0];
+    const float sum = group_sum_range(scratch, x + r * cols, cols, GROUP, LOCAL_ID_X);
+    if (LOCAL_ID_X == 0) sums[r] = sum;
 }
 
 KERNEL void sigmoid(const int n, GLOBAL const float* x, GLOBAL float* y)

@@ -16,6 +16,8 @@
 // GROUP is the work-group size, a power of two.
 // @config GROUP=256
 
+#include "reduce.h"
+
 KERNEL void adam_step(const int n, GLOBAL float* p, GLOBAL const float* grad, GLOBAL float* m, GLOBAL float* v,
                       GLOBAL const float* gscale, const float step_size, const float beta1, const float one_minus_beta1,
                       const float beta2, const float one_minus_beta2, const float bc2_sqrt, const float eps,
@@ -37,56 +39,27 @@ KERNEL void adam_step(const int n, GLOBAL float* p, GLOBAL const float* grad, GL
 KERNEL void sum_squares_partial(const int n, GLOBAL const float* x, GLOBAL float* partial)
 {
     LOCAL float scratch[GROUP];
-    const int lid = LOCAL_ID_X;
     float acc = 0.0f;
-    for (int i = GROUP_ID_X * GROUP + lid; i < n; i += NUM_GROUPS_X * GROUP)
+    for (int i = GLOBAL_ID_X; i < n; i += NUM_GROUPS_X * GROUP)
         acc += x[i] * x[i];
-    scratch[lid] = acc;
-    BARRIER();
-    for (int stride = GROUP / 2; stride > 0; stride >>= 1)
-    {
-        if (lid < stride) scratch[lid] += scratch[lid + stride];
-        BARRIER();
-    }
-    if (lid == 0) partial[GROUP_ID_X] = scratch[0];
+    store_group_partial(scratch, acc, 1.0f, partial, GROUP);
 }
 
 // One group: result[slot] = Σ partial[0..n).
 KERNEL void sum_into(const int n, GLOBAL const float* partial, GLOBAL float* result, const int slot)
 {
     LOCAL float scratch[GROUP];
-    const int lid = LOCAL_ID_X;
-    float acc = 0.0f;
-    for (int i = lid; i < n; i += GROUP)
-        acc += partial[i];
-    scratch[lid] = acc;
-    BARRIER();
-    for (int stride = GROUP / 2; stride > 0; stride >>= 1)
-    {
-        if (lid < stride) scratch[lid] += scratch[lid + stride];
-        BARRIER();
-    }
-    if (lid == 0) result[slot] = scratch[0];
+    const float sum = group_sum_range(scratch, partial, n, GROUP, LOCAL_ID_X);
+    if (LOCAL_ID_X == 0) result[slot] = sum;
 }
 
 // One group: norm = √Σ sums[0..count); out[0] = min(1, max_norm / (norm + 1e-6)), out[1] = norm.
 KERNEL void clip_coefficient(const int count, GLOBAL const float* sums, const float max_norm, GLOBAL float* out)
 {
     LOCAL float scratch[GROUP];
-    const int lid = LOCAL_ID_X;
-    float acc = 0.0f;
-    for (int i = lid; i < count; i += GROUP)
-        acc += sums[i];
-    scratch[lid] = acc;
-    BARRIER();
-    for (int stride = GROUP / 2; stride > 0; stride >>= 1)
+    const float norm = sqrtf(group_sum_range(scratch, sums, count, GROUP, LOCAL_ID_X));
+    if (LOCAL_ID_X == 0)
     {
-        if (lid < stride) scratch[lid] += scratch[lid + stride];
-        BARRIER();
-    }
-    if (lid == 0)
-    {
-        const float norm = sqrtf(scratch[0]);
         out[0] = fminf(1.0f, max_norm / (norm + 1e-6f));
         out[1] = norm;
     }

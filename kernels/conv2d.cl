@@ -13,6 +13,9 @@
 // @config K=9 STRIDE=2 BLOCK=8 CHUNK=2 TILE_W=32 TILE_H=16 PX=2
 // @config K=1 STRIDE=2 BLOCK=1 CHUNK=8 TILE_W=16 TILE_H=16 PX=1
 
+#include "index.h"
+#include "reduce.h"
+
 #define PAD (K / 2)
 #define KK (K * K)
 #define THREADS_X (TILE_W / PX)
@@ -40,23 +43,66 @@
 #error "the columns of one work-item must share their parity with stride 2"
 #endif
 
-DEVICE_FN int clamp_index(const int v, const int size)
-{
-    return v < 0 ? 0 : (v >= size ? size - 1 : v);
-}
-
-// Rounds towards −∞ for either sign (C division truncates towards zero).
-DEVICE_FN int floor_div(const int a, const int b)
-{
-    return a >= 0 ? a / b : -((-a + b - 1) / b);
-}
-
 // x at (iy, ix) of one channel plane, honouring the padding mode.
 DEVICE_FN float read_padded(GLOBAL const float* plane, const int iy, const int ix, const int h, const int w, const int replicate)
 {
     if (replicate)
         return plane[clamp_index(iy, h) * w + clamp_index(ix, w)];
     return (iy >= 0 && iy < h && ix >= 0 && ix < w) ? plane[iy * w + ix] : 0.0f;
+}
+
+// Stages the weights of BLOCK block channels × the cn chunk channels in wTile[b][c][tap], zero past the ends.
+// In the [Cout, Cin, K, K] weight, block channel b0 + b and chunk channel c0 + c meet at
+// ((b0 + b)·blockStride + (c0 + c)·chunkStride)·KK: the forward blocks output channels (strides cin, 1), the
+// input gradient blocks input channels (strides 1, cin).
+DEVICE_FN void stage_weights(LOCAL_PTR float* wTile, GLOBAL const float* weight, const int b0, const int blocks, const int blockStride,
+                             const int c0, const int cn, const int chunkStride, const int lid)
+{
+    for (int i = lid; i < BLOCK * CHUNK * KK; i += THREADS)
+    {
+        const int b = i / (CHUNK * KK), c = (i / KK) % CHUNK, k = i % KK;
+        wTile[i] = (b0 + b < blocks && c < cn) ? weight[((b0 + b) * blockStride + (c0 + c) * chunkStride) * KK + k] : 0.0f;
+    }
+}
+
+// The image n and the first row and column (y0, x0) of the TILE_H×TILE_W tile of work-group GROUP_ID_X, the
+// tiles of each image numbered row by row.
+DEVICE_FN void tile_origin(const int tilesX, const int tilesY, int* n, int* y0, int* x0)
+{
+    *n = GROUP_ID_X / (tilesX * tilesY);
+    *y0 = (GROUP_ID_X / tilesX) % tilesY * TILE_H;
+    *x0 = GROUP_ID_X % tilesX * TILE_W;
+}
+
+DEVICE_FN void zero_block(float acc[BLOCK][PX])
+{
+    for (int b = 0; b < BLOCK; b++)
+        for (int p = 0; p < PX; p++)
+            acc[b][p] = 0.0f;
+}
+
+// acc[b][p] += wTile[b][c][tap] · v[p] for every block channel b.
+DEVICE_FN void accumulate_tap(float acc[BLOCK][PX], LOCAL_PTR const float* wTile, const int c, const int tap, const float v[PX])
+{
+    for (int b = 0; b < BLOCK; b++)
+    {
+        const float wv = wTile[(b * CHUNK + c) * KK + tap];
+        for (int p = 0; p < PX; p++)
+            acc[b][p] += wv * v[p];
+    }
+}
+
+// Writes acc[b][p] to (n, c0 + b, y, x + p·THREADS_X) of a tensor of `channels` channels of h×w, skipping
+// positions past the ends.
+DEVICE_FN void store_block(GLOBAL float* out, float acc[BLOCK][PX], const int n, const int c0, const int channels,
+                           const int y, const int x, const int h, const int w)
+{
+    if (y >= h)
+        return;
+    for (int b = 0; b < BLOCK && c0 + b < channels; b++)
+        for (int p = 0; p < PX; p++)
+            if (x + p * THREADS_X < w)
+                out[nchw_index(n, c0 + b, y, x + p * THREADS_X, channels, h, w)] = acc[b][p];
 }
 
 // y[n, co] = bias[co] + Σ_ci Σ_ky,kx weight[co, ci, ky, kx] · x[n, ci, oy·S + ky − PAD, ox·S + kx − PAD].
@@ -70,17 +116,13 @@ KERNEL void conv2d_forward(const int cin, const int h, const int w, const int co
 
     const int lid = LOCAL_ID_X;
     const int tx = lid % THREADS_X, ty = lid / THREADS_X;
-    const int tileX = GROUP_ID_X % tilesX;
-    const int tileY = (GROUP_ID_X / tilesX) % tilesY;
-    const int n = GROUP_ID_X / (tilesX * tilesY);
+    int n, oy0, ox0;
+    tile_origin(tilesX, tilesY, &n, &oy0, &ox0);
     const int co0 = GROUP_ID_Y * BLOCK;
-    const int oy0 = tileY * TILE_H, ox0 = tileX * TILE_W;
     const int iy0 = oy0 * STRIDE - PAD, ix0 = ox0 * STRIDE - PAD;
 
     float acc[BLOCK][PX];
-    for (int b = 0; b < BLOCK; b++)
-        for (int p = 0; p < PX; p++)
-            acc[b][p] = 0.0f;
+    zero_block(acc);
 
     for (int c0 = 0; c0 < cin; c0 += CHUNK)
     {
@@ -90,11 +132,7 @@ KERNEL void conv2d_forward(const int cin, const int h, const int w, const int co
             const int c = i / IN_TILE, r = i % IN_TILE;
             inTile[i] = read_padded(x + (n * cin + c0 + c) * h * w, iy0 + r / IN_TILE_W, ix0 + r % IN_TILE_W, h, w, replicate);
         }
-        for (int i = lid; i < BLOCK * CHUNK * KK; i += THREADS)
-        {
-            const int b = i / (CHUNK * KK), c = (i / KK) % CHUNK, k = i % KK;
-            wTile[i] = (co0 + b < cout && c < cn) ? weight[((co0 + b) * cin + c0 + c) * KK + k] : 0.0f;
-        }
+        stage_weights(wTile, weight, co0, cout, cin, c0, cn, 1, lid);
         BARRIER();
 
         for (int c = 0; c < cn; c++)
@@ -104,32 +142,16 @@ KERNEL void conv2d_forward(const int cin, const int h, const int w, const int co
                     float in[PX];
                     for (int p = 0; p < PX; p++)
                         in[p] = inTile[(c * IN_TILE_H + ty * STRIDE + ky) * IN_TILE_W + (tx + p * THREADS_X) * STRIDE + kx];
-                    for (int b = 0; b < BLOCK; b++)
-                    {
-                        const float wv = wTile[(b * CHUNK + c) * KK + ky * K + kx];
-                        for (int p = 0; p < PX; p++)
-                            acc[b][p] += wv * in[p];
-                    }
+                    accumulate_tap(acc, wTile, c, ky * K + kx, in);
                 }
         BARRIER();
     }
 
-    const int oy = oy0 + ty;
-    if (oy >= ho)
-        return;
-    for (int b = 0; b < BLOCK; b++)
-    {
-        const int co = co0 + b;
-        if (co >= cout)
-            break;
-        const float offset = hasBias ? bias[co] : 0.0f;
-        for (int p = 0; p < PX; p++)
-        {
-            const int ox = ox0 + tx + p * THREADS_X;
-            if (ox < wo)
-                y[((n * cout + co) * ho + oy) * wo + ox] = acc[b][p] + offset;
-        }
-    }
+    if (hasBias)
+        for (int b = 0; b < BLOCK && co0 + b < cout; b++)
+            for (int p = 0; p < PX; p++)
+                acc[b][p] += bias[co0 + b];
+    store_block(y, acc, n, co0, cout, oy0 + ty, ox0 + tx, ho, wo);
 }
 
 // Gradient with respect to the zero-padded input, as the transposed convolution of gy:
@@ -147,11 +169,9 @@ KERNEL void conv2d_input_grad(const int cin, const int cout, const int ho, const
 
     const int lid = LOCAL_ID_X;
     const int tx = lid % THREADS_X, ty = lid / THREADS_X;
-    const int tileX = GROUP_ID_X % tilesX;
-    const int tileY = (GROUP_ID_X / tilesX) % tilesY;
-    const int n = GROUP_ID_X / (tilesX * tilesY);
+    int n, ry0, rx0;
+    tile_origin(tilesX, tilesY, &n, &ry0, &rx0);
     const int ci0 = GROUP_ID_Y * BLOCK;
-    const int ry0 = tileY * TILE_H, rx0 = tileX * TILE_W;
     const int qy0 = origin + ry0, qx0 = origin + rx0;
     // First gy row/column any position of the tile reads: the smallest multiple of S ≥ q0 − (K − 1), over S.
     const int oyStart = -floor_div(K - 1 - qy0, STRIDE);
@@ -159,9 +179,7 @@ KERNEL void conv2d_input_grad(const int cin, const int cout, const int ho, const
     const int qy = qy0 + ty, qx = qx0 + tx;
 
     float acc[BLOCK][PX];
-    for (int b = 0; b < BLOCK; b++)
-        for (int p = 0; p < PX; p++)
-            acc[b][p] = 0.0f;
+    zero_block(acc);
 
     for (int c0 = 0; c0 < cout; c0 += CHUNK)
     {
@@ -170,13 +188,9 @@ KERNEL void conv2d_input_grad(const int cin, const int cout, const int ho, const
         {
             const int c = i / GY_TILE, r = i % GY_TILE;
             const int oy = oyStart + r / GY_TILE_W, ox = oxStart + r % GY_TILE_W;
-            gyTile[i] = (oy >= 0 && oy < ho && ox >= 0 && ox < wo) ? gy[((n * cout + c0 + c) * ho + oy) * wo + ox] : 0.0f;
+            gyTile[i] = (oy >= 0 && oy < ho && ox >= 0 && ox < wo) ? gy[nchw_index(n, c0 + c, oy, ox, cout, ho, wo)] : 0.0f;
         }
-        for (int i = lid; i < BLOCK * CHUNK * KK; i += THREADS)
-        {
-            const int b = i / (CHUNK * KK), c = (i / KK) % CHUNK, k = i % KK;
-            wTile[i] = (ci0 + b < cin && c < cn) ? weight[((c0 + c) * cin + ci0 + b) * KK + k] : 0.0f;
-        }
+        stage_weights(wTile, weight, ci0, cin, 1, c0, cn, cin, lid);
         BARRIER();
 
         for (int c = 0; c < cn; c++)
@@ -195,32 +209,13 @@ KERNEL void conv2d_input_grad(const int cin, const int cout, const int ho, const
                     float g[PX];
                     for (int p = 0; p < PX; p++)
                         g[p] = gyTile[(c * GY_TILE_H + dy / STRIDE) * GY_TILE_W + dx / STRIDE + p * (THREADS_X / STRIDE)];
-                    for (int b = 0; b < BLOCK; b++)
-                    {
-                        const float wv = wTile[(b * CHUNK + c) * KK + ky * K + kx];
-                        for (int p = 0; p < PX; p++)
-                            acc[b][p] += wv * g[p];
-                    }
+                    accumulate_tap(acc, wTile, c, ky * K + kx, g);
                 }
             }
         BARRIER();
     }
 
-    const int ry = ry0 + ty;
-    if (ry >= regionH)
-        return;
-    for (int b = 0; b < BLOCK; b++)
-    {
-        const int ci = ci0 + b;
-        if (ci >= cin)
-            break;
-        for (int p = 0; p < PX; p++)
-        {
-            const int rx = rx0 + tx + p * THREADS_X;
-            if (rx < regionW)
-                gx[((n * cin + ci) * regionH + ry) * regionW + rx] = acc[b][p];
-        }
-    }
+    store_block(gx, acc, n, ci0, cin, ry0 + ty, rx0 + tx, regionH, regionW);
 }
 
 // Replicate padding reads border pixels for every out-of-range coordinate, so each border pixel's gradient
@@ -335,20 +330,10 @@ KERNEL void conv2d_bias_grad(const int cout, const int hw, const int pixels, con
     const int mEnd = min(pixels, (chunk + 1) * chunkLength);
     float acc = 0.0f;
     for (int m = chunk * chunkLength + lid; m < mEnd; m += THREADS)
-    {
-        const int n = m / hw;
-        acc += gy[(n * cout + co) * hw + m - n * hw];
-    }
-    scratch[lid] = acc;
-    BARRIER();
-    for (int s = THREADS / 2; s > 0; s >>= 1)
-    {
-        if (lid < s)
-            scratch[lid] += scratch[lid + s];
-        BARRIER();
-    }
+        acc += gy[channel_index(m, co, cout, hw)];
+    const float sum = group_sum(scratch, acc, THREADS, lid);
     if (lid == 0)
-        partial[chunk * cout + co] = scratch[0];
+        partial[chunk * cout + co] = sum;
 }
 
 // Second pass of the chunked reductions: out[i] = Σ_chunk partial[chunk, i], in chunk order.

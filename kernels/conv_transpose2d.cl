@@ -10,6 +10,8 @@
 // @config K=4 STRIDE=3 GROUP=128 TILE_C=16
 // @config K=1 STRIDE=1 GROUP=64 TILE_C=1
 
+#include "channel_stats.h"
+
 // Taps of one axis that can land on a given output pixel: those with ky ≡ (oy + padding) mod STRIDE.
 #define TAPS ((K + STRIDE - 1) / STRIDE)
 
@@ -58,7 +60,7 @@ KERNEL void conv_transpose2d_forward(const int cin, const int h, const int w, co
             }
         }
     }
-    if (inside) y[((n * cout + co) * ho + oy) * wo + ox] = (has_bias ? bias[co] : 0.0f) + acc;
+    if (inside) y[nchw_index(n, co, oy, ox, cout, ho, wo)] = (has_bias ? bias[co] : 0.0f) + acc;
 }
 
 // gx = the strided convolution of gy with the weight: gx[n, ci, iy, ix] = Σ gy[n, co, iy·STRIDE − padding + ky, …]·w[ci, co, ky, kx].
@@ -138,14 +140,7 @@ KERNEL void conv_transpose2d_backward_weight(const int batch, const int cin, con
     }
     for (int kx = 0; kx < K; kx++)
         scratch[kx * GROUP + lid] = acc[kx];
-    BARRIER();
-    for (int stride = GROUP / 2; stride > 0; stride >>= 1)
-    {
-        if (lid < stride)
-            for (int kx = 0; kx < K; kx++)
-                scratch[kx * GROUP + lid] += scratch[kx * GROUP + lid + stride];
-        BARRIER();
-    }
+    group_sum_rows(scratch, K, GROUP, lid);
     for (int kx = lid; kx < K; kx += GROUP)
         gw[row * K + kx] = scratch[kx * GROUP];
 }
@@ -154,20 +149,7 @@ KERNEL void conv_transpose2d_backward_weight(const int batch, const int cin, con
 KERNEL void conv_transpose2d_backward_bias(const int batch, const int cout, const int plane, GLOBAL const float* gy, GLOBAL float* gb)
 {
     LOCAL float scratch[GROUP];
-    const int lid = LOCAL_ID_X;
     const int co = GROUP_ID_X;
-    float acc = 0.0f;
-    for (int i = lid; i < batch * plane; i += GROUP)
-    {
-        const int n = i / plane;
-        acc += gy[(n * cout + co) * plane + i - n * plane];
-    }
-    scratch[lid] = acc;
-    BARRIER();
-    for (int stride = GROUP / 2; stride > 0; stride >>= 1)
-    {
-        if (lid < stride) scratch[lid] += scratch[lid + stride];
-        BARRIER();
-    }
-    if (lid == 0) gb[co] = scratch[0];
+    const float sum = channel_sum(scratch, gy, batch, cout, plane, co, GROUP, LOCAL_ID_X);
+    if (LOCAL_ID_X == 0) gb[co] = sum;
 }

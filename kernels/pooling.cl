@@ -1,19 +1,10 @@
 // Per-plane reductions and broadcasts over NCHW tensors, where a plane is one (n, c) image of hw = H·W
 // contiguous values: global average pooling, channel mean/std (IMDN's contrast), channel attention.
-// Reductions run one work-group per plane (group index = plane), each work-item folding a strided share of the
-// plane, then a tree in local memory; the order is fixed, so results are deterministic. A group returns early
-// only as a whole, so no barrier is left half-reached.
-// GROUP is the work-group size, a power of two.
+// Reductions run one work-group per plane (group index = plane), through reduce.h and channel_stats.h; a group
+// returns early only as a whole. GROUP is the work-group size, a power of two.
 // @config GROUP=256
 
-// Sums scratch[0..GROUP) into scratch[0], visible to the whole group afterwards. Every work-item must reach it.
-#define GROUP_SUM(scratch, lid)                                      \
-    for (int stride = GROUP / 2; stride > 0; stride >>= 1)           \
-    {                                                                \
-        BARRIER();                                                   \
-        if ((lid) < stride) (scratch)[lid] += (scratch)[(lid) + stride]; \
-    }                                                                \
-    BARRIER()
+#include "channel_stats.h"
 
 // y[p] = scale · Σ_j x[p·hw + j]
 KERNEL void plane_sum(const int planes, const int hw, const float scale, GLOBAL const float* x, GLOBAL float* y)
@@ -22,13 +13,8 @@ KERNEL void plane_sum(const int planes, const int hw, const float scale, GLOBAL 
     const int p = GROUP_ID_X;
     const int lid = LOCAL_ID_X;
     if (p >= planes) return;
-    GLOBAL const float* plane = x + p * hw;
-    float acc = 0.0f;
-    for (int j = lid; j < hw; j += GROUP)
-        acc += plane[j];
-    scratch[lid] = acc;
-    GROUP_SUM(scratch, lid);
-    if (lid == 0) y[p] = scale * scratch[0];
+    const float sum = group_sum_range(scratch, x + p * hw, hw, GROUP, lid);
+    if (lid == 0) y[p] = scale * sum;
 }
 
 // y[p] = Σ_j a[p·hw + j] · b[p·hw + j]
@@ -42,39 +28,23 @@ KERNEL void plane_dot(const int planes, const int hw, GLOBAL const float* a, GLO
     float acc = 0.0f;
     for (int j = lid; j < hw; j += GROUP)
         acc += a[base + j] * b[base + j];
-    scratch[lid] = acc;
-    GROUP_SUM(scratch, lid);
-    if (lid == 0) y[p] = scratch[0];
+    const float sum = group_sum(scratch, acc, GROUP, lid);
+    if (lid == 0) y[p] = sum;
 }
 
-// mean[p] = Σ x / hw and std[p] = sqrt(Σ (x − mean)² / hw) (population std), in two passes over the plane:
-// centring before squaring avoids the cancellation of Σx² − hw·mean².
+// mean[p] = Σ x / hw and std[p] = sqrt(Σ (x − mean)² / hw) (population std): a plane is a channel of a batch of one.
 KERNEL void plane_mean_std(const int planes, const int hw, GLOBAL const float* x, GLOBAL float* mean, GLOBAL float* std)
 {
     LOCAL float scratch[GROUP];
     const int p = GROUP_ID_X;
     const int lid = LOCAL_ID_X;
     if (p >= planes) return;
-    GLOBAL const float* plane = x + p * hw;
-    float acc = 0.0f;
-    for (int j = lid; j < hw; j += GROUP)
-        acc += plane[j];
-    scratch[lid] = acc;
-    GROUP_SUM(scratch, lid);
-    const float m = scratch[0] / (float)hw;
-    BARRIER();
-    acc = 0.0f;
-    for (int j = lid; j < hw; j += GROUP)
-    {
-        const float d = plane[j] - m;
-        acc += d * d;
-    }
-    scratch[lid] = acc;
-    GROUP_SUM(scratch, lid);
+    float m, v;
+    channel_mean_var(scratch, x, 1, planes, hw, p, GROUP, lid, &m, &v);
     if (lid == 0)
     {
         mean[p] = m;
-        std[p] = sqrtf(scratch[0] / (float)hw);
+        std[p] = sqrtf(v);
     }
 }
 

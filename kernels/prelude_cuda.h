@@ -2,6 +2,7 @@
 #define KERNEL extern "C" __global__
 #define GLOBAL
 #define LOCAL __shared__
+#define LOCAL_PTR
 #define DEVICE_FN __device__ __forceinline__
 #define RESTRICT __restrict__
 

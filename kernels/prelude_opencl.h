@@ -2,6 +2,7 @@
 #define KERNEL __kernel
 #define GLOBAL __global
 #define LOCAL __local
+#define LOCAL_PTR __local
 #define DEVICE_FN inline
 #define RESTRICT restrict
 

@@ -54,225 +54,23 @@ public abstract class KernelBenchmarkBase
 }
 
 /// <summary>
-/// conv2d forward and its three gradients at the zoo's shapes: EDSR-baseline's body (64→64 3×3) at inference
-/// (1×128×128) and training (16×48×48) sizes, EDSR's 256→256, MDSR's 5×5 pre-processing, FSRCNN's 5×5 first layer
-/// and its 1×1 shrink/expand, RCAN's channel-attention 1×1 (64→4 on 1×1 planes).
-/// </summary>
-public class KernelConv2dBenchmarks : KernelBenchmarkBase
-{
-    public static IEnumerable<string> Cases =>
-    [
-        "3x3 64→64 128x128",
-        "3x3 64→64 48x48 n16",
-        "3x3 256→256 48x48",
-        "5x5 64→64 64x64",
-        "5x5 1→56 32x32 n16",
-        "1x1 56→12 32x32 n16",
-        "1x1 12→56 32x32 n16",
-        "1x1 64→4 1x1",
-    ];
-
-    [ParamsSource(nameof(Cases))]
-    public string Case { get; set; } = "";
-
-    private Conv2dShape _s;
-    private DeviceBuffer _x = null!, _w = null!, _b = null!, _y = null!, _gy = null!, _gx = null!, _gw = null!, _gb = null!;
-
-    [GlobalSetup]
-    public void Setup()
-    {
-        Open();
-        _s = Parse(Case);
-        _x = Random(_s.InputLength);
-        _w = Random(_s.WeightLength);
-        _b = Random(_s.Cout);
-        _gy = Random(_s.OutputLength);
-        _y = Empty(_s.OutputLength);
-        _gx = Empty(_s.InputLength);
-        _gw = Empty(_s.WeightLength);
-        _gb = Empty(_s.Cout);
-        Forward(); // kernel builds happen here, not in the measurements
-        InputGrad();
-        WeightGrad();
-        BiasGrad();
-    }
-
-    [Benchmark]
-    public void Forward()
-    {
-        Conv2d.Forward(_s, _x, _w, _b, _y);
-        Dev.Synchronize();
-    }
-
-    [Benchmark]
-    public void InputGrad()
-    {
-        Conv2d.InputGrad(_s, _gy, _w, _gx);
-        Dev.Synchronize();
-    }
-
-    [Benchmark]
-    public void WeightGrad()
-    {
-        Conv2d.WeightGrad(_s, _x, _gy, _gw);
-        Dev.Synchronize();
-    }
-
-    [Benchmark]
-    public void BiasGrad()
-    {
-        Conv2d.BiasGrad(_s, _gy, _gb);
-        Dev.Synchronize();
-    }
-
-    /// <summary><c>KxK Cin→Cout HxW [nN]</c></summary>
-    private static Conv2dShape Parse(string text)
-    {
-        var parts = text.Split(' ');
-        int k = int.Parse(parts[0].Split('x')[0]);
-        var channels = parts[1].Split('→');
-        var size = parts[2].Split('x');
-        int n = parts.Length > 3 ? int.Parse(parts[3][1..]) : 1;
-        return new Conv2dShape(n, int.Parse(channels[0]), int.Parse(size[0]), int.Parse(size[1]), int.Parse(channels[1]), k, 1, PaddingMode.Zeros);
-    }
-}
-
-/// <summary>FSRCNN's last layer: the 9×9 transposed convolution 56→1, stride 3 (x3), on 16×32×32 patches.</summary>
-public class KernelConvTranspose2dBenchmarks : KernelBenchmarkBase
-{
-    private static readonly ConvTranspose2dGeometry G = new(N: 16, Cin: 56, H: 32, W: 32, Cout: 1, K: 9, Stride: 3, Padding: 4, OutputPadding: 2);
-    private DeviceBuffer _x = null!, _w = null!, _b = null!, _y = null!, _gy = null!, _gx = null!, _gw = null!, _gb = null!;
-
-    [GlobalSetup]
-    public void Setup()
-    {
-        Open();
-        _x = Random(G.InputLength);
-        _w = Random(G.WeightLength);
-        _b = Random(G.Cout);
-        _gy = Random(G.OutputLength);
-        _y = Empty(G.OutputLength);
-        _gx = Empty(G.InputLength);
-        _gw = Empty(G.WeightLength);
-        _gb = Empty(G.Cout);
-        Forward();
-        BackwardInput();
-        BackwardWeight();
-        BackwardBias();
-    }
-
-    [Benchmark]
-    public void Forward()
-    {
-        ConvTranspose2d.Forward(G, _x, _w, _b, _y);
-        Dev.Synchronize();
-    }
-
-    [Benchmark]
-    public void BackwardInput()
-    {
-        ConvTranspose2d.BackwardInput(G, _gy, _w, _gx);
-        Dev.Synchronize();
-    }
-
-    [Benchmark]
-    public void BackwardWeight()
-    {
-        ConvTranspose2d.BackwardWeight(G, _x, _gy, _gw);
-        Dev.Synchronize();
-    }
-
-    [Benchmark]
-    public void BackwardBias()
-    {
-        ConvTranspose2d.BackwardBias(G, _gy, _gb);
-        Dev.Synchronize();
-    }
-}
-
-/// <summary>
-/// The memory-bound kernels at the zoo's shapes: EDSR-baseline x2's pixel shuffle (1×256×128×128 → 1×64×256×256),
-/// FSRCNN's per-channel PReLU (16×56×32×32) with its backward and slope gradient, EDSR's ReLU and residual add
-/// (1×64×128×128), RCAN's channel attention (global average pool and the per-channel multiply on 1×64×128×128),
-/// the L1 loss and its backward on an EDSR x2 training batch (16×3×96×96).
+/// RCAN's channel-attention squeeze (the global average pool of 1×64×128×128). The other memory-bound kernels'
+/// cases live in their op folders (src/SuperRes.Tensors/Ops/*/…Benchmarks.cs, run by OpSuiteBenchmarks).
 /// </summary>
 public class KernelElementwiseBenchmarks : KernelBenchmarkBase
 {
     private const int Feature = 64, Hw = 128 * 128;
     private const long Features = (long)Feature * Hw;
-    private const int PreluSlopes = 56, PreluPlane = 32 * 32;
-    private const long PreluLength = 16L * PreluSlopes * PreluPlane;
-    private const long LossLength = 16L * 3 * 96 * 96;
 
-    private DeviceBuffer _deep = null!, _wide = null!, _a = null!, _b = null!, _y = null!, _pooled = null!;
-    private DeviceBuffer _px = null!, _slope = null!, _py = null!, _pgy = null!, _pgx = null!, _pgs = null!;
-    private DeviceBuffer _pred = null!, _target = null!, _loss = null!, _gloss = null!, _gpred = null!;
+    private DeviceBuffer _a = null!, _pooled = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         Open();
-        _deep = Random(Features * 4);
-        _wide = Empty(Features * 4);
         _a = Random(Features);
-        _b = Random(Features);
-        _y = Empty(Features);
         _pooled = Random(Feature);
-        _px = Random(PreluLength);
-        _slope = Random(PreluSlopes, 0.25f);
-        _pgy = Random(PreluLength);
-        _py = Empty(PreluLength);
-        _pgx = Empty(PreluLength);
-        _pgs = Empty(PreluSlopes);
-        _pred = Random(LossLength);
-        _target = Random(LossLength);
-        _loss = Empty(1);
-        _gloss = Random(1, 1);
-        _gpred = Empty(LossLength);
-        foreach (var run in new Action[] { PixelShuffle2, Prelu, PreluBackward, PreluSlopeGradient, Relu, ResidualAdd, ChannelAttentionPool, ChannelAttentionMultiply, L1Loss, L1LossBackward })
-            run();
-    }
-
-    [Benchmark]
-    public void PixelShuffle2()
-    {
-        PixelShuffle.Shuffle(_deep, _wide, Feature, 128, 128, 2);
-        Dev.Synchronize();
-    }
-
-    [Benchmark]
-    public void Prelu()
-    {
-        Activations.Prelu(_px, _slope, PreluSlopes, PreluPlane, _py, PreluLength);
-        Dev.Synchronize();
-    }
-
-    [Benchmark]
-    public void PreluBackward()
-    {
-        Activations.PreluBackward(_px, _slope, PreluSlopes, PreluPlane, _pgy, _pgx, PreluLength);
-        Dev.Synchronize();
-    }
-
-    [Benchmark]
-    public void PreluSlopeGradient()
-    {
-        Activations.PreluSlopeGradient(_px, _pgy, PreluSlopes, PreluPlane, _pgs, PreluLength);
-        Dev.Synchronize();
-    }
-
-    [Benchmark]
-    public void Relu()
-    {
-        Elementwise.Relu(_a, _y, Features);
-        Dev.Synchronize();
-    }
-
-    [Benchmark]
-    public void ResidualAdd()
-    {
-        Arithmetic.ResidualAdd(_a, _b, 1f, _y, Features);
-        Dev.Synchronize();
+        ChannelAttentionPool();
     }
 
     /// <summary>RCAN's squeeze: the mean of each of 64 planes of 128×128.</summary>
@@ -280,78 +78,6 @@ public class KernelElementwiseBenchmarks : KernelBenchmarkBase
     public void ChannelAttentionPool()
     {
         Pooling.PlaneSum(_a, _pooled, Feature, Hw, 1f / Hw);
-        Dev.Synchronize();
-    }
-
-    /// <summary>RCAN's excitation: every plane times its attention weight.</summary>
-    [Benchmark]
-    public void ChannelAttentionMultiply()
-    {
-        Pooling.PlaneMultiply(_a, _pooled, _y, Feature, Hw);
-        Dev.Synchronize();
-    }
-
-    [Benchmark]
-    public void L1Loss()
-    {
-        Losses.L1(_pred, _target, LossLength, _loss);
-        Dev.Synchronize();
-    }
-
-    [Benchmark]
-    public void L1LossBackward()
-    {
-        Losses.L1Backward(_pred, _target, _gloss, _gpred, LossLength);
-        Dev.Synchronize();
-    }
-}
-
-/// <summary>
-/// The fused Adam update over every parameter of EDSR-baseline x2 (1,369,859 values in 72 tensors, updated
-/// tensor by tensor as the optimizer does) and, for scale, over one 4M-value tensor.
-/// </summary>
-public class KernelAdamBenchmarks : KernelBenchmarkBase
-{
-    private const long Large = 4L << 20;
-    private readonly List<(DeviceBuffer P, DeviceBuffer G, DeviceBuffer M, DeviceBuffer V, long N)> _edsr = [];
-    private (DeviceBuffer P, DeviceBuffer G, DeviceBuffer M, DeviceBuffer V) _large;
-    private DeviceBuffer _one = null!;
-    private long _step;
-
-    [GlobalSetup]
-    public void Setup()
-    {
-        Open();
-        _one = Random(1, 1f);
-        Dev.Write(_one, [1f]);
-        // EDSR-baseline x2: head 3→64, 16 blocks × 2 convs 64→64, body end 64→64, upsampler 64→256, tail 64→3 (3×3, with biases).
-        var layers = new List<(int Cin, int Cout)> { (3, 64) };
-        layers.AddRange(Enumerable.Repeat((64, 64), 33));
-        layers.Add((64, 256));
-        layers.Add((64, 3));
-        foreach (var (cin, cout) in layers)
-        {
-            foreach (long n in new[] { (long)cout * cin * 9, cout })
-                _edsr.Add((Random(n), Random(n), Random(n, 0), Random(n, 2), n));
-        }
-        _large = (Random(Large), Random(Large), Random(Large), Random(Large, 2));
-        EdsrBaselineParameters();
-        Large4M();
-    }
-
-    [Benchmark]
-    public void EdsrBaselineParameters()
-    {
-        var h = AdamHyperParameters.Default(1e-4f, ++_step);
-        foreach (var (p, g, m, v, n) in _edsr)
-            Adam.Step(p, g, m, v, _one, n, h);
-        Dev.Synchronize();
-    }
-
-    [Benchmark]
-    public void Large4M()
-    {
-        Adam.Step(_large.P, _large.G, _large.M, _large.V, _one, Large, AdamHyperParameters.Default(1e-4f, ++_step));
         Dev.Synchronize();
     }
 }

@@ -7,7 +7,7 @@ namespace SuperRes.Cli;
 /// output (JSON) and System.CommandLine's help. Passed in rather than read from statics so tests can run
 /// the CLI in-process and capture both streams.
 /// </summary>
-public sealed class CliContext(IAnsiConsole output, IAnsiConsole error, TextWriter outputWriter, TextWriter errorWriter)
+internal sealed class CliContext(IAnsiConsole output, IAnsiConsole error, TextWriter outputWriter, TextWriter errorWriter)
 {
     // Spectre wraps at 80 columns when it cannot see a terminal; logs read better with whole table rows
     // and one-line error messages.
@@ -41,11 +41,16 @@ public sealed class CliContext(IAnsiConsole output, IAnsiConsole error, TextWrit
             });
     }
 
-    /// <summary>The real stdout/stderr: colours and live progress on a terminal, plain text when redirected.</summary>
+    /// <summary>
+    /// The real stdout/stderr: colours and live progress on a terminal, plain text when redirected — or when an MPI
+    /// launcher started the process: its terminal is the launcher's relay (Open MPI gives each rank a pty), whose
+    /// output ends up interleaved with other ranks' or in a log file.
+    /// </summary>
     public static CliContext ForProcess()
     {
-        var output = Console.IsOutputRedirected ? Plain(Console.Out) : Terminal(Console.Out);
-        var error = Console.IsErrorRedirected ? Plain(Console.Error) : Terminal(Console.Error);
+        bool launched = Training.Distributed.Collectives.LaunchedByMpi;
+        var output = Console.IsOutputRedirected || launched ? Plain(Console.Out) : Terminal(Console.Out);
+        var error = Console.IsErrorRedirected || launched ? Plain(Console.Error) : Terminal(Console.Error);
         return new CliContext(output, error, Console.Out, Console.Error);
     }
 

@@ -3,7 +3,7 @@ using SuperRes.Runtime;
 
 namespace SuperRes.Cli;
 
-public static class CommandActions
+internal static class CommandActions
 {
     /// <summary>
     /// Sets a command's action with the shared error policy: an engine error (<see cref="SuperResException"/>)
@@ -14,6 +14,7 @@ public static class CommandActions
         {
             try
             {
+                PluginOption.LoadAll(parse);
                 return action(parse);
             }
             catch (Exception e) when (IsUserFacing(e))
@@ -23,8 +24,8 @@ public static class CommandActions
             }
         });
 
-    /// <summary>Errors about the user's input or environment: bad files, missing paths, devices, weights.</summary>
+    /// <summary>Errors about the user's input or environment: every engine error (bad weights, images, checkpoints,
+    /// options, devices all derive from <see cref="SuperResException"/>), and the OS's missing or unreadable paths.</summary>
     public static bool IsUserFacing(Exception e) =>
-        e is SuperResException or Imaging.ImageFormatException or Models.Serialization.WeightFormatException
-            or IOException or UnauthorizedAccessException;
+        e is SuperResException or IOException or UnauthorizedAccessException;
 }

@@ -5,7 +5,7 @@ using SuperRes.Runtime;
 namespace SuperRes.Cli;
 
 /// <summary>The options every command that opens a device takes: <c>--device</c> and <c>--max-memory</c>.</summary>
-public sealed class DeviceOptions
+internal sealed class DeviceOptions
 {
     public Option<string> Device { get; } = new("--device", "-d")
     {
@@ -19,18 +19,7 @@ public sealed class DeviceOptions
         Description = "Cap on the device memory this process uses, e.g. 2G or 512MiB [default: SUPERRES_MAX_MEMORY, else the whole device]",
         HelpName = "bytes",
         // Parsed here so that a bad size is a usage error (exit 2) rather than a failed run.
-        CustomParser = result =>
-        {
-            try
-            {
-                return Bytes.Parse(result.Tokens.Single().Value);
-            }
-            catch (SuperResException e)
-            {
-                result.AddError(e.Message);
-                return null;
-            }
-        },
+        CustomParser = result => ArgumentParsers.Single<long?>(result, text => Bytes.Parse(text)),
     };
 
     /// <summary>Creates the options and adds them to <paramref name="command"/> (a fresh pair per command: options are tied to their parents).</summary>

@@ -1,7 +1,7 @@
 namespace SuperRes.Cli;
 
 /// <summary>Process exit codes, the same for every command.</summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     public const int Ok = 0;
 

@@ -1,6 +1,6 @@
 namespace SuperRes.Cli;
 
-public static class Program
+internal static class Program
 {
     public static int Main(string[] args) => SuperResCli.Run(args, CliContext.ForProcess());
 }

@@ -4,7 +4,7 @@ namespace SuperRes.Cli;
 /// The weights that ship with the tool (weights/*.safetensors, copied next to the executable at build time).
 /// The default network per scale is listed in weights/defaults.txt as lines <c>SCALE FILE</c>.
 /// </summary>
-public static class ShippedWeights
+internal static class ShippedWeights
 {
     public static string Directory => Path.Combine(AppContext.BaseDirectory, "weights");
 

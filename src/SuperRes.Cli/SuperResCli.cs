@@ -6,7 +6,7 @@ using SuperRes.Cli.Commands;
 namespace SuperRes.Cli;
 
 /// <summary>The <c>superres</c> command line: builds the command tree and runs it.</summary>
-public static class SuperResCli
+internal static class SuperResCli
 {
     /// <summary>Every subcommand; adding a command is adding its line here.</summary>
     private static readonly Func<CliContext, Command>[] Commands =
@@ -27,6 +27,7 @@ public static class SuperResCli
         var root = new RootCommand("superres: single-image super-resolution on CUDA, OpenCL or the CPU.");
         foreach (var create in Commands)
             root.Subcommands.Add(create(context));
+        root.Options.Add(PluginOption.Create());
         // A bare `superres` shows the help, but as a usage error so scripts notice.
         root.SetAction(parse =>
         {

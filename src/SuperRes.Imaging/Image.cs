@@ -7,8 +7,10 @@ namespace SuperRes.Imaging;
 /// Samples keep the source range: [0, 255] for 8-bit sources, [0, 65535] for 16-bit ones;
 /// <see cref="BitDepth"/> records which, so a 16-bit input can be written back as 16-bit.
 /// Channel order: 1 = gray, 2 = gray+alpha, 3 = RGB, 4 = RGBA (alpha straight, not premultiplied).
+/// The same layout is an NCHW tensor's, so the upscaler also keeps planes in a network's convention
+/// (RGB in [0, 1], say) in an Image; there <see cref="BitDepth"/> is not used.
 /// </summary>
-public sealed class Image
+public sealed partial class Image
 {
     public int Width { get; }
     public int Height { get; }

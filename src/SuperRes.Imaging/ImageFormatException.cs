@@ -4,7 +4,7 @@ namespace SuperRes.Imaging;
 /// A file is not a readable image: unknown format, corrupt or truncated data, unsupported variant,
 /// or dimensions over <see cref="ImageLimits.MaxPixels"/>. The message starts with the file name.
 /// </summary>
-public class ImageFormatException : Exception
+public class ImageFormatException : SuperResException
 {
     /// <summary>The file (or "&lt;memory&gt;") that could not be decoded.</summary>
     public string FileName { get; }

@@ -1,7 +1,19 @@
 namespace SuperRes.Training;
 
 /// <summary>One training batch on the host: NCHW input and target, and the scale it was drawn at.</summary>
-public sealed record Batch(long Iteration, int Scale, int[] InputShape, float[] Input, int[] TargetShape, float[] Target);
+public sealed record Batch(long Iteration, int Scale, int[] InputShape, float[] Input, int[] TargetShape, float[] Target)
+{
+    /// <summary>Patches <paramref name="first"/> … <paramref name="first"/> + <paramref name="count"/> − 1 as a batch of their own.</summary>
+    public Batch Rows(int first, int count)
+    {
+        int n = InputShape[0];
+        if (first < 0 || count < 1 || first + count > n)
+            throw new ArgumentOutOfRangeException(nameof(count), $"rows {first}..{first + count - 1} of a batch of {n}");
+        long inSize = Input.LongLength / n, outSize = Target.LongLength / n;
+        return new Batch(Iteration, Scale, [count, .. InputShape[1..]], Input.AsSpan((int)(first * inSize), (int)(count * inSize)).ToArray(),
+            [count, .. TargetShape[1..]], Target.AsSpan((int)(first * outSize), (int)(count * outSize)).ToArray());
+    }
+}
 
 /// <summary>Where one patch of a batch came from: image, LR top-left corner and symmetry (0–7).</summary>
 public readonly record struct PatchDraw(int Image, int LrX, int LrY, int Symmetry);
@@ -71,24 +83,32 @@ public sealed class BatchSampler(TrainingData data, int batchSize, int patch, in
         return (scaleIndex, draws);
     }
 
-    public Batch Make(long iteration)
+    public Batch Make(long iteration) => MakeRows(iteration, 0, BatchSize);
+
+    /// <summary>
+    /// Patches <paramref name="first"/> … <paramref name="first"/> + <paramref name="count"/> − 1 of the batch of
+    /// <paramref name="iteration"/>, cut exactly as <see cref="Make"/> cuts them (a data-parallel rank's share).
+    /// </summary>
+    public Batch MakeRows(long iteration, int first, int count)
     {
+        if (first < 0 || count < 1 || first + count > BatchSize)
+            throw new ArgumentOutOfRangeException(nameof(count), $"rows {first}..{first + count - 1} of a batch of {BatchSize}");
         var (scaleIndex, draws) = Draw(iteration);
         var set = Data.Scales[scaleIndex];
         int scale = set.Scale;
         int c = Data.Convention.Channels;
         int inputFactor = Data.Convention.PreUpsampled ? scale : 1;
         int inSide = Patch * inputFactor, outSide = Patch * scale;
-        var input = new float[(long)BatchSize * c * inSide * inSide];
-        var target = new float[(long)BatchSize * c * outSide * outSide];
+        var input = new float[(long)count * c * inSide * inSide];
+        var target = new float[(long)count * c * outSide * outSide];
         int inSize = c * inSide * inSide, outSize = c * outSide * outSide;
-        for (int b = 0; b < BatchSize; b++)
+        for (int b = 0; b < count; b++)
         {
-            var d = draws[b];
+            var d = draws[first + b];
             var sample = set.Samples[d.Image];
             sample.Input.CopyWindow(d.LrX * inputFactor, d.LrY * inputFactor, inSide, d.Symmetry, input.AsSpan(b * inSize, inSize));
             sample.Target.CopyWindow(d.LrX * scale, d.LrY * scale, outSide, d.Symmetry, target.AsSpan(b * outSize, outSize));
         }
-        return new Batch(iteration, scale, [BatchSize, c, inSide, inSide], input, [BatchSize, c, outSide, outSide], target);
+        return new Batch(iteration, scale, [count, c, inSide, inSide], input, [count, c, outSide, outSide], target);
     }
 }

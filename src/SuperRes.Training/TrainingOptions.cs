@@ -78,6 +78,13 @@ public sealed record TrainingOptions
 
     public double Epsilon { get; init; } = 1e-8;
 
+    /// <summary>
+    /// S: every global batch is cut into S equal slices whose gradients are summed in a fixed tree (see
+    /// docs/distributed.md); null: 1, or the number of ranks of a distributed run. One rank with S slices
+    /// computes what S ranks (or any power-of-two number of ranks dividing S) compute, bit for bit.
+    /// </summary>
+    public int? GradientSlices { get; init; }
+
     /// <summary>Background threads that cut and augment batches.</summary>
     public int DataWorkers { get; init; } = Math.Clamp(Environment.ProcessorCount / 2, 1, 4);
 
@@ -102,6 +109,8 @@ public sealed record TrainingOptions
         Require(ValidateEvery >= 0 && SaveEvery >= 0 && LogEvery >= 1, "--val-every and --save-every cannot be negative");
         Require(ClipGradNorm is null || ClipGradNorm > 0, "--clip-grad must be positive");
         Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), "--weight-decay cannot be negative");
+        Require(GradientSlices is null || (GradientSlices >= 1 && BatchSize % GradientSlices == 0),
+            $"--grad-slices {GradientSlices} must be at least 1 and divide --batch {BatchSize}");
         Require(DataWorkers >= 1 && PrefetchBatches >= 1, "need at least one data worker and one prefetched batch");
         Require(ValidationLrDirectory is null || ValidationHrDirectory is not null, "a validation LR folder needs the HR folder too");
     }

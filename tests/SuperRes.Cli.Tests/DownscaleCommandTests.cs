@@ -20,10 +20,10 @@ public sealed class DownscaleCommandTests(ITestOutputHelper log, CliFixtures fx)
     {
         var output = fx.NewFolder($"lr{scale}");
 
-        var run = Run("downscale", SharedData.Set5(scale, "HR"), "-o", output, "--scale", scale.ToString());
+        var run = Run("downscale", TestPaths.Benchmark("Set5", scale, "HR"), "-o", output, "--scale", scale.ToString());
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        var expected = Directory.GetFiles(SharedData.Set5(scale, "LR"), "*.png").Order().ToArray();
+        var expected = Directory.GetFiles(TestPaths.Benchmark("Set5", scale, "LR"), "*.png").Order().ToArray();
         Assert.Equal(expected.Select(Path.GetFileName), Directory.GetFiles(output).Select(Path.GetFileName).Order());
         foreach (var file in expected)
         {

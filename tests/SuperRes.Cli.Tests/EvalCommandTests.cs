@@ -4,31 +4,6 @@ using Xunit.Abstractions;
 
 namespace SuperRes.Cli.Tests;
 
-/// <summary>The shared benchmark data: $SUPERRES_DATA, else ../shared/data beside the repository.</summary>
-internal static class SharedData
-{
-    public static string Root
-    {
-        get
-        {
-            var env = Environment.GetEnvironmentVariable("SUPERRES_DATA");
-            if (!string.IsNullOrEmpty(env) && Directory.Exists(Path.Combine(env, "benchmark")))
-                return env;
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "SuperRes.Native.sln")))
-                {
-                    var data = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data"));
-                    Assert.True(Directory.Exists(Path.Combine(data, "benchmark")), $"benchmark data not found in {data} (set SUPERRES_DATA)");
-                    return data;
-                }
-            throw new InvalidOperationException("SuperRes.Native.sln not found");
-        }
-    }
-
-    /// <summary>benchmark/Set5/x{scale}/{HR|LR}</summary>
-    public static string Set5(int scale, string part) => Path.Combine(Root, "benchmark", "Set5", $"x{scale}", part);
-}
-
 public sealed class EvalCommandTests(ITestOutputHelper log, CliFixtures fx) : IClassFixture<CliFixtures>
 {
     private CliRun Run(params string[] args)
@@ -46,7 +21,7 @@ public sealed class EvalCommandTests(ITestOutputHelper log, CliFixtures fx) : IC
     public void Bicubic_on_set5_x2_is_33_66()
     {
         var json = Path.Combine(fx.NewFolder("eval"), "set5.json");
-        var run = Run("eval", "--model", "bicubic", "--scale", "2", "--hr", SharedData.Set5(2, "HR"), "--lr", SharedData.Set5(2, "LR"), "--json", json);
+        var run = Run("eval", "--model", "bicubic", "--scale", "2", "--hr", TestPaths.Benchmark("Set5", 2, "HR"), "--lr", TestPaths.Benchmark("Set5", 2, "LR"), "--json", json);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var doc = ReadJson(json);
@@ -70,7 +45,7 @@ public sealed class EvalCommandTests(ITestOutputHelper log, CliFixtures fx) : IC
     public void The_three_dataset_layouts_give_the_same_scores()
     {
         var root = fx.NewFolder("layouts");
-        var hr = Directory.GetFiles(SharedData.Set5(2, "HR"), "*.png").Order().Take(3).ToArray();
+        var hr = Directory.GetFiles(TestPaths.Benchmark("Set5", 2, "HR"), "*.png").Order().Take(3).ToArray();
         // ours: HR/ and LR/ with the same names
         var oursHr = Directory.CreateDirectory(Path.Combine(root, "ours", "x2", "HR")).FullName;
         var oursLr = Directory.CreateDirectory(Path.Combine(root, "ours", "x2", "LR")).FullName;
@@ -83,7 +58,7 @@ public sealed class EvalCommandTests(ITestOutputHelper log, CliFixtures fx) : IC
         string[] names = ["baby", "bird", "butterfly"];
         for (int i = 0; i < hr.Length; i++)
         {
-            var lr = Path.Combine(SharedData.Set5(2, "LR"), Path.GetFileName(hr[i]));
+            var lr = Path.Combine(TestPaths.Benchmark("Set5", 2, "LR"), Path.GetFileName(hr[i]));
             File.Copy(hr[i], Path.Combine(oursHr, Path.GetFileName(hr[i])));
             File.Copy(lr, Path.Combine(oursLr, Path.GetFileName(hr[i])));
             File.Copy(hr[i], Path.Combine(div2kHr, $"{801 + i:0000}.png"));
@@ -124,7 +99,7 @@ public sealed class EvalCommandTests(ITestOutputHelper log, CliFixtures fx) : IC
     {
         // Small HR crops of Set5, so the fixture network runs in a blink; LR made by MATLAB bicubic.
         var hrDir = fx.NewFolder("hr");
-        foreach (var file in Directory.GetFiles(SharedData.Set5(2, "HR"), "*.png").Order().Take(2))
+        foreach (var file in Directory.GetFiles(TestPaths.Benchmark("Set5", 2, "HR"), "*.png").Order().Take(2))
             ImageCodec.Write(Path.Combine(hrDir, Path.GetFileName(file)), ImageCodec.Read(file).Crop(20, 30, 41, 37));
         var save = Path.Combine(fx.NewFolder("sr"), "saved");
         var json = Path.Combine(fx.NewFolder("json"), "scores.json");
@@ -150,14 +125,14 @@ public sealed class EvalCommandTests(ITestOutputHelper log, CliFixtures fx) : IC
     [Fact]
     public void Bad_arguments_are_errors()
     {
-        var bicubicWithWeights = Run("eval", "--model", "bicubic", "--weights", fx.Edsr, "--scale", "2", "--hr", SharedData.Set5(2, "HR"));
+        var bicubicWithWeights = Run("eval", "--model", "bicubic", "--weights", fx.Edsr, "--scale", "2", "--hr", TestPaths.Benchmark("Set5", 2, "HR"));
         Assert.True(bicubicWithWeights.ExitCode == 1, bicubicWithWeights.ToString());
 
-        var noScale = Run("eval", "--model", "bicubic", "--hr", SharedData.Set5(2, "HR"));
+        var noScale = Run("eval", "--model", "bicubic", "--hr", TestPaths.Benchmark("Set5", 2, "HR"));
         Assert.True(noScale.ExitCode == 1, noScale.ToString());
         Assert.Contains("--scale", noScale.Err);
 
-        var wrongLr = Run("eval", "--model", "bicubic", "--scale", "3", "--hr", SharedData.Set5(2, "HR"), "--lr", SharedData.Set5(2, "LR"));
+        var wrongLr = Run("eval", "--model", "bicubic", "--scale", "3", "--hr", TestPaths.Benchmark("Set5", 2, "HR"), "--lr", TestPaths.Benchmark("Set5", 2, "LR"));
         Assert.True(wrongLr.ExitCode == 1, wrongLr.ToString());
         Assert.Contains("x3", wrongLr.Err);
     }

@@ -81,7 +81,7 @@ public sealed class ProfileCommandTests(ITestOutputHelper log) : IDisposable
         var json = Path.Combine(_directory, "profile.json");
         var trace = Path.Combine(_directory, "trace.json");
         string[] peak = calibrate ? [] : ["--peak", "100,10"];
-        var run = CliRun.Of(["profile", "--model", "edsr-baseline", "--options", "blocks=1,features=8", "--input", "1x3x16x16", "--backward",
+        var run = CliRun.Of(["profile", "--model", "edsr-baseline", "--options", "blocks=1,features=8", "--input", "1x3x16x16", "--backward", "--adam",
             "--device", device, "--warmup", "1", "--iters", "2", "--json", json, "--trace", trace, .. peak]);
         log.WriteLine(run.ToString());
 
@@ -89,6 +89,7 @@ public sealed class ProfileCommandTests(ITestOutputHelper log) : IDisposable
         Assert.Contains("conv2d_forward 3x3 3→8 16x16", run.Out);
         Assert.Contains("conv2d_weight_grad", run.Out);
         Assert.Contains("l1_backward", run.Out);
+        Assert.Contains("forward + L1 loss + backward + Adam", run.Out);
         Assert.Contains("GFLOP/s", run.Out);
         Assert.Contains("device memory high-water mark", run.Out);
         if (calibrate)
@@ -100,11 +101,13 @@ public sealed class ProfileCommandTests(ITestOutputHelper log) : IDisposable
         Assert.True(root.GetProperty("total_ms").GetDouble() > 0);
         Assert.True(root.GetProperty("forward_ms").GetDouble() > 0);
         Assert.True(root.GetProperty("backward_ms").GetDouble() > 0);
+        Assert.True(root.GetProperty("optimizer_ms").GetDouble() > 0);
         Assert.True(root.GetProperty("peak_memory_bytes").GetInt64() > 0);
         Assert.True(root.GetProperty("peak").GetProperty("gflops").GetDouble() > 0);
         var kernels = root.GetProperty("kernels").EnumerateArray().ToList();
         Assert.NotEmpty(kernels);
         Assert.Contains(kernels, k => k.GetProperty("name").GetString()!.StartsWith("conv2d_forward", StringComparison.Ordinal));
+        Assert.Contains(kernels, k => k.GetProperty("name").GetString()!.StartsWith("adam", StringComparison.Ordinal));
         foreach (var k in kernels)
         {
             Assert.False(string.IsNullOrEmpty(k.GetProperty("name").GetString()));

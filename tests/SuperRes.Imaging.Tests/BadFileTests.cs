@@ -16,7 +16,7 @@ public class BadFileTests
     [InlineData("bad_empty.png", "empty file")]
     public void BadFilesFailWithTheFileNameAndTheProblem(string name, string problem)
     {
-        string path = TestPaths.Fixture(name);
+        string path = TestPaths.Fixture("images", name);
         var ex = Assert.Throws<ImageFormatException>(() => ImageCodec.Read(path));
         Assert.StartsWith(path + ": ", ex.Message);
         Assert.Contains(problem, ex.Message);
@@ -28,7 +28,7 @@ public class BadFileTests
     public void DamagedFilesNeverCrash()
     {
         var rng = new Random(1234);
-        foreach (var file in Directory.GetFiles(TestPaths.Fixtures).Where(f => !Path.GetFileName(f).StartsWith("bad_") && !f.EndsWith(".sh")))
+        foreach (var file in Directory.GetFiles(TestPaths.Fixture("images")).Where(f => !Path.GetFileName(f).StartsWith("bad_") && !f.EndsWith(".sh")))
         {
             byte[] good = File.ReadAllBytes(file);
             var variants = new List<byte[]>();
@@ -50,7 +50,7 @@ public class BadFileTests
     [Fact]
     public void MissingFileIsFileNotFound()
     {
-        Assert.Throws<FileNotFoundException>(() => ImageCodec.Read(TestPaths.Fixture("no_such_file.png")));
+        Assert.Throws<FileNotFoundException>(() => ImageCodec.Read(TestPaths.Fixture("images", "no_such_file.png")));
     }
 }
 
@@ -71,10 +71,10 @@ public class PixelLimitTests
         try
         {
             ImageLimits.MaxPixels = 13 * 7 - 1;
-            var ex = Assert.Throws<ImageFormatException>(() => ImageCodec.Read(TestPaths.Fixture(name)));
+            var ex = Assert.Throws<ImageFormatException>(() => ImageCodec.Read(TestPaths.Fixture("images", name)));
             Assert.Contains("13x7 = 91 pixels, more than ImageLimits.MaxPixels (90)", ex.Message);
             ImageLimits.MaxPixels = 13 * 7;
-            Assert.Equal(13, ImageCodec.Read(TestPaths.Fixture(name)).Width);
+            Assert.Equal(13, ImageCodec.Read(TestPaths.Fixture("images", name)).Width);
         }
         finally { ImageLimits.MaxPixels = saved; }
     }

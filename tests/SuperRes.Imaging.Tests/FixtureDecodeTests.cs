@@ -50,14 +50,14 @@ public class FixtureDecodeTests
     [InlineData("jpeg_exif6.jpg", 3, 8)]
     public void DecodesLikeImageMagick(string name, int channels, int bitDepth)
     {
-        var img = ImageCodec.Read(TestPaths.Fixture(name));
+        var img = ImageCodec.Read(TestPaths.Fixture("images", name));
         Assert.Equal(channels, img.Channels);
         Assert.Equal(bitDepth, img.BitDepth);
         // EXIF orientation 6 turns the stored 13×7 into an upright 7×13.
         var (w, h) = name.Contains("exif6") ? (7, 13) : (13, 7);
         Assert.Equal((w, h), (img.Width, img.Height));
 
-        var truth = File.ReadAllBytes(Path.Combine(TestPaths.Fixtures, "expected", Path.ChangeExtension(name, ".rgba16")));
+        var truth = File.ReadAllBytes(TestPaths.Fixture("images", "expected", Path.ChangeExtension(name, ".rgba16")));
         Assert.Equal(w * h * 8, truth.Length);
         var rgba = ToRgba(img);
         int mismatches = 0;
@@ -82,7 +82,7 @@ public class FixtureDecodeTests
     [InlineData("png_rgb16_adam7.png")]
     public void SixteenBitFixturesHoldTheSourcePattern(string name)
     {
-        var img = ImageCodec.Read(TestPaths.Fixture(name));
+        var img = ImageCodec.Read(TestPaths.Fixture("images", name));
         for (int y = 0; y < 7; y++)
             for (int x = 0; x < 13; x++)
             {
@@ -114,8 +114,8 @@ public class FixtureDecodeTests
     [Fact]
     public void ExifOrientationIsParsed()
     {
-        Assert.Equal(6, Codecs.JpegCodec.ExifOrientation(File.ReadAllBytes(TestPaths.Fixture("jpeg_exif6.jpg"))));
-        Assert.Equal(1, Codecs.JpegCodec.ExifOrientation(File.ReadAllBytes(TestPaths.Fixture("jpeg_baseline.jpg"))));
+        Assert.Equal(6, Codecs.JpegCodec.ExifOrientation(File.ReadAllBytes(TestPaths.Fixture("images", "jpeg_exif6.jpg"))));
+        Assert.Equal(1, Codecs.JpegCodec.ExifOrientation(File.ReadAllBytes(TestPaths.Fixture("images", "jpeg_baseline.jpg"))));
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public class RoundTripTests
     [Fact]
     public void SixteenBitInSixteenBitOut()
     {
-        var src = ImageCodec.Read(TestPaths.Fixture("png_rgba16.png"));
+        var src = ImageCodec.Read(TestPaths.Fixture("images", "png_rgba16.png"));
         string path = Path.Combine(Path.GetTempPath(), $"superres-img-{Guid.NewGuid():N}.png");
         try
         {

@@ -9,11 +9,11 @@ public sealed class CudaDeviceTests(ITestOutputHelper output)
     [Fact]
     public void Write_read_copy_and_async_transfers_round_trip()
     {
-        using var device = CudaTestDevice.Open(output);
+        using var device = TestDevices.Cuda(output);
         if (device is null)
             return;
         const int n = 100_003;
-        var data = CudaTestDevice.RandomData(n, seed: 1);
+        var data = KernelTestData.RandomData(n, seed: 1);
         using var a = device.Upload(data);
         Assert.Equal(data, device.Download(a));
 
@@ -39,13 +39,13 @@ public sealed class CudaDeviceTests(ITestOutputHelper output)
     [Fact]
     public void Axpy_matches_a_CSharp_loop_and_leaves_the_tail_alone()
     {
-        using var device = CudaTestDevice.Open(output);
+        using var device = TestDevices.Cuda(output);
         if (device is null)
             return;
         const int n = 1_000_003; // not a multiple of the block: the kernel's bounds check must hold
         const float alpha = -1.75f;
-        var x = CudaTestDevice.RandomData(n, seed: 2);
-        var y = CudaTestDevice.RandomData(n, seed: 3);
+        var x = KernelTestData.RandomData(n, seed: 2);
+        var y = KernelTestData.RandomData(n, seed: 3);
         using var xBuffer = device.Upload(x);
         using var yBuffer = device.Upload([.. y, .. Enumerable.Repeat(float.NaN, 333)]); // poison past n
 
@@ -53,18 +53,18 @@ public sealed class CudaDeviceTests(ITestOutputHelper output)
         var result = device.Download(yBuffer);
 
         for (int i = 0; i < n; i++)
-            CudaTestDevice.AssertClose(y[i] + (double)alpha * x[i], result[i], 1e-6, $"y[{i}]");
+            KernelTestData.AssertClose(y[i] + (double)alpha * x[i], result[i], 1e-6, $"y[{i}]");
         Assert.All(result[n..], v => Assert.True(float.IsNaN(v), "axpy wrote past n"));
     }
 
     [Fact]
     public void Sum_partial_matches_a_CSharp_reduction_per_group()
     {
-        using var device = CudaTestDevice.Open(output);
+        using var device = TestDevices.Cuda(output);
         if (device is null)
             return;
         const int group = 256, groups = 40, n = 1_000_001;
-        var x = CudaTestDevice.RandomData(n, seed: 4);
+        var x = KernelTestData.RandomData(n, seed: 4);
         using var xBuffer = device.Upload(x);
         using var partial = device.Upload(Enumerable.Repeat(float.NaN, groups + 7).ToArray());
 
@@ -89,7 +89,7 @@ public sealed class CudaDeviceTests(ITestOutputHelper output)
     [Fact]
     public void Events_time_the_work_between_them()
     {
-        using var device = CudaTestDevice.Open(output);
+        using var device = TestDevices.Cuda(output);
         if (device is null)
             return;
         const int n = 4_000_000;
@@ -109,7 +109,7 @@ public sealed class CudaDeviceTests(ITestOutputHelper output)
     [Fact]
     public void Memory_cap_and_device_exhaustion_give_DeviceOutOfMemoryException()
     {
-        using (var capped = CudaTestDevice.Open(output, memoryCapBytes: 1 << 20))
+        using (var capped = TestDevices.Cuda(output, memoryCapBytes: 1 << 20))
         {
             if (capped is null)
                 return;
@@ -118,7 +118,7 @@ public sealed class CudaDeviceTests(ITestOutputHelper output)
             Assert.Contains(capped.Info.Id, error.Message);
         }
 
-        using var device = CudaTestDevice.Open(output, memoryCapBytes: long.MaxValue)!;
+        using var device = TestDevices.Cuda(output, memoryCapBytes: long.MaxValue)!;
         long tooMany = (device.Info.MemoryBytes + (1L << 30)) / sizeof(float);
         var full = Assert.Throws<DeviceOutOfMemoryException>(() => device.Allocate(tooMany));
         Assert.Contains("CUDA_ERROR_OUT_OF_MEMORY", full.Message);
@@ -128,7 +128,7 @@ public sealed class CudaDeviceTests(ITestOutputHelper output)
     [Fact]
     public void A_missing_entry_point_is_named_in_the_error()
     {
-        using var device = CudaTestDevice.Open(output);
+        using var device = TestDevices.Cuda(output);
         if (device is null)
             return;
         var error = Assert.Throws<NativeCallException>(() => device.GetKernel("elementwise.cl", "no_such_kernel"));
@@ -139,7 +139,7 @@ public sealed class CudaDeviceTests(ITestOutputHelper output)
     [Fact]
     public void A_corrupt_cached_binary_is_evicted_and_rebuilt()
     {
-        using var device = CudaTestDevice.Open(output);
+        using var device = TestDevices.Cuda(output);
         if (device is null || KernelCache.Directory is not { } directory)
             return;
         var defines = new KernelDefines().With("GROUP", 128);

@@ -106,7 +106,7 @@ public sealed class NvrtcCompileTests(ITestOutputHelper output)
     {
         if (NvrtcCompiler.IsAvailable)
             return true;
-        if (CudaTestDevice.IsCi)
+        if (TestDevices.OnCi)
             Assert.Fail($"CI must install libnvrtc for the CUDA compile tests: {NvrtcCompiler.UnavailableReason}");
         output.WriteLine($"SKIPPED: no libnvrtc ({NvrtcCompiler.UnavailableReason})");
         return false;

@@ -12,11 +12,11 @@ public sealed class OpenClDiscoveryTests(ITestOutputHelper output)
         var openCl = found.Devices.Where(d => d.Backend == BackendKind.OpenCL).ToList();
         foreach (var d in openCl)
             output.WriteLine($"{d.Id}: {d.Name}, {Bytes.Format(d.MemoryBytes)}, {d.ComputeUnits} CUs, driver {d.DriverVersion}, {d.ApiVersion}, gpu={d.IsGpu}");
-        if (OpenClTestDevice.Find(output) is null)
+        if (TestDevices.OpenClInfo(output) is null)
             return;
 
-        if (OpenClTestDevice.IsCi)
-            Assert.Contains(openCl, d => d.Name.Contains(OpenClTestDevice.PoclPlatform, StringComparison.Ordinal));
+        if (TestDevices.OnCi)
+            Assert.Contains(openCl, d => d.Name.Contains(TestDevices.PoclPlatform, StringComparison.Ordinal));
         Assert.Equal(Enumerable.Range(0, openCl.Count), openCl.Select(d => d.Index));
         foreach (var d in openCl)
         {
@@ -27,7 +27,7 @@ public sealed class OpenClDiscoveryTests(ITestOutputHelper output)
             Assert.StartsWith("OpenCL ", d.ApiVersion);
             Assert.False(string.IsNullOrWhiteSpace(d.DriverVersion));
         }
-        var pocl = openCl.FirstOrDefault(d => d.Name.Contains(OpenClTestDevice.PoclPlatform, StringComparison.Ordinal));
+        var pocl = openCl.FirstOrDefault(d => d.Name.Contains(TestDevices.PoclPlatform, StringComparison.Ordinal));
         if (pocl is not null)
             Assert.False(pocl.IsGpu);
     }
@@ -35,7 +35,7 @@ public sealed class OpenClDiscoveryTests(ITestOutputHelper output)
     [Fact]
     public void Discovery_order_is_stable()
     {
-        if (OpenClTestDevice.Find(output) is null)
+        if (TestDevices.OpenClInfo(output) is null)
             return;
         var provider = new OpenClProvider();
         Assert.Equal(provider.Discover(), provider.Discover());
@@ -44,7 +44,7 @@ public sealed class OpenClDiscoveryTests(ITestOutputHelper output)
     [Fact]
     public void Opened_device_reports_limits()
     {
-        using var device = OpenClTestDevice.Open(output);
+        using var device = TestDevices.NewOpenCl(output);
         if (device is null)
             return;
         Assert.Equal(BackendKind.OpenCL, device.Backend);
@@ -60,7 +60,7 @@ public sealed class OpenClDiscoveryTests(ITestOutputHelper output)
     [Fact]
     public void Devices_Open_resolves_an_opencl_id()
     {
-        var info = OpenClTestDevice.Find(output);
+        var info = TestDevices.OpenClInfo(output);
         if (info is null)
             return;
         using var device = Devices.Open(info.Id, 64L << 20);
@@ -72,7 +72,7 @@ public sealed class OpenClDiscoveryTests(ITestOutputHelper output)
     [Fact]
     public void Dispose_twice_is_harmless_and_use_after_dispose_is_a_clear_error()
     {
-        var device = OpenClTestDevice.Open(output);
+        var device = TestDevices.NewOpenCl(output);
         if (device is null)
             return;
         var buffer = device.Upload([1f, 2f, 3f]);

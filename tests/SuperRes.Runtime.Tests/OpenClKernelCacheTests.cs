@@ -30,7 +30,7 @@ public sealed class OpenClKernelCacheTests(ITestOutputHelper output) : IDisposab
     public void A_second_device_loads_the_program_from_the_disk_cache()
     {
         Environment.SetEnvironmentVariable("SUPERRES_KERNEL_CACHE", _directory);
-        using (var first = OpenClTestDevice.Open(output))
+        using (var first = TestDevices.NewOpenCl(output))
         {
             if (first is null)
                 return;
@@ -39,7 +39,7 @@ public sealed class OpenClKernelCacheTests(ITestOutputHelper output) : IDisposab
         }
         Assert.Single(Directory.GetFiles(_directory, "*.bin"));
 
-        using var second = OpenClTestDevice.Open(output)!;
+        using var second = TestDevices.NewOpenCl(output)!;
         second.GetProgram("elementwise.cl", KernelDefines.None);
         Assert.True(second.LastBuildFromCache);
         Assert.Equal(1, second.CacheHits);
@@ -50,7 +50,7 @@ public sealed class OpenClKernelCacheTests(ITestOutputHelper output) : IDisposab
     public void Different_defines_are_different_cache_entries()
     {
         Environment.SetEnvironmentVariable("SUPERRES_KERNEL_CACHE", _directory);
-        using var device = OpenClTestDevice.Open(output);
+        using var device = TestDevices.NewOpenCl(output);
         if (device is null)
             return;
         device.GetProgram("reduce.cl", new KernelDefines().With("GROUP", 64));
@@ -63,7 +63,7 @@ public sealed class OpenClKernelCacheTests(ITestOutputHelper output) : IDisposab
     public void A_corrupt_cache_entry_is_evicted_and_rebuilt_from_source()
     {
         Environment.SetEnvironmentVariable("SUPERRES_KERNEL_CACHE", _directory);
-        using (var first = OpenClTestDevice.Open(output))
+        using (var first = TestDevices.NewOpenCl(output))
         {
             if (first is null)
                 return;
@@ -73,7 +73,7 @@ public sealed class OpenClKernelCacheTests(ITestOutputHelper output) : IDisposab
         var good = File.ReadAllBytes(entry);
         File.WriteAllBytes(entry, [.. good.Take(good.Length / 3), .. new byte[64]]);
 
-        using var second = OpenClTestDevice.Open(output)!;
+        using var second = TestDevices.NewOpenCl(output)!;
         second.GetProgram("elementwise.cl", KernelDefines.None);
         Assert.False(second.LastBuildFromCache);
         Assert.Equal(0, second.CacheHits);
@@ -85,12 +85,12 @@ public sealed class OpenClKernelCacheTests(ITestOutputHelper output) : IDisposab
     public async Task Two_devices_building_at_once_leave_one_valid_entry_per_program()
     {
         Environment.SetEnvironmentVariable("SUPERRES_KERNEL_CACHE", _directory);
-        if (OpenClTestDevice.Find(output) is null)
+        if (TestDevices.OpenClInfo(output) is null)
             return;
         using var start = new Barrier(2);
         var builds = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(() =>
         {
-            using var device = OpenClTestDevice.Open(output)!;
+            using var device = TestDevices.NewOpenCl(output)!;
             start.SignalAndWait();
             device.GetProgram("reduce.cl", new KernelDefines().With("GROUP", 256));
             AssertAxpyWorks(device);
@@ -100,21 +100,21 @@ public sealed class OpenClKernelCacheTests(ITestOutputHelper output) : IDisposab
         // One entry per program (reduce.cl, and elementwise.cl for axpy), however many threads stored it.
         Assert.Equal(2, Directory.GetFiles(_directory, "*.bin").Length);
         Assert.Empty(Directory.GetFiles(_directory, "*.tmp"));
-        using var third = OpenClTestDevice.Open(output)!;
+        using var third = TestDevices.NewOpenCl(output)!;
         var kernel = third.GetKernel("reduce.cl", "sum_partial", new KernelDefines().With("GROUP", 256));
         Assert.True(third.LastBuildFromCache);
-        var x = OpenClTestDevice.RandomData(4096, seed: 20);
+        var x = KernelTestData.RandomData(4096, seed: 20);
         using var xBuffer = third.Upload(x);
         using var partial = third.Upload([float.NaN]);
         third.Launch(kernel, LaunchGrid.Linear(256, 256), x.Length, xBuffer, partial);
-        OpenClTestDevice.AssertClose((float)x.Sum(v => (double)v), third.Download(partial)[0], 1e-4f, "sum from the cached binary");
+        KernelTestData.AssertClose((float)x.Sum(v => (double)v), third.Download(partial)[0], 1e-4f, "sum from the cached binary");
     }
 
     [Fact]
     public void The_cache_can_be_turned_off()
     {
         Environment.SetEnvironmentVariable("SUPERRES_KERNEL_CACHE", "off");
-        using var device = OpenClTestDevice.Open(output);
+        using var device = TestDevices.NewOpenCl(output);
         if (device is null)
             return;
         device.GetProgram("elementwise.cl", KernelDefines.None);
@@ -122,16 +122,42 @@ public sealed class OpenClKernelCacheTests(ITestOutputHelper output) : IDisposab
         Assert.False(Directory.Exists(_directory));
     }
 
+    [Fact]
+    public void Changing_an_included_header_rebuilds_instead_of_loading_the_cached_binary()
+    {
+        Environment.SetEnvironmentVariable("SUPERRES_KERNEL_CACHE", _directory);
+        using var device = TestDevices.NewOpenCl(output);
+        if (device is null)
+            return;
+
+        Assert.Equal(1f, BuildAndRunValueKernel(device, "#define VALUE 1.0f\n", expectCached: false));
+        Assert.Equal(1f, BuildAndRunValueKernel(device, "#define VALUE 1.0f\n", expectCached: true));
+        Assert.Equal(2f, BuildAndRunValueKernel(device, "#define VALUE 2.0f\n", expectCached: false));
+        Assert.Equal(2, Directory.GetFiles(_directory, "*.bin").Length);
+    }
+
+    // The composed source (headers inlined) is what the cache key hashes.
+    private static float BuildAndRunValueKernel(OpenClDevice device, string header, bool expectCached)
+    {
+        var set = KernelIncludeTests.Sources(("a.cl", KernelIncludeTests.ValueKernel), ("include/value.h", header));
+        string source = KernelLibrary.Prelude(BackendKind.OpenCL) + "\n" + KernelIncludes.Expand(set, "a.cl");
+        using var program = device.BuildFromSource("a.cl", KernelDefines.None, source);
+        Assert.Equal(expectCached, device.LastBuildFromCache);
+        using var y = device.Upload(new float[1]);
+        device.Launch(program.GetKernel("write_value"), LaunchGrid.Linear(1, 1), y);
+        return device.Download(y)[0];
+    }
+
     private static void AssertAxpyWorks(OpenClDevice device)
     {
-        var x = OpenClTestDevice.RandomData(513, seed: 21);
-        var y = OpenClTestDevice.RandomData(513, seed: 22);
+        var x = KernelTestData.RandomData(513, seed: 21);
+        var y = KernelTestData.RandomData(513, seed: 22);
         using var xBuffer = device.Upload(x);
         using var yBuffer = device.Upload(y);
         device.Launch(device.GetKernel("elementwise.cl", "axpy"), LaunchGrid.Linear(x.Length), x.Length, 0.5f, xBuffer, yBuffer);
         var result = device.Download(yBuffer);
         for (int i = 0; i < x.Length; i++)
-            OpenClTestDevice.AssertClose(y[i] + 0.5f * x[i], result[i], 1e-6f, $"y[{i}]");
+            KernelTestData.AssertClose(y[i] + 0.5f * x[i], result[i], 1e-6f, $"y[{i}]");
     }
 }
 

@@ -7,13 +7,13 @@ public sealed class OpenClKernelTests(ITestOutputHelper output)
     [Fact]
     public void Axpy_matches_a_CSharp_loop_and_leaves_the_tail_alone()
     {
-        using var device = OpenClTestDevice.Open(output);
+        using var device = TestDevices.NewOpenCl(output);
         if (device is null)
             return;
         const int n = 10_007; // not a multiple of the work-group: the kernel's bounds check must hold
         const float a = -1.75f;
-        var x = OpenClTestDevice.RandomData(n, seed: 10);
-        var y = OpenClTestDevice.RandomData(n, seed: 11);
+        var x = KernelTestData.RandomData(n, seed: 10);
+        var y = KernelTestData.RandomData(n, seed: 11);
         var yPadded = y.Concat(Enumerable.Repeat(float.NaN, 300)).ToArray(); // poison past n
         using var xBuffer = device.Upload(x);
         using var yBuffer = device.Upload(yPadded);
@@ -22,18 +22,18 @@ public sealed class OpenClKernelTests(ITestOutputHelper output)
         var result = device.Download(yBuffer);
 
         for (int i = 0; i < n; i++)
-            OpenClTestDevice.AssertClose(y[i] + a * x[i], result[i], 1e-6f, $"y[{i}]");
+            KernelTestData.AssertClose(y[i] + a * x[i], result[i], 1e-6f, $"y[{i}]");
         Assert.All(result[n..], v => Assert.True(float.IsNaN(v), "axpy wrote past n"));
     }
 
     [Fact]
     public void Sum_partial_matches_the_same_reduction_order_in_CSharp()
     {
-        using var device = OpenClTestDevice.Open(output);
+        using var device = TestDevices.NewOpenCl(output);
         if (device is null)
             return;
         const int group = 256, groups = 37, n = 100_003;
-        var x = OpenClTestDevice.RandomData(n, seed: 12);
+        var x = KernelTestData.RandomData(n, seed: 12);
         using var xBuffer = device.Upload(x);
         using var partial = device.Upload(Enumerable.Repeat(float.NaN, groups + 5).ToArray());
 
@@ -42,16 +42,16 @@ public sealed class OpenClKernelTests(ITestOutputHelper output)
         var result = device.Download(partial);
 
         for (int g = 0; g < groups; g++)
-            OpenClTestDevice.AssertClose(ReferencePartial(x, g, groups, group), result[g], 1e-5f, $"partial[{g}]");
+            KernelTestData.AssertClose(ReferencePartial(x, g, groups, group), result[g], 1e-5f, $"partial[{g}]");
         Assert.All(result[groups..], v => Assert.True(float.IsNaN(v), "sum_partial wrote past its groups"));
         double total = x.Sum(v => (double)v);
-        OpenClTestDevice.AssertClose((float)total, result[..groups].Sum(), 1e-4f, "total");
+        KernelTestData.AssertClose((float)total, result[..groups].Sum(), 1e-4f, "total");
     }
 
     [Fact]
     public void A_2D_grid_launch_rounds_global_sizes_up()
     {
-        using var device = OpenClTestDevice.Open(output);
+        using var device = TestDevices.NewOpenCl(output);
         if (device is null)
             return;
         // fill over a 2D grid of 33x5 work-items in 16x4 groups covers indices by x only; the rest must be bounds-checked.
@@ -66,7 +66,7 @@ public sealed class OpenClKernelTests(ITestOutputHelper output)
     [Fact]
     public void Programs_are_built_once_per_file_and_defines()
     {
-        using var device = OpenClTestDevice.Open(output);
+        using var device = TestDevices.NewOpenCl(output);
         if (device is null)
             return;
         var a = device.GetProgram("reduce.cl", new KernelDefines().With("GROUP", 64));
@@ -80,7 +80,7 @@ public sealed class OpenClKernelTests(ITestOutputHelper output)
     [Fact]
     public void An_unknown_entry_point_names_the_kernel_and_file()
     {
-        using var device = OpenClTestDevice.Open(output);
+        using var device = TestDevices.NewOpenCl(output);
         if (device is null)
             return;
         var e = Assert.Throws<NativeCallException>(() => device.GetKernel("elementwise.cl", "no_such_kernel"));
@@ -92,7 +92,7 @@ public sealed class OpenClKernelTests(ITestOutputHelper output)
     [Fact]
     public void A_compile_error_reports_the_file_line_defines_and_log()
     {
-        using var device = OpenClTestDevice.Open(output);
+        using var device = TestDevices.NewOpenCl(output);
         if (device is null)
             return;
         const string broken = "KERNEL void broken(GLOBAL float* y)\n{\n    y[0] = undefined_name;\n}\n";

@@ -7,10 +7,10 @@ public sealed class OpenClMemoryTests(ITestOutputHelper output)
     [Fact]
     public void Write_then_read_round_trips_with_offsets()
     {
-        using var device = OpenClTestDevice.Open(output);
+        using var device = TestDevices.NewOpenCl(output);
         if (device is null)
             return;
-        var data = OpenClTestDevice.RandomData(1000, seed: 1);
+        var data = KernelTestData.RandomData(1000, seed: 1);
         using var buffer = device.Allocate(1500);
         device.Write(buffer, Enumerable.Repeat(float.NaN, 1500).ToArray());
         device.Write(buffer, data, destinationOffset: 300);
@@ -26,7 +26,7 @@ public sealed class OpenClMemoryTests(ITestOutputHelper output)
     [Fact]
     public void Out_of_range_transfers_are_refused_before_reaching_the_driver()
     {
-        using var device = OpenClTestDevice.Open(output);
+        using var device = TestDevices.NewOpenCl(output);
         if (device is null)
             return;
         using var buffer = device.Allocate(10);
@@ -39,10 +39,10 @@ public sealed class OpenClMemoryTests(ITestOutputHelper output)
     [Fact]
     public void Copy_moves_a_range_between_buffers()
     {
-        using var device = OpenClTestDevice.Open(output);
+        using var device = TestDevices.NewOpenCl(output);
         if (device is null)
             return;
-        var data = OpenClTestDevice.RandomData(777, seed: 2);
+        var data = KernelTestData.RandomData(777, seed: 2);
         using var source = device.Upload(data);
         using var destination = device.Upload(Enumerable.Repeat(float.NaN, 500).ToArray());
         device.Copy(source, 100, destination, 50, 400);
@@ -55,11 +55,11 @@ public sealed class OpenClMemoryTests(ITestOutputHelper output)
     [Fact]
     public void Async_transfers_complete_after_Synchronize()
     {
-        using var device = OpenClTestDevice.Open(output);
+        using var device = TestDevices.NewOpenCl(output);
         if (device is null)
             return;
         const int n = 100_000;
-        var data = OpenClTestDevice.RandomData(n, seed: 3);
+        var data = KernelTestData.RandomData(n, seed: 3);
         using var upload = new HostBuffer(n);
         using var download = new HostBuffer(n + 10);
         data.CopyTo(upload.AsSpan());
@@ -78,11 +78,11 @@ public sealed class OpenClMemoryTests(ITestOutputHelper output)
     [Fact]
     public void Events_measure_non_negative_device_time()
     {
-        using var device = OpenClTestDevice.Open(output);
+        using var device = TestDevices.NewOpenCl(output);
         if (device is null)
             return;
         const int n = 1 << 20;
-        using var x = device.Upload(OpenClTestDevice.RandomData(n, seed: 4));
+        using var x = device.Upload(KernelTestData.RandomData(n, seed: 4));
         using var y = device.Allocate(n);
         var scale = device.GetKernel("elementwise.cl", "scale");
         using var start = device.RecordEvent();
@@ -97,14 +97,14 @@ public sealed class OpenClMemoryTests(ITestOutputHelper output)
     [Fact]
     public void Pool_reuses_freed_blocks_without_new_backend_allocations()
     {
-        using var device = OpenClTestDevice.Open(output);
+        using var device = TestDevices.NewOpenCl(output);
         if (device is null)
             return;
         device.Allocate(10_000).Dispose();
         long allocations = device.Memory.BackendAllocations;
         using (var again = device.Allocate(10_000))
         {
-            device.Write(again, OpenClTestDevice.RandomData(10_000, seed: 5));
+            device.Write(again, KernelTestData.RandomData(10_000, seed: 5));
             Assert.Equal(allocations, device.Memory.BackendAllocations);
         }
         using var smaller = device.Allocate(6_000);
@@ -114,7 +114,7 @@ public sealed class OpenClMemoryTests(ITestOutputHelper output)
     [Fact]
     public void A_memory_cap_gives_DeviceOutOfMemoryException_with_the_numbers()
     {
-        using var device = OpenClTestDevice.Open(output, memoryCapBytes: 1L << 20);
+        using var device = TestDevices.NewOpenCl(output, memoryCapBytes: 1L << 20);
         if (device is null)
             return;
         using var first = device.Allocate(200_000);
@@ -131,12 +131,12 @@ public sealed class OpenClMemoryTests(ITestOutputHelper output)
     [Fact]
     public void A_buffer_above_the_device_allocation_limit_gives_DeviceOutOfMemoryException()
     {
-        var info = OpenClTestDevice.Find(output);
+        var info = TestDevices.OpenClInfo(output);
         if (info is null)
             return;
         // A cap above the request, so the refusal comes from the device limit and not from the pool.
-        using var probe = OpenClTestDevice.Open(output)!;
-        using var device = OpenClTestDevice.Open(output, memoryCapBytes: 2 * probe.MaxAllocationBytes + (1L << 20))!;
+        using var probe = TestDevices.NewOpenCl(output)!;
+        using var device = TestDevices.NewOpenCl(output, memoryCapBytes: 2 * probe.MaxAllocationBytes + (1L << 20))!;
         long floats = device.MaxAllocationBytes / sizeof(float) + 1024;
         var e = Assert.Throws<DeviceOutOfMemoryException>(() => device.Allocate(floats));
         output.WriteLine(e.Message);

@@ -13,7 +13,7 @@ public sealed class ProfilerTests(ITestOutputHelper output)
     [Fact]
     public void OpenCL_launches_get_the_kernel_events_timestamps_and_the_scopes_labels()
     {
-        using var device = OpenClTestDevice.Open(output);
+        using var device = TestDevices.NewOpenCl(output);
         if (device is null)
             return;
         AssertKernelDeviceProfiles(device);
@@ -22,7 +22,7 @@ public sealed class ProfilerTests(ITestOutputHelper output)
     [Fact]
     public void CUDA_launches_are_timed_with_event_pairs()
     {
-        using var device = CudaTestDevice.Open(output);
+        using var device = TestDevices.Cuda(output);
         if (device is null)
             return;
         AssertKernelDeviceProfiles(device);

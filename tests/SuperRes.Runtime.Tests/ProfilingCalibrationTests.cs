@@ -21,7 +21,7 @@ public sealed class ProfilingCalibrationTests(ITestOutputHelper output)
     [Fact]
     public void OpenCL_calibration_runs_calibrate_cl()
     {
-        using var device = OpenClTestDevice.Open(output);
+        using var device = TestDevices.NewOpenCl(output);
         if (device is null)
             return;
         var peak = Calibration.Measure(device, matrix: 256, copyElements: 1 << 16);
@@ -36,12 +36,12 @@ public sealed class ProfilingCalibrationTests(ITestOutputHelper output)
     [InlineData(256, 16, 8)]
     public void The_calibration_SGEMM_computes_a_matrix_product(int ts, int wpt, int tk)
     {
-        using var device = OpenClTestDevice.Open(output);
+        using var device = TestDevices.NewOpenCl(output);
         if (device is null)
             return;
         const int n = 256;
-        var a = OpenClTestDevice.RandomData(n * n, 1);
-        var b = OpenClTestDevice.RandomData(n * n, 2);
+        var a = KernelTestData.RandomData(n * n, 1);
+        var b = KernelTestData.RandomData(n * n, 2);
         using var da = device.Upload(a);
         using var db = device.Upload(b);
         using var dc = device.Allocate(n * n);
@@ -55,7 +55,7 @@ public sealed class ProfilingCalibrationTests(ITestOutputHelper output)
                 double expected = 0;
                 for (int k = 0; k < n; k++)
                     expected += a[i * n + k] * b[k * n + j];
-                OpenClTestDevice.AssertClose((float)expected, c[i * n + j], 1e-4f, $"C[{i},{j}]");
+                KernelTestData.AssertClose((float)expected, c[i * n + j], 1e-4f, $"C[{i},{j}]");
             }
     }
 

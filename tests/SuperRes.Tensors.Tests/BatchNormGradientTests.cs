@@ -46,7 +46,7 @@ public sealed class BatchNormGradientTests(ITestOutputHelper output)
         foreach (var device in Devices())
         {
             using var ctx = new CheckContext(device);
-            var t = inputs.Select(i => ctx.Own(Tensor.FromArray(device, i.Shape, i.Data))).ToArray();
+            var t = Upload(ctx, inputs);
             using (Autograd.Tape.NoGrad())
                 ctx.Own(Ops.BatchNorm2d(t[0], t[1], t[2], t[3], t[4], training: true, Momentum, 1e-5f));
             AssertClose(expectedMean, t[3].ToArray());
@@ -58,11 +58,10 @@ public sealed class BatchNormGradientTests(ITestOutputHelper output)
     public void EvaluationLeavesRunningStatisticsAlone()
     {
         var inputs = Inputs(new Random(43), 2, 3, 2, 2);
-        var cpu = TestDevices.Cpu;
-        using var ctx = new CheckContext(cpu);
-        var t = inputs.Select(i => ctx.Own(Tensor.FromArray(cpu, i.Shape, i.Data, requiresGrad: i.Differentiable))).ToArray();
+        using var ctx = new CheckContext(TestDevices.Cpu);
+        var t = Upload(ctx, inputs, withGradients: true);
         var y = ctx.Own(Ops.BatchNorm2d(t[0], t[1], t[2], t[3], t[4], training: false, Momentum, 1e-5f));
-        Autograd.Tape.Backward(y, Tensor.FromArray(cpu, y.Shape, RandomData.Uniform(new Random(46), y.Length)));
+        Autograd.Tape.Backward(y, Tensor.FromArray(ctx.Device, y.Shape, RandomData.Uniform(new Random(46), y.Length)));
         Assert.Equal(inputs[3].Data, t[3].ToArray());
         Assert.Equal(inputs[4].Data, t[4].ToArray());
     }
@@ -71,9 +70,8 @@ public sealed class BatchNormGradientTests(ITestOutputHelper output)
     public void TrainingWithOneValuePerChannelIsRefusedAsInPyTorch()
     {
         var inputs = Inputs(new Random(44), 1, 3, 1, 1);
-        var cpu = TestDevices.Cpu;
-        using var ctx = new CheckContext(cpu);
-        var t = inputs.Select(i => ctx.Own(Tensor.FromArray(cpu, i.Shape, i.Data))).ToArray();
+        using var ctx = new CheckContext(TestDevices.Cpu);
+        var t = Upload(ctx, inputs);
         var error = Assert.Throws<ArgumentException>(() => Ops.BatchNorm2d(t[0], t[1], t[2], t[3], t[4], training: true, Momentum, 1e-5f));
         Assert.Contains("more than 1 value per channel", error.Message);
         Assert.Equal(inputs[3].Data, t[3].ToArray());
@@ -84,11 +82,9 @@ public sealed class BatchNormGradientTests(ITestOutputHelper output)
     [Fact]
     public void ParametersOfTheWrongSizeAreRefusedNamingBothShapes()
     {
-        var inputs = Inputs(new Random(45), 2, 3, 2, 2);
-        var cpu = TestDevices.Cpu;
-        using var ctx = new CheckContext(cpu);
-        var t = inputs.Select(i => ctx.Own(Tensor.FromArray(cpu, i.Shape, i.Data))).ToArray();
-        using var wrong = Tensor.FromArray(cpu, [4], [1f, 1f, 1f, 1f]);
+        using var ctx = new CheckContext(TestDevices.Cpu);
+        var t = Upload(ctx, Inputs(new Random(45), 2, 3, 2, 2));
+        using var wrong = Tensor.FromArray(ctx.Device, [4], [1f, 1f, 1f, 1f]);
         var message = Assert.Throws<ArgumentException>(() => Ops.BatchNorm2d(t[0], wrong, t[2], t[3], t[4], true, Momentum, 1e-5f)).Message;
         Assert.Contains("[2×3×2×2]", message);
         Assert.Contains("[4]", message);
@@ -103,6 +99,10 @@ public sealed class BatchNormGradientTests(ITestOutputHelper output)
         new([c], RandomData.Uniform(rng, c), false),
         new([c], RandomData.Uniform(rng, c, 0.5f, 2f), false),
     ];
+
+    /// <summary>The inputs as tensors on the context's device, owned by it; with gradients where an input is differentiable.</summary>
+    private static Tensor[] Upload(CheckContext ctx, List<GradientCase.Input> inputs, bool withGradients = false) =>
+        inputs.Select(i => ctx.Own(Tensor.FromArray(ctx.Device, i.Shape, i.Data, requiresGrad: withGradients && i.Differentiable))).ToArray();
 
     /// <summary>Batch norm in float64; <paramref name="running"/> null means training (batch statistics, biased variance).</summary>
     private static double[] Reference(double[] x, double[] weight, double[] bias, (float[] Mean, float[] Var)? running, int n, int c, int hw, double eps)

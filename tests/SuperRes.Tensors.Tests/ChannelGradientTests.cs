@@ -1,3 +1,4 @@
+using SuperRes.Tensors.Checks;
 using SuperRes.Tensors.Verification;
 
 namespace SuperRes.Tensors.Tests;
@@ -49,14 +50,7 @@ public sealed class ChannelGradientTests
                                 parts[k][(n * counts[order[k]] + c) * Plane + i] = xs[0][(n * 6 + starts[order[k]] + c) * Plane + i];
                 return NaiveConcat(parts, order.Select(p => counts[p]).ToArray());
             },
-            t =>
-            {
-                var parts = Ops.Split(t[0], counts);
-                var y = Ops.Concat(order.Select(p => parts[p]).ToArray());
-                foreach (var part in parts)
-                    part.Dispose();
-                return y;
-            },
+            t => ChannelDraws.SplitThenConcat(t[0], counts, order),
             g);
     }
 

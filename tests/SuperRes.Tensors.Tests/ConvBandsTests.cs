@@ -7,7 +7,7 @@ namespace SuperRes.Tensors.Tests;
 /// The Cpu convolutions split each image into bands of rows (<see cref="ConvBands"/>); the gradient checks use
 /// shapes small enough for one band. These shapes give several bands, so band edges, the even/odd order of the
 /// scattering products and the partial sums of the weight gradients are checked against float64 loops of the
-/// definitions (forward, input gradient and weight gradient in one loop nest).
+/// definitions (forward, input gradient and weight gradient from the taps of <see cref="ConvolutionDefinitions"/>).
 /// </summary>
 public sealed class ConvBandsTests
 {
@@ -29,7 +29,8 @@ public sealed class ConvBandsTests
         var bias = RandomData.Uniform(rng, cout);
         var upstream = RandomData.Uniform(rng, (int)shape.OutputLength);
 
-        var (y, gx, gw) = Conv2dDefinition(shape, x, weight, bias, upstream);
+        var (y, gx, gw) = ConvolutionDefinitions.ForwardAndGradients(ConvolutionDefinitions.Taps(shape), x, weight, upstream);
+        AddBias(y, bias, shape.OutH * shape.OutW);
         var ours = Run([x, weight, bias], [[n, cin, h, w], [cout, cin, k, k], [cout]], upstream,
             t => Ops.Conv2d(t[0], t[1], t[2], stride, padding));
         AssertClose("forward", y, ours[0]);
@@ -50,7 +51,7 @@ public sealed class ConvBandsTests
         var weight = RandomData.Uniform(rng, cin * cout * k * k);
         var upstream = RandomData.Uniform(rng, (int)g.OutputLength);
 
-        var (y, gx, gw) = ConvTranspose2dDefinition(g, x, weight, upstream);
+        var (y, gx, gw) = ConvolutionDefinitions.ForwardAndGradients(ConvolutionDefinitions.Taps(g), x, weight, upstream);
         var ours = Run([x, weight], [[n, cin, h, w], [cin, cout, k, k]], upstream,
             t => Ops.ConvTranspose2d(t[0], t[1], null, stride, padding, outputPadding));
         AssertClose("forward", y, ours[0]);
@@ -68,62 +69,10 @@ public sealed class ConvBandsTests
         return GradientCase.Run(ctx, inputs, forward, upstream);
     }
 
-    private static (double[] Y, double[] Gx, double[] Gw) Conv2dDefinition(Conv2dShape s, float[] x, float[] w, float[] bias, float[] gy)
+    private static void AddBias(double[] y, float[] bias, int plane)
     {
-        var y = new double[s.OutputLength];
-        var gx = new double[x.Length];
-        var gw = new double[w.Length];
-        for (int b = 0; b < s.N; b++)
-            for (int co = 0; co < s.Cout; co++)
-                for (int oy = 0; oy < s.OutH; oy++)
-                    for (int ox = 0; ox < s.OutW; ox++)
-                    {
-                        int yi = ((b * s.Cout + co) * s.OutH + oy) * s.OutW + ox;
-                        double sum = bias[co];
-                        for (int ci = 0; ci < s.Cin; ci++)
-                            for (int ky = 0; ky < s.K; ky++)
-                                for (int kx = 0; kx < s.K; kx++)
-                                {
-                                    int iy = oy * s.Stride - s.Pad + ky, ix = ox * s.Stride - s.Pad + kx;
-                                    if (s.Padding == PaddingMode.Replicate)
-                                        (iy, ix) = (Math.Clamp(iy, 0, s.H - 1), Math.Clamp(ix, 0, s.W - 1));
-                                    else if (iy < 0 || iy >= s.H || ix < 0 || ix >= s.W)
-                                        continue;
-                                    int xi = ((b * s.Cin + ci) * s.H + iy) * s.W + ix, wi = ((co * s.Cin + ci) * s.K + ky) * s.K + kx;
-                                    sum += (double)x[xi] * w[wi];
-                                    gx[xi] += (double)gy[yi] * w[wi];
-                                    gw[wi] += (double)gy[yi] * x[xi];
-                                }
-                        y[yi] = sum;
-                    }
-        return (y, gx, gw);
-    }
-
-    private static (double[] Y, double[] Gx, double[] Gw) ConvTranspose2dDefinition(ConvTranspose2dGeometry g, float[] x, float[] w, float[] gy)
-    {
-        var y = new double[g.OutputLength];
-        var gx = new double[x.Length];
-        var gw = new double[w.Length];
-        for (int b = 0; b < g.N; b++)
-            for (int ci = 0; ci < g.Cin; ci++)
-                for (int iy = 0; iy < g.H; iy++)
-                    for (int ix = 0; ix < g.W; ix++)
-                    {
-                        int xi = ((b * g.Cin + ci) * g.H + iy) * g.W + ix;
-                        for (int co = 0; co < g.Cout; co++)
-                            for (int ky = 0; ky < g.K; ky++)
-                                for (int kx = 0; kx < g.K; kx++)
-                                {
-                                    int oy = iy * g.Stride - g.Padding + ky, ox = ix * g.Stride - g.Padding + kx;
-                                    if (oy < 0 || oy >= g.Ho || ox < 0 || ox >= g.Wo)
-                                        continue;
-                                    int yi = ((b * g.Cout + co) * g.Ho + oy) * g.Wo + ox, wi = ((ci * g.Cout + co) * g.K + ky) * g.K + kx;
-                                    y[yi] += (double)x[xi] * w[wi];
-                                    gx[xi] += (double)gy[yi] * w[wi];
-                                    gw[wi] += (double)gy[yi] * x[xi];
-                                }
-                    }
-        return (y, gx, gw);
+        for (int i = 0; i < y.Length; i++)
+            y[i] += bias[i / plane % bias.Length];
     }
 
     private static void AssertClose(string what, double[] expected, float[] actual)

@@ -23,7 +23,13 @@ public sealed record FixtureCase(
 
     public string String(string name) => Params.GetProperty(name).GetString()!;
 
-    public bool Has(string name) => Params.TryGetProperty(name, out _);
+    public bool Bool(string name) => Params.GetProperty(name).GetBoolean();
+
+    public int[] Ints(string name) => Params.GetProperty(name).EnumerateArray().Select(v => v.GetInt32()).ToArray();
+
+    public float[] Floats(string name) => Params.GetProperty(name).EnumerateArray().Select(v => v.GetSingle()).ToArray();
+
+    public bool HasInput(string name) => Inputs.Any(i => i.Name == name);
 
     public override string ToString() => Name;
 }
@@ -47,12 +53,17 @@ public static class OpFixtures
         return doc.RootElement.GetProperty("cases").EnumerateArray().Select(Parse).ToArray();
     }
 
-    /// <summary>Case names of a group, for [MemberData].</summary>
-    public static TheoryData<string> Names(string group)
+    /// <summary>The fixture groups: one file each in <see cref="Directory"/>.</summary>
+    public static IEnumerable<string> Groups() =>
+        System.IO.Directory.EnumerateFiles(Directory, "*.json").Select(f => Path.GetFileNameWithoutExtension(f)!).Order(StringComparer.Ordinal);
+
+    /// <summary>(group, case name) of every fixture case, for [MemberData].</summary>
+    public static TheoryData<string, string> AllNames()
     {
-        var data = new TheoryData<string>();
-        foreach (var c in Load(group))
-            data.Add(c.Name);
+        var data = new TheoryData<string, string>();
+        foreach (var group in Groups())
+            foreach (var c in Load(group))
+                data.Add(group, c.Name);
         return data;
     }
 

@@ -30,32 +30,21 @@ public sealed class PixelShuffleGradientTests
     }
 
     [Theory]
-    [InlineData(2, 2, 3, 2, 2)]
-    [InlineData(1, 3, 2, 3, 3)]
-    [InlineData(1, 1, 1, 2, 4)]
-    public void ShuffleGradientMatchesFloat64FiniteDifferences(int n, int c, int h, int w, int r)
+    [InlineData(false, 2, 2, 3, 2, 2)]
+    [InlineData(false, 1, 3, 2, 3, 3)]
+    [InlineData(false, 1, 1, 1, 2, 4)]
+    [InlineData(true, 2, 2, 3, 2, 2)]
+    [InlineData(true, 1, 3, 2, 3, 3)]
+    [InlineData(true, 1, 1, 1, 2, 4)]
+    public void GradientMatchesFloat64FiniteDifferences(bool unshuffle, int n, int c, int h, int w, int r)
     {
-        var rng = new Random(r * 7 + c);
+        var rng = new Random(r * (unshuffle ? 11 : 7) + c);
         int length = n * c * r * r * h * w;
+        int[] shape = unshuffle ? [n, c, h * r, w * r] : [n, c * r * r, h, w];
         Float64GradCheck.Verify(
-            [new([n, c * r * r, h, w], RandomData.Uniform(rng, length))],
-            v => NaiveShuffle(v[0], n, c, h, w, r),
-            t => Ops.PixelShuffle(t[0], r),
-            RandomData.Uniform(rng, length));
-    }
-
-    [Theory]
-    [InlineData(2, 2, 3, 2, 2)]
-    [InlineData(1, 3, 2, 3, 3)]
-    [InlineData(1, 1, 1, 2, 4)]
-    public void UnshuffleGradientMatchesFloat64FiniteDifferences(int n, int c, int h, int w, int r)
-    {
-        var rng = new Random(r * 11 + c);
-        int length = n * c * r * r * h * w;
-        Float64GradCheck.Verify(
-            [new([n, c, h * r, w * r], RandomData.Uniform(rng, length))],
-            v => NaiveUnshuffle(v[0], n, c, h, w, r),
-            t => Ops.PixelUnshuffle(t[0], r),
+            [new(shape, RandomData.Uniform(rng, length))],
+            v => unshuffle ? NaiveUnshuffle(v[0], n, c, h, w, r) : NaiveShuffle(v[0], n, c, h, w, r),
+            t => unshuffle ? Ops.PixelUnshuffle(t[0], r) : Ops.PixelShuffle(t[0], r),
             RandomData.Uniform(rng, length));
     }
 }

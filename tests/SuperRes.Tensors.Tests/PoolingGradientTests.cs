@@ -46,19 +46,15 @@ public sealed class PoolingGradientTests(ITestOutputHelper output)
             t =>
             {
                 var (mean, std) = Ops.ChannelMeanStd(t[0]);
-                switch (loss)
+                if (loss == "mean·std")
                 {
-                    case "mean":
-                        std.Dispose();
-                        return mean;
-                    case "std":
-                        mean.Dispose();
-                        return std;
-                    default:
-                        using (mean)
-                        using (std)
-                            return Ops.ChannelMultiply(mean, std);
+                    using (mean)
+                    using (std)
+                        return Ops.ChannelMultiply(mean, std);
                 }
+                var (kept, unused) = loss == "mean" ? (mean, std) : (std, mean);
+                unused.Dispose();
+                return kept;
             }, g);
     }
 

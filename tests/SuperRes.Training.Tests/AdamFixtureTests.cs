@@ -140,21 +140,5 @@ public sealed class AdamFixtureTests(ITestOutputHelper output)
     internal static IEnumerable<string> Names() =>
         Load().RootElement.GetProperty("cases").EnumerateArray().Select(c => c.GetProperty("name").GetString()!).ToArray();
 
-    private static JsonDocument Load() => JsonDocument.Parse(File.ReadAllText(Path.Combine(FixturePaths.Fixtures, "adam", "adam.json")));
-}
-
-public static class FixturePaths
-{
-    public static string Root
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "SuperRes.Native.sln")))
-                    return dir.FullName;
-            throw new DirectoryNotFoundException("no SuperRes.Native.sln above " + AppContext.BaseDirectory);
-        }
-    }
-
-    public static string Fixtures => Path.Combine(Root, "tests", "fixtures");
+    private static JsonDocument Load() => JsonDocument.Parse(File.ReadAllText(TestPaths.Fixture("adam", "adam.json")));
 }

@@ -163,9 +163,9 @@ public sealed class DataLoaderTests
         Assert.Contains("--patch", e.Message);
     }
 
-    private static Planes Untransform(float[] batch, int index, int channels, int side, int symmetry)
+    private static Image Untransform(float[] batch, int index, int channels, int side, int symmetry)
     {
         int size = channels * side * side;
-        return new Planes(channels, side, side, batch.AsSpan(index * size, size).ToArray()).InverseTransform(symmetry);
+        return new Image(side, side, channels, batch.AsSpan(index * size, size).ToArray()).InverseTransform(symmetry);
     }
 }

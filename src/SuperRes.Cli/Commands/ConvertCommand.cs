@@ -6,7 +6,7 @@ using SuperRes.Models.Weights;
 namespace SuperRes.Cli.Commands;
 
 /// <summary><c>superres convert IN OUT</c>: PyTorch .pt ↔ safetensors (with our metadata).</summary>
-public static class ConvertCommand
+internal static class ConvertCommand
 {
     public static Command Create(CliContext context)
     {

@@ -7,7 +7,7 @@ using SuperRes.Runtime;
 namespace SuperRes.Cli.Commands;
 
 /// <summary><c>superres devices</c>: what can run here, and why the other backends cannot.</summary>
-public static class DevicesCommand
+internal static class DevicesCommand
 {
     public static Command Create(CliContext context)
     {

@@ -6,7 +6,7 @@ using SuperRes.Runtime;
 namespace SuperRes.Cli.Commands;
 
 /// <summary><c>superres doctor</c>: compiles every kernel on a device and checks every op against the Cpu reference.</summary>
-public static class DoctorCommand
+internal static class DoctorCommand
 {
     public static Command Create(CliContext context)
     {

@@ -6,7 +6,7 @@ using SuperRes.Models.Evaluation;
 namespace SuperRes.Cli.Commands;
 
 /// <summary><c>superres downscale HR_DIR -o LR_DIR --scale S</c>: MATLAB-bicubic LR images for a dataset.</summary>
-public static class DownscaleCommand
+internal static class DownscaleCommand
 {
     public static Command Create(CliContext context)
     {

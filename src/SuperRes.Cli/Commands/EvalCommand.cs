@@ -9,7 +9,7 @@ using SuperRes.Models.Inference;
 namespace SuperRes.Cli.Commands;
 
 /// <summary><c>superres eval</c>: PSNR/SSIM (Y channel, shave = scale) of a network over a dataset, beside bicubic.</summary>
-public static class EvalCommand
+internal static class EvalCommand
 {
     public static Command Create(CliContext context)
     {

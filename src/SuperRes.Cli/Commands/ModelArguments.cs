@@ -5,7 +5,7 @@ using SuperRes.Models.Networks;
 namespace SuperRes.Cli.Commands;
 
 /// <summary>The options that choose a network: <c>--model</c>, <c>--scale</c>, <c>--weights</c>, <c>--options</c>.</summary>
-public sealed class ModelArguments
+internal sealed class ModelArguments
 {
     public Option<string?> Model { get; } = new("--model", "-m")
     {

@@ -6,7 +6,7 @@ using SuperRes.Tensors.Autograd;
 namespace SuperRes.Cli.Commands;
 
 /// <summary><c>superres models</c>: the networks of the zoo with their scales and parameter counts.</summary>
-public static class ModelsCommand
+internal static class ModelsCommand
 {
     public static Command Create(CliContext context)
     {

@@ -1,13 +1,10 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
 using SuperRes.Models.Networks;
 using SuperRes.Runtime.Profiling;
 using SuperRes.Tensors;
-using SuperRes.Tensors.Autograd;
-using SuperRes.Tensors.Primitives;
 
 namespace SuperRes.Cli.Commands;
 
@@ -17,7 +14,7 @@ namespace SuperRes.Cli.Commands;
 /// pairs; on the Cpu device every primitive op with the host clock). Prints a table per kernel configuration
 /// with its roofline position, the end-to-end times and the device-memory high-water mark.
 /// </summary>
-public static class ProfileCommand
+internal static class ProfileCommand
 {
     public static Command Create(CliContext context)
     {
@@ -40,18 +37,7 @@ public static class ProfileCommand
         {
             Description = "The device's peaks as GFLOPS,GBPS [default: calibrated on the device once, then cached]",
             HelpName = "gflops,gbps",
-            CustomParser = result =>
-            {
-                try
-                {
-                    return DevicePeak.Parse(result.Tokens.Single().Value);
-                }
-                catch (SuperResException e)
-                {
-                    result.AddError(e.Message);
-                    return null;
-                }
-            },
+            CustomParser = result => ArgumentParsers.Single<DevicePeak?>(result, DevicePeak.Parse),
         };
         var recalibrate = new Option<bool>("--recalibrate") { Description = "Measure the peaks again instead of using the cached ones" };
         var options = new Option<string?>("--options") { Description = "Network configuration overrides, e.g. blocks=8,features=32", HelpName = "k=v,..." };
@@ -86,7 +72,7 @@ public static class ProfileCommand
 
         command.SetHandler(context, parse =>
         {
-            var settings = new Settings(
+            var settings = new ProfileWorkload.Settings(
                 parse.GetValue(model)!,
                 parse.GetValue(scale),
                 parse.GetValue(input)!,
@@ -100,7 +86,7 @@ public static class ProfileCommand
             using var dev = device.Open(parse, context);
             var devicePeak = parse.GetValue(peak)
                 ?? (settings.Profile ? Calibrate(context, dev, parse.GetValue(recalibrate)) : new DevicePeak(double.NaN, double.NaN, "not measured (--no-profile)"));
-            var result = Run(dev, settings, context);
+            var result = ProfileWorkload.Run(dev, settings, context);
             var summary = new ProfileSummary
             {
                 Device = dev.Info.Id,
@@ -130,162 +116,6 @@ public static class ProfileCommand
         return command;
     }
 
-    /// <summary>What to run.</summary>
-    public sealed record Settings(string Model, int? Scale, int[] Input, bool Backward, bool Adam, int Warmup, int Iterations, ModelOptions Options, int Seed, bool Profile = true);
-
-    /// <summary>What was measured.</summary>
-    public sealed record Result(string Workload, IReadOnlyList<ProfileSample> Samples, double ForwardMs, double? BackwardMs, double? OptimizerMs, long PeakMemoryBytes);
-
-    /// <summary>
-    /// Builds the network and runs <see cref="Settings.Warmup"/> untimed iterations, <see cref="Settings.Iterations"/>
-    /// timed ones without the profiler (the end-to-end means and the memory high-water mark), then as many
-    /// under the profiler (the per-kernel samples).
-    /// </summary>
-    public static Result Run(Device device, Settings settings, CliContext? context = null)
-    {
-        var entry = ModelZoo.Find(settings.Model);
-        int s = settings.Scale ?? entry.Scales[0];
-        using var network = ModelZoo.Create(device, entry.Name, s, settings.Options);
-        network.Train(settings.Backward);
-        var shape = new Shape(settings.Input);
-        float range = network.Colors == ColorConvention.Rgb255 ? 255f : 1f;
-        var random = new Random(settings.Seed);
-        using var x = Tensor.FromArray(device, shape, RandomValues(random, shape.Length, range));
-        string workload = $"{entry.Name} x{s}{(settings.Options.Values.Count > 0 ? $" ({settings.Options})" : "")}, input {string.Join('x', settings.Input)}, "
-            + (settings.Backward ? "forward + L1 loss + backward" + (settings.Adam ? " + Adam" : "") : "forward (inference)");
-        context?.Out.MarkupLine(Markup.Escape($"profile: {workload} on {device.Info}"));
-
-        Tensor? target = null;
-        using var optimizer = settings.Adam ? new AdamSteps(network, device) : null;
-        try
-        {
-            // The first forward also checks that the network takes this input.
-            target = Prepare(network, x, settings, random, range);
-            for (int i = 0; i < settings.Warmup; i++)
-                Step(network, x, target, settings.Backward, optimizer, null);
-
-            device.Synchronize();
-            device.Memory.ResetPeak();
-            double forward = 0, backward = 0, update = 0;
-            for (int i = 0; i < settings.Iterations; i++)
-            {
-                var (f, b, o) = Step(network, x, target, settings.Backward, optimizer, null);
-                forward += f;
-                backward += b;
-                update += o;
-            }
-            long peakMemory = device.Memory.PeakInUseBytes;
-
-            IReadOnlyList<ProfileSample> samples = [];
-            if (settings.Profile)
-            {
-                using var profiler = new Profiler(device);
-                for (int i = 0; i < settings.Iterations; i++)
-                    Step(network, x, target, settings.Backward, optimizer, profiler);
-                samples = profiler.Collect();
-            }
-            int n = settings.Iterations;
-            return new Result(workload, samples, forward / n, settings.Backward ? backward / n : null, optimizer is null ? null : update / n, peakMemory);
-        }
-        finally
-        {
-            Tape.Clear();
-            target?.Dispose();
-        }
-    }
-
-    private static Tensor? Prepare(SrNetwork network, Tensor x, Settings settings, Random random, float range)
-    {
-        Tensor y;
-        try
-        {
-            using (Tape.NoGrad())
-                y = network.Forward(x);
-        }
-        catch (ArgumentException e)
-        {
-            throw new SuperResException($"{network.Architecture} x{network.Scale} cannot take an input of {x.Shape}: {e.Message}");
-        }
-        using (y)
-            return settings.Backward ? Tensor.FromArray(x.Device, y.Shape, RandomValues(random, y.Length, range)) : null;
-    }
-
-    /// <summary>One iteration; returns the wall-clock ms of the forward, of loss + backward and of the Adam update (device synchronized).</summary>
-    private static (double ForwardMs, double BackwardMs, double OptimizerMs) Step(SrNetwork network, Tensor x, Tensor? target, bool backward, AdamSteps? optimizer, Profiler? profiler)
-    {
-        var device = x.Device;
-        device.Synchronize();
-        SetPhase(profiler, "forward");
-        long t0 = Stopwatch.GetTimestamp();
-        Tensor y;
-        using (backward ? null : Tape.NoGrad())
-            y = network.Forward(x);
-        device.Synchronize();
-        long t1 = Stopwatch.GetTimestamp();
-        using (y)
-        {
-            if (!backward)
-                return (Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds, 0, 0);
-            SetPhase(profiler, "loss");
-            using var loss = Ops.L1Loss(y, target!);
-            SetPhase(profiler, "backward");
-            loss.Backward();
-            device.Synchronize();
-        }
-        long t2 = Stopwatch.GetTimestamp();
-        if (optimizer is not null)
-        {
-            SetPhase(profiler, "adam");
-            optimizer.Step();
-            device.Synchronize();
-        }
-        long t3 = Stopwatch.GetTimestamp();
-        SetPhase(profiler, "zero_grad");
-        foreach (var p in network.Parameters())
-            p.ZeroGrad();
-        return (Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds, Stopwatch.GetElapsedTime(t1, t2).TotalMilliseconds,
-            Stopwatch.GetElapsedTime(t2, t3).TotalMilliseconds);
-    }
-
-    /// <summary>torch.optim.Adam (defaults, lr 1e-4) over the network's parameters with the fused Adam primitive.</summary>
-    private sealed class AdamSteps : IDisposable
-    {
-        private readonly List<(Tensor Parameter, Tensor M, Tensor V)> _slots = [];
-        private readonly Tensor _one;
-        private long _step;
-
-        public AdamSteps(SrNetwork network, Device device)
-        {
-            foreach (var p in network.Parameters())
-                _slots.Add((p, Tensor.Zeros(device, p.Shape), Tensor.Zeros(device, p.Shape)));
-            _one = Tensor.Full(device, new Shape(1), 1f);
-        }
-
-        public void Step()
-        {
-            var h = AdamHyperParameters.Default(1e-4f, ++_step);
-            foreach (var (p, m, v) in _slots)
-                if (p.Grad is { } g)
-                    Adam.Step(p.Buffer, g.Buffer, m.Buffer, v.Buffer, _one.Buffer, p.Length, h);
-        }
-
-        public void Dispose()
-        {
-            foreach (var (_, m, v) in _slots)
-            {
-                m.Dispose();
-                v.Dispose();
-            }
-            _one.Dispose();
-        }
-    }
-
-    private static void SetPhase(Profiler? profiler, string phase)
-    {
-        if (profiler is not null)
-            profiler.Phase = phase;
-    }
-
     private static DevicePeak Calibrate(CliContext context, Device device, bool refresh)
     {
         if (!refresh && Calibration.CachePath(device) is { } path && File.Exists(path))
@@ -296,7 +126,6 @@ public static class ProfileCommand
 
     private static void Print(IAnsiConsole console, Device device, ProfileSummary summary, int launches, int? top)
     {
-        var peak = summary.Peak;
         string what = device is KernelDevice ? "kernel" : "op";
         int n = summary.Iterations;
         double total = summary.TotalMs;
@@ -350,14 +179,6 @@ public static class ProfileCommand
     }
 
     private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
-
-    private static float[] RandomValues(Random random, long length, float range)
-    {
-        var data = new float[length];
-        for (long i = 0; i < length; i++)
-            data[i] = (float)random.NextDouble() * range;
-        return data;
-    }
 
     private static int[]? ParseShape(ArgumentResult result)
     {

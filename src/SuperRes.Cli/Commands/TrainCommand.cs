@@ -3,6 +3,7 @@ using System.Globalization;
 using Spectre.Console;
 using SuperRes.Models.Networks;
 using SuperRes.Training;
+using SuperRes.Training.Distributed;
 
 namespace SuperRes.Cli.Commands;
 
@@ -10,7 +11,7 @@ namespace SuperRes.Cli.Commands;
 /// <c>superres train</c>: trains a zoo network on a folder of images with our own kernels (Adam, L1/MSE,
 /// checkpoints that resume bit for bit, validation, metrics.csv and curves.svg). See docs/training.md.
 /// </summary>
-public static class TrainCommand
+internal static class TrainCommand
 {
     public static Command Create(CliContext context)
     {
@@ -37,10 +38,13 @@ public static class TrainCommand
         var clip = new Option<float?>("--clip-grad") { Description = "Clip the global gradient norm to this", HelpName = "norm" };
         var weightDecay = new Option<double>("--weight-decay") { Description = "L2 penalty added to the gradient (as torch.optim.Adam)", DefaultValueFactory = _ => 0 };
         var workers = new Option<int?>("--workers") { Description = "Background threads preparing batches [default: half the cores, 1 to 4]" };
+        var distributed = new Option<string>("--distributed") { Description = "Data-parallel over the ranks of mpirun: none, mpi (CPU processes and hosts) or nccl (one GPU per rank); see docs/distributed.md", DefaultValueFactory = _ => "none" };
+        distributed.AcceptOnlyFromAmong("none", "mpi", "nccl");
+        var gradSlices = new Option<int?>("--grad-slices") { Description = "Cut each batch into S slices whose gradients are summed in a fixed tree; one rank with S slices equals S ranks bit for bit [default: the number of ranks]", HelpName = "S" };
         var command = new Command("train", "Train a network on a folder of images (Adam, L1/MSE, checkpoints, validation)")
         {
             model, scale, options, data, lrData, val, output, iters, batch, patch, lr, schedule, loss, initFrom, resume, seed,
-            valEvery, saveEvery, logEvery, clip, weightDecay, workers,
+            valEvery, saveEvery, logEvery, clip, weightDecay, workers, distributed, gradSlices,
         };
         var device = DeviceOptions.AddTo(command);
         command.SetHandler(context, parse =>
@@ -72,33 +76,47 @@ public static class TrainCommand
                 WeightDecay = parse.GetValue(weightDecay),
                 DataWorkers = parse.GetValue(workers) ?? Math.Clamp(Environment.ProcessorCount / 2, 1, 4),
                 MaxMemoryBytes = parse.GetValue(device.MaxMemory),
+                GradientSlices = parse.GetValue(gradSlices),
             };
             settings.Validate();
-            using var dev = device.Open(parse, context);
-            using var trainer = Trainer.Create(dev, settings, line => context.Out.WriteLine(line));
-            using var cancel = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) =>
-            {
-                // The first Ctrl-C finishes the current step and saves; a second one ends the process at once.
-                if (cancel.IsCancellationRequested)
-                    return;
-                e.Cancel = true;
-                cancel.Cancel();
-                context.Err.WriteLine("stopping after this step (Ctrl-C again to abort without saving)…");
-            };
-            Console.CancelKeyPress += onCancel;
-            try
-            {
-                var summary = Run(context, trainer, cancel.Token);
-                Print(context, trainer, summary);
-                return ExitCodes.Ok;
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+            var backend = Collectives.Parse(parse.GetValue(distributed)!);
+            using var dev = DistributedTraining.OpenDevice(parse, device, context, backend);
+            return DistributedTraining.Run(context, backend, dev, collective => Train(context, dev, settings, collective));
         });
         return command;
+    }
+
+    /// <summary>One rank's run; rank 0 alone prints (and, in the trainer, writes the run folder).</summary>
+    private static int Train(CliContext context, Runtime.Device dev, TrainingOptions settings, ICollective collective)
+    {
+        bool speaks = collective.Rank == 0;
+        using var trainer = Trainer.Create(dev, settings, line => { if (speaks) context.Out.WriteLine(line); }, collective);
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            // The first Ctrl-C finishes the current step and saves; a second one ends the process at once.
+            if (cancel.IsCancellationRequested)
+                return;
+            e.Cancel = true;
+            cancel.Cancel();
+            context.Err.WriteLine("stopping after this step (Ctrl-C again to abort without saving)…");
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            if (!speaks)
+            {
+                trainer.Run(cancel.Token);
+                return ExitCodes.Ok;
+            }
+            var summary = Run(context, trainer, cancel.Token);
+            Print(context, trainer, summary);
+            return ExitCodes.Ok;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
     }
 
     /// <summary>Runs the trainer with a live progress bar on a terminal, periodic lines elsewhere.</summary>

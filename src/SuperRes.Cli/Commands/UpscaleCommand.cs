@@ -6,7 +6,7 @@ using SuperRes.Models.Inference;
 namespace SuperRes.Cli.Commands;
 
 /// <summary><c>superres upscale INPUT… -o OUTPUT</c>: super-resolve images or folders of images.</summary>
-public static class UpscaleCommand
+internal static class UpscaleCommand
 {
     public static Command Create(CliContext context)
     {
@@ -34,9 +34,22 @@ public static class UpscaleCommand
             DefaultValueFactory = _ => ImageCodec.DefaultPngCompression,
         };
         var alpha = new Option<bool>("--alpha-network") { Description = "Upscale an alpha channel with the network instead of bicubic" };
+        var shard = new Option<Shard>("--shard")
+        {
+            Description = "Process shard i of n of the sorted inputs (0 ≤ i < n), for job arrays: --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT",
+            HelpName = "i/n",
+            DefaultValueFactory = _ => Shard.All,
+            CustomParser = result =>
+            {
+                var (parsed, error) = Shard.Parse(result.Tokens.Single().Value);
+                if (error is not null)
+                    result.AddError(error);
+                return parsed ?? Shard.All;
+            },
+        };
         var command = new Command("upscale", "Super-resolve images (files, folders or globs)")
         {
-            inputs, output, name, skipExisting, tile, overlap, ensemble, format, jpegQuality, pngCompression, alpha,
+            inputs, output, name, skipExisting, tile, overlap, ensemble, format, jpegQuality, pngCompression, alpha, shard,
         };
         var model = ModelArguments.AddTo(command);
         var device = DeviceOptions.AddTo(command);
@@ -64,7 +77,14 @@ public static class UpscaleCommand
         command.SetHandler(context, parse =>
         {
             // Every input must exist before the network is loaded; the outputs are named once its scale is known.
-            var found = UpscaleInputs.Expand(parse.GetValue(inputs)!);
+            var part = parse.GetValue(shard);
+            var all = UpscaleInputs.Expand(parse.GetValue(inputs)!);
+            var found = new UpscaleInputs { Files = part.Select(all.Files, file => file), Folders = all.Folders, IsBatch = all.IsBatch };
+            if (found.Files.Count == 0)
+            {
+                context.Out.WriteLine($"shard {part}: nothing to do ({all.Files.Count} image(s) over {part.Count} shards)");
+                return ExitCodes.Ok;
+            }
             var options = new UpscaleOptions
             {
                 Tile = parse.GetValue(tile) is > 0 ? parse.GetValue(tile) : null,
@@ -77,7 +97,7 @@ public static class UpscaleCommand
             using var dev = device.Open(parse, context);
             using var upscaler = model.LoadUpscaler(parse, dev, options);
             var jobs = UpscalePlan.Plan(found, parse.GetValue(output)!, parse.GetValue(format), parse.GetValue(name), upscaler.Scale, upscaler.Network.Architecture);
-            context.Out.MarkupLine($"{Markup.Escape(upscaler.Network.Architecture)} x{upscaler.Scale} on {Markup.Escape(dev.Info.Id)}: {jobs.Count} image(s)");
+            context.Out.MarkupLine($"{Markup.Escape(upscaler.Network.Architecture)} x{upscaler.Scale} on {Markup.Escape(dev.Info.Id)}: {jobs.Count} image(s){(part.Count > 1 ? $" (shard {part})" : "")}");
             var writing = new UpscaleWriting(parse.GetValue(skipExisting), parse.GetValue(jpegQuality), parse.GetValue(pngCompression),
                 UpscaleMemory.Limit(parse.GetValue(device.MaxMemory)));
             return UpscaleBatch.Run(context, upscaler, jobs, writing);

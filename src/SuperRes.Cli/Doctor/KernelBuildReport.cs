@@ -5,7 +5,7 @@ using SuperRes.Runtime;
 namespace SuperRes.Cli.Doctor;
 
 /// <summary>Builds every kernel file with every <c>// @config</c> define set, and creates each entry point.</summary>
-public static class KernelBuildReport
+internal static class KernelBuildReport
 {
     private sealed record Row(string File, KernelDefines Defines, int EntryPoints, TimeSpan Time, string? Failure);
 

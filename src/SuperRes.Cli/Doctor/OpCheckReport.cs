@@ -5,7 +5,7 @@ using SuperRes.Tensors.Verification;
 namespace SuperRes.Cli.Doctor;
 
 /// <summary>Runs every <see cref="OpCheck"/> on a device against the Cpu reference and prints the results.</summary>
-public static class OpCheckReport
+internal static class OpCheckReport
 {
     /// <summary>Prints one row per check, then the failures' messages; true when every check passed.</summary>
     public static bool Run(IAnsiConsole console, Device device, Device reference, int cases, int seed)

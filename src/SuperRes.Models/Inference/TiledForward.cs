@@ -1,3 +1,4 @@
+using SuperRes.Imaging;
 using SuperRes.Models.Networks;
 using SuperRes.Tensors;
 using SuperRes.Tensors.Autograd;
@@ -22,10 +23,10 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap)
     public int TileCount(int height, int width) => Ceil(height, Tile) * Ceil(width, Tile);
 
     /// <summary>Runs the network over <paramref name="input"/> (network convention) and returns its output.</summary>
-    public Planes Run(Planes input, Action? tileDone = null)
+    public Image Run(Image input, Action? tileDone = null)
     {
         int s = OutputScale;
-        Planes? output = null;
+        Image? output = null;
         using var noGrad = Tape.NoGrad();
         for (int y0 = 0; y0 < input.Height; y0 += Tile)
         {
@@ -34,22 +35,22 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap)
                 int y1 = Math.Min(y0 + Tile, input.Height), x1 = Math.Min(x0 + Tile, input.Width);
                 int cy0 = Math.Max(0, y0 - Overlap), cy1 = Math.Min(input.Height, y1 + Overlap);
                 int cx0 = Math.Max(0, x0 - Overlap), cx1 = Math.Min(input.Width, x1 + Overlap);
-                var region = cy0 == 0 && cx0 == 0 && cy1 == input.Height && cx1 == input.Width ? input : input.Crop(cy0, cy1, cx0, cx1);
+                var region = cy0 == 0 && cx0 == 0 && cy1 == input.Height && cx1 == input.Width ? input : input.Crop(cx0, cy0, cx1 - cx0, cy1 - cy0);
                 var result = Forward(region);
-                output ??= Planes.Create(result.Channels, input.Height * s, input.Width * s);
-                output.Paste(result, (y0 - cy0) * s, (x0 - cx0) * s, (y1 - y0) * s, (x1 - x0) * s, y0 * s, x0 * s);
+                output ??= new Image(input.Width * s, input.Height * s, result.Channels);
+                output.Paste(result, (x0 - cx0) * s, (y0 - cy0) * s, (x1 - x0) * s, (y1 - y0) * s, x0 * s, y0 * s);
                 tileDone?.Invoke();
             }
         }
         return output!;
     }
 
-    private Planes Forward(Planes region)
+    private Image Forward(Image region)
     {
         using var x = Tensor.FromArray(network.Device, new Shape(1, region.Channels, region.Height, region.Width), region.Data);
         using var y = network.Forward(x);
         var shape = y.Shape;
-        return new Planes(shape.C, shape.H, shape.W, y.ToArray());
+        return new Image(shape.W, shape.H, shape.C, y.ToArray());
     }
 
     private static int Ceil(int a, int b) => (a + b - 1) / b;

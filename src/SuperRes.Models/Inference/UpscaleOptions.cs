@@ -11,7 +11,7 @@ public sealed record UpscaleOptions
 
     /// <summary>
     /// Context read around each tile on every side; null uses the network's receptive radius, which makes the
-    /// tiled result identical to the untiled one (RCAN excepted: see <see cref="Upscaler.TilesExactly"/>).
+    /// tiled result identical to the untiled one (unless the network pools over the whole image: see <see cref="Upscaler.TilesExactly"/>).
     /// </summary>
     public int? TileOverlap { get; init; }
 

@@ -25,11 +25,12 @@ public sealed class Upscaler(SrNetwork network, UpscaleOptions? options = null) 
     public int Scale => Network.Scale;
 
     /// <summary>
-    /// True when tiles with the receptive radius as overlap give exactly the untiled result: every zoo network
-    /// but RCAN, whose channel attention averages each feature map over the whole image. RCAN runs untiled
-    /// whenever the image fits in memory; tiled, it is an approximation (and a warning says so).
+    /// True when tiles with the receptive radius as overlap give exactly the untiled result, as the network
+    /// declares (<see cref="NetworkCapabilities.TilesExactly"/>): not so for one that pools over the whole image
+    /// (RCAN's channel attention). Such a network runs untiled whenever the image fits in memory; tiled, it is
+    /// an approximation, and <see cref="UpscaleOptions.Warning"/> says so.
     /// </summary>
-    public bool TilesExactly => Network is not Rcan;
+    public bool TilesExactly => Network.Capabilities.TilesExactly;
 
     /// <summary>
     /// Loads a network by name and/or weights file: a safetensors file of ours names its network and scale in its
@@ -74,7 +75,7 @@ public sealed class Upscaler(SrNetwork network, UpscaleOptions? options = null) 
             var upAlpha = Options.AlphaWithNetwork
                 ? (Network.Colors == ColorConvention.Y01 ? RunLuma(alpha, workDone) : UpscaleRgb(alpha, workDone))
                 : Resize.Bicubic(alpha, upColor.Width, upColor.Height);
-            result = ImageStacking.Stack(upColor, upAlpha);
+            result = Image.Stack(upColor, upAlpha);
         }
         return quantize ? result.Quantized() : result;
     }
@@ -96,7 +97,7 @@ public sealed class Upscaler(SrNetwork network, UpscaleOptions? options = null) 
         int oc = 0, oh = 0, ow = 0;
         for (int i = 0; i < n; i++)
         {
-            var planes = new Planes(c, h, w, data.AsSpan(i * c * h * w, c * h * w).ToArray());
+            var planes = new Image(w, h, c, data.AsSpan(i * c * h * w, c * h * w).ToArray());
             var result = UpscalePlanes(planes);
             if (output is null)
             {
@@ -108,14 +109,28 @@ public sealed class Upscaler(SrNetwork network, UpscaleOptions? options = null) 
         return Tensor.FromArray(Network.Device, new Shape(n, oc, oh, ow), output);
     }
 
-    /// <summary>Runs the network on planes already in its convention (no colour handling), tiled, with the self-ensemble when asked.</summary>
-    public Planes UpscalePlanes(Planes input, Action? workDone = null)
+    /// <summary>
+    /// Runs the network on planes already in its convention (no colour handling, no bit depth), tiled, with the
+    /// self-ensemble when asked.
+    /// </summary>
+    /// <exception cref="SuperResException">The output holds NaN or ±Inf (it would be written as a black or white image).</exception>
+    public Image UpscalePlanes(Image input, Action? workDone = null)
     {
         ArgumentNullException.ThrowIfNull(input);
+        var output = RunEnsemble(input, workDone);
+        int bad = output.Data.Count(x => !float.IsFinite(x));
+        if (bad > 0)
+            throw new SuperResException($"the {Network.Architecture} network produced {bad} non-finite value(s) (NaN or ±Inf) of {output.Data.Length}: " +
+                                        "its weights or the input are broken (or the device miscomputed); no image was written");
+        return output;
+    }
+
+    private Image RunEnsemble(Image input, Action? workDone)
+    {
         var tiled = PlanTiles(input.Channels, input.Height, input.Width);
         if (!Options.SelfEnsemble)
             return tiled.Run(input, workDone);
-        Planes? sum = null;
+        Image? sum = null;
         for (int symmetry = 0; symmetry < 8; symmetry++)
         {
             var output = tiled.Run(input.Transform(symmetry), workDone).InverseTransform(symmetry);
@@ -161,7 +176,7 @@ public sealed class Upscaler(SrNetwork network, UpscaleOptions? options = null) 
         if (TilesExactly)
             return new TiledForward(Network, TilePlanner.Plan(Network, channels, userOverlap ?? exactOverlap, Options.MaxMemoryBytes, memory).Tile, userOverlap ?? exactOverlap);
 
-        // RCAN: no overlap is exact; read a quarter of the affordable side as context on each side.
+        // Not exactly tileable (global pooling): no overlap is exact; read a quarter of the affordable side as context on each side.
         int side = TilePlanner.LargestInput(memory, budget);
         int overlap = userOverlap ?? Math.Min(exactOverlap, side / 4);
         var plan = TilePlanner.Plan(Network, channels, overlap, Options.MaxMemoryBytes, memory);
@@ -180,7 +195,7 @@ public sealed class Upscaler(SrNetwork network, UpscaleOptions? options = null) 
     public void Dispose() => Network.Dispose();
 
     private string ApproximateTilingMessage(int tile) =>
-        $"{Network.Architecture}'s channel attention averages over the whole image, so tiles of {tile} LR pixels give an " +
+        $"{Network.Architecture} does not tile exactly ({Network.Capabilities.InexactTilingReason}), so tiles of {tile} LR pixels give an " +
         "approximation of the untiled result; allow more memory (--max-memory) or leave out --tile to run it in one piece";
 
     private void Warn(string message)
@@ -200,8 +215,8 @@ public sealed class Upscaler(SrNetwork network, UpscaleOptions? options = null) 
     private Image UpscaleRgb(Image color, Action? workDone)
     {
         float toNet = Network.Colors == ColorConvention.Rgb255 ? 255f / color.MaxValue : 1f / color.MaxValue;
-        var rgb = color.Channels == 3 ? color : ImageStacking.Stack(color, color, color);
-        var input = new Planes(3, rgb.Height, rgb.Width, Scaled(rgb.Data, toNet));
+        var rgb = color.Channels == 3 ? color : Image.Stack(color, color, color);
+        var input = new Image(rgb.Width, rgb.Height, 3, Scaled(rgb.Data, toNet));
         var output = UpscalePlanes(input, workDone);
         float fromNet = 1f / toNet;
         int channels = color.Channels;
@@ -224,11 +239,11 @@ public sealed class Upscaler(SrNetwork network, UpscaleOptions? options = null) 
     // image is its own Y: it is run as the Y of an RGB image with three equal channels (Cb = Cr = neutral).
     private Image UpscaleViaLuma(Image color, Action? workDone)
     {
-        var rgb = color.Channels == 3 ? color : ImageStacking.Stack(color, color, color);
+        var rgb = color.Channels == 3 ? color : Image.Stack(color, color, color);
         var ycc = ColorSpace.RgbToYCbCr(rgb);
         var y = RunLuma(ycc.SelectChannels(0, 1), workDone);
         var cbcr = Resize.Bicubic(ycc.SelectChannels(1, 2), y.Width, y.Height);
-        var up = ColorSpace.YCbCrToRgb(ImageStacking.Stack(y, cbcr));
+        var up = ColorSpace.YCbCrToRgb(Image.Stack(y, cbcr));
         return color.Channels == 3 ? up : up.SelectChannels(0, 1);
     }
 
@@ -236,7 +251,7 @@ public sealed class Upscaler(SrNetwork network, UpscaleOptions? options = null) 
     {
         var input = Network.NeedsPreUpsampledInput ? Resize.Bicubic(luma, luma.Width * Scale, luma.Height * Scale) : luma;
         float toNet = 1f / luma.MaxValue;
-        var planes = new Planes(1, input.Height, input.Width, Scaled(input.Data, toNet));
+        var planes = new Image(input.Width, input.Height, 1, Scaled(input.Data, toNet));
         var output = UpscalePlanes(planes, workDone);
         return new Image(output.Width, output.Height, 1, Scaled(output.Data, luma.MaxValue), luma.BitDepth);
     }

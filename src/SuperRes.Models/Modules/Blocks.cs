@@ -21,7 +21,7 @@ public sealed class ResBlock : Module
 
     public float ResScale { get; }
 
-    public override Tensor Forward(Tensor x)
+    protected override Tensor ForwardCore(Tensor x)
     {
         using var residual = _body.Forward(x);
         return Ops.ResidualAdd(x, residual, ResScale);
@@ -82,7 +82,7 @@ public sealed class MeanShift : Module
     private float[] _scale = [];
     private float[] _shift = [];
 
-    public override Tensor Forward(Tensor x) => Ops.ChannelAffine(x, _scale, _shift);
+    protected override Tensor ForwardCore(Tensor x) => Ops.ChannelAffine(x, _scale, _shift);
 
     // Host copies of the constants, refreshed when a checkpoint is loaded, so forward needs no device read.
     // Only the diagonal of the 1×1 conv weight is ever non-zero.
@@ -111,7 +111,7 @@ public sealed class ChannelAttention : Module
             new Sigmoid(device)));
     }
 
-    public override Tensor Forward(Tensor x)
+    protected override Tensor ForwardCore(Tensor x)
     {
         using var pooled = Ops.GlobalAvgPool(x);
         using var weights = _convDu.Forward(pooled);

@@ -25,7 +25,7 @@ public class Sequential : Module
     }
 
     /// <summary>Applies the layers in turn, releasing each intermediate as soon as the next layer has consumed it.</summary>
-    public override Tensor Forward(Tensor x)
+    protected override Tensor ForwardCore(Tensor x)
     {
         var h = x;
         foreach (var layer in _layers)
@@ -60,6 +60,6 @@ public sealed class ModuleList : Module
         _items.Add(item);
     }
 
-    public override Tensor Forward(Tensor x) =>
+    protected override Tensor ForwardCore(Tensor x) =>
         throw new InvalidOperationException("a ModuleList has no forward of its own: index it and call its items");
 }

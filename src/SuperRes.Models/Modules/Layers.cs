@@ -28,7 +28,7 @@ public sealed class Conv2d : Module
     public Tensor Weight { get; }
     public Tensor? Bias { get; }
 
-    public override Tensor Forward(Tensor x) => Ops.Conv2d(x, Weight, Bias, Stride, Padding);
+    protected override Tensor ForwardCore(Tensor x) => Ops.Conv2d(x, Weight, Bias, Stride, Padding);
 }
 
 /// <summary><c>nn.ConvTranspose2d(in, out, k, stride, padding, output_padding)</c>; weight is [in, out, k, k].</summary>
@@ -52,7 +52,7 @@ public sealed class ConvTranspose2d : Module
     public Tensor Weight { get; }
     public Tensor? Bias { get; }
 
-    public override Tensor Forward(Tensor x) => Ops.ConvTranspose2d(x, Weight, Bias, Stride, PaddingSize, OutputPadding);
+    protected override Tensor ForwardCore(Tensor x) => Ops.ConvTranspose2d(x, Weight, Bias, Stride, PaddingSize, OutputPadding);
 }
 
 /// <summary><c>nn.PReLU(num_parameters)</c>: one slope shared by all channels, or one per channel; initial slope 0.25.</summary>
@@ -67,31 +67,31 @@ public sealed class PRelu : Module
 
     public Tensor Slope { get; }
 
-    public override Tensor Forward(Tensor x) => Ops.Prelu(x, Slope);
+    protected override Tensor ForwardCore(Tensor x) => Ops.Prelu(x, Slope);
 }
 
 public sealed class Relu(Device device) : Module(device)
 {
-    public override Tensor Forward(Tensor x) => Ops.Relu(x);
+    protected override Tensor ForwardCore(Tensor x) => Ops.Relu(x);
 }
 
 public sealed class LeakyRelu(Device device, float slope = 0.01f) : Module(device)
 {
     public float Slope { get; } = slope;
 
-    public override Tensor Forward(Tensor x) => Ops.LeakyRelu(x, Slope);
+    protected override Tensor ForwardCore(Tensor x) => Ops.LeakyRelu(x, Slope);
 }
 
 public sealed class Sigmoid(Device device) : Module(device)
 {
-    public override Tensor Forward(Tensor x) => Ops.Sigmoid(x);
+    protected override Tensor ForwardCore(Tensor x) => Ops.Sigmoid(x);
 }
 
 public sealed class PixelShuffle(Device device, int factor) : Module(device)
 {
     public int Factor { get; } = factor;
 
-    public override Tensor Forward(Tensor x) => Ops.PixelShuffle(x, Factor);
+    protected override Tensor ForwardCore(Tensor x) => Ops.PixelShuffle(x, Factor);
 }
 
 /// <summary>
@@ -117,6 +117,6 @@ public sealed class BatchNorm2d : Module
     public Tensor RunningMean { get; }
     public Tensor RunningVar { get; }
 
-    public override Tensor Forward(Tensor x) =>
+    protected override Tensor ForwardCore(Tensor x) =>
         Ops.BatchNorm2d(x, Weight, Bias, RunningMean, RunningVar, Training, Momentum, Epsilon);
 }

@@ -1,5 +1,6 @@
 using SuperRes.Models.Serialization;
 using SuperRes.Tensors;
+using SuperRes.Tensors.Autograd;
 
 namespace SuperRes.Models.Modules;
 
@@ -19,10 +20,52 @@ public abstract class Module : IDisposable
 
     public Device Device { get; }
 
-    /// <summary>Training mode (BatchNorm uses batch statistics); <see cref="Eval"/> switches every module off it.</summary>
+    /// <summary>
+    /// Training mode (BatchNorm uses batch statistics, forwards record the autograd tape); <see cref="Eval"/>
+    /// switches every module to inference mode.
+    /// </summary>
     public bool Training { get; private set; } = true;
 
-    public abstract Tensor Forward(Tensor x);
+    /// <summary>
+    /// Runs the module. In evaluation mode (<see cref="Eval"/>) the forward records no autograd tape, as under
+    /// <see cref="Tape.NoGrad"/>, so every intermediate is freed as soon as the module disposes it.
+    /// </summary>
+    public Tensor Forward(Tensor x)
+    {
+        if (Training || !Tape.IsRecording || _recordInEvalDepth > 0)
+            return ForwardCore(x);
+        using var inference = Tape.NoGrad();
+        return ForwardCore(x);
+    }
+
+    [ThreadStatic] private static int _recordInEvalDepth;
+
+    /// <summary>
+    /// Lets evaluation-mode forwards on this thread record the tape for the scope's lifetime: for gradients through
+    /// a network with frozen BatchNorm statistics (what PyTorch's <c>model.eval()</c> then <c>backward()</c> computes).
+    /// </summary>
+    public static IDisposable RecordInEvalMode()
+    {
+        _recordInEvalDepth++;
+        return new RecordInEvalScope();
+    }
+
+    private sealed class RecordInEvalScope : IDisposable
+    {
+        private bool _disposed;
+
+        public void Dispose()
+        {
+            if (!_disposed)
+            {
+                _disposed = true;
+                _recordInEvalDepth--;
+            }
+        }
+    }
+
+    /// <summary>The computation of <see cref="Forward"/>: dispose each intermediate as soon as it is dead.</summary>
+    protected abstract Tensor ForwardCore(Tensor x);
 
     public IReadOnlyList<(string Name, Module Value)> Children => _children;
 

@@ -38,37 +38,43 @@ internal static class StateDictLoader
 
     public static StateDictReport Load(Module module, IReadOnlyDictionary<string, HostTensor> state, bool strict)
     {
+        var report = Match(module, state.ToDictionary(kv => kv.Key, kv => kv.Value.Shape, StringComparer.Ordinal));
+        if (strict && !report.IsComplete)
+            throw new StateDictMismatchException("the weights do not fit the network:\n" + report.Describe(), report);
+        Write(module, report, state);
+        return report;
+    }
+
+    /// <summary>What loading tensors of these shapes would do, decided from the shapes alone (no data needed).</summary>
+    public static StateDictReport Match(Module module, IReadOnlyDictionary<string, int[]> shapes)
+    {
         var targets = module.NamedState().ToList();
         var targetNames = targets.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         var loaded = new List<string>();
         var missing = new List<string>();
         var mismatched = new List<string>();
-        var toWrite = new List<(Tensor Target, HostTensor Source)>();
         foreach (var (name, tensor) in targets)
         {
-            if (!state.TryGetValue(name, out var source))
-            {
+            if (!shapes.TryGetValue(name, out var shape))
                 missing.Add($"{name} {tensor.Shape}");
-                continue;
-            }
-            if (!SameShape(tensor.Shape, source.Shape))
-            {
-                mismatched.Add($"{name}: file [{string.Join("×", source.Shape)}], network {tensor.Shape}");
-                continue;
-            }
-            toWrite.Add((tensor, source));
-            loaded.Add(name);
+            else if (!SameShape(tensor.Shape, shape))
+                mismatched.Add($"{name}: file [{string.Join("×", shape)}], network {tensor.Shape}");
+            else
+                loaded.Add(name);
         }
-        var unexpected = state.Keys.Where(k => !targetNames.Contains(k) && !IsIgnorable(k))
-            .Select(k => $"{k} [{string.Join("×", state[k].Shape)}]").ToList();
-        var report = new StateDictReport(loaded, missing, unexpected, mismatched);
-        if (strict && !report.IsComplete)
-            throw new StateDictMismatchException("the weights do not fit the network:\n" + report.Describe(), report);
-        foreach (var (target, source) in toWrite)
-            target.CopyFrom(source.Data);
+        var unexpected = shapes.Keys.Where(k => !targetNames.Contains(k) && !IsIgnorable(k))
+            .Select(k => $"{k} [{string.Join("×", shapes[k])}]").ToList();
+        return new StateDictReport(loaded, missing, unexpected, mismatched);
+    }
+
+    /// <summary>Copies the report's <see cref="StateDictReport.Loaded"/> tensors from <paramref name="state"/> into the module.</summary>
+    public static void Write(Module module, StateDictReport report, IReadOnlyDictionary<string, HostTensor> state)
+    {
+        var targets = module.NamedState().ToDictionary(t => t.Name, t => t.Value, StringComparer.Ordinal);
+        foreach (string name in report.Loaded)
+            targets[name].CopyFrom(state[name].Data);
         foreach (var m in module.Modules())
             m.OnStateLoaded();
-        return report;
     }
 
     // A scalar stored as [] and a [1] tensor are the same thing to us (PReLU with one slope).

@@ -20,7 +20,7 @@ public sealed class Msrb : Module
         _confusion = Register("confusion", new Conv2d(device, 4 * features, features, 1));
     }
 
-    public override Tensor Forward(Tensor x)
+    protected override Tensor ForwardCore(Tensor x)
     {
         using var input2 = Mix(x, _conv31, _conv51);
         using var input3 = Mix(input2, _conv32, _conv52);
@@ -43,22 +43,20 @@ public sealed class Msrb : Module
 /// concatenated (hierarchical feature fusion), tail = [1×1 fusion, conv, Upsampler, conv], MeanShift around it.
 /// Options: blocks (8), features (64), rgb_range (255).
 /// </summary>
-public sealed class Msrn : SrNetwork
+public sealed class Msrn : MeanShiftedNetwork
 {
-    private readonly MeanShift _subMean;
+    public static readonly IReadOnlyList<string> OptionNames = ["blocks", "features", "rgb_range"];
+
+    public static readonly NetworkCapabilities Supported = Rgb255([2, 3, 4]);
+
     private readonly Sequential _head;
     private readonly ModuleList _body;
     private readonly Sequential _tail;
-    private readonly MeanShift _addMean;
 
-    public Msrn(Device device, int scale, ModelOptions options) : base(device, "msrn", scale, options)
+    public Msrn(Device device, int scale, ModelOptions options) : base(device, "msrn", scale, Checked(options, "msrn", OptionNames))
     {
-        options.RequireOnly("msrn", "blocks", "features", "rgb_range");
         Blocks = options.Int("blocks", 8);
         int f = options.Int("features", 64);
-        float rgbRange = options.Float("rgb_range", 255f);
-        _subMean = Register("sub_mean", new MeanShift(device, rgbRange, -1));
-        _addMean = Register("add_mean", new MeanShift(device, rgbRange, +1));
         _head = Register("head", new Sequential(device, new Conv2d(device, 3, f, 3)));
         _body = Register("body", new ModuleList(device, Enumerable.Range(0, Blocks).Select(_ => (Module)new Msrb(device, f))));
         _tail = Register("tail", new Sequential(device,
@@ -70,34 +68,35 @@ public sealed class Msrn : SrNetwork
 
     public int Blocks { get; }
 
-    public override ColorConvention Colors => ColorConvention.Rgb255;
+    public override NetworkCapabilities Capabilities => Supported;
 
     // Each MSRB reaches 4 pixels (two 5×5 convs); head 1, tail conv 1, upsampler and last conv ≤ 2.
     public override int ReceptiveRadius => 4 * Blocks + 4;
 
-    public override Tensor Forward(Tensor x)
+    // Every block's output is kept for the hierarchical fusion and freed once concatenated.
+    protected override Tensor ForwardShifted(Tensor x)
     {
-        using var shifted = _subMean.Forward(x);
-        var head = _head.Forward(shifted);
-        var outputs = new List<Tensor>(Blocks + 1);
+        var outputs = new List<Tensor>(Blocks);
+        Tensor? head = null;
+        Tensor fused;
         try
         {
+            head = _head.Forward(x);
             var h = head;
             for (int i = 0; i < Blocks; i++)
             {
                 h = _body[i].Forward(h);
                 outputs.Add(h);
             }
-            outputs.Add(head);
-            using var fused = Ops.Concat([.. outputs]);
-            using var tail = _tail.Forward(fused);
-            return _addMean.Forward(tail);
+            fused = Ops.Concat([.. outputs, head]); // MSRN-PyTorch: the block outputs, then the head output
         }
         finally
         {
             foreach (var t in outputs)
                 t.Dispose();
-            head.Dispose();
+            head?.Dispose();
         }
+        using (fused)
+            return _tail.Forward(fused);
     }
 }

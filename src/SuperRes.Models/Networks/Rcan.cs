@@ -17,7 +17,7 @@ public sealed class Rcab : Module
             new ChannelAttention(device, features, reduction)));
     }
 
-    public override Tensor Forward(Tensor x)
+    protected override Tensor ForwardCore(Tensor x)
     {
         using var res = _body.Forward(x);
         return Ops.Add(res, x);
@@ -37,7 +37,7 @@ public sealed class ResidualGroup : Module
         _body.Add(new Conv2d(device, features, features, 3));
     }
 
-    public override Tensor Forward(Tensor x)
+    protected override Tensor ForwardCore(Tensor x)
     {
         using var res = _body.Forward(x);
         return Ops.Add(res, x);
@@ -48,52 +48,34 @@ public sealed class ResidualGroup : Module
 /// RCAN (Zhang et al. 2018) as EDSR-PyTorch builds it: 10 residual groups × 20 RCABs, channel attention with
 /// reduction 16, F 64. Options: groups, blocks (per group), features, reduction, rgb_range.
 /// </summary>
-public sealed class Rcan : SrNetwork
+public sealed class Rcan(Device device, int scale, ModelOptions options)
+    : HeadBodyTailNetwork(device, "rcan", scale, Checked(options, "rcan", OptionNames), Features(options), ResidualGroups(device, options))
 {
-    private readonly MeanShift _subMean;
-    private readonly Sequential _head;
-    private readonly Sequential _body;
-    private readonly Sequential _tail;
-    private readonly MeanShift _addMean;
-
-    public Rcan(Device device, int scale, ModelOptions options) : base(device, "rcan", scale, options)
-    {
-        options.RequireOnly("rcan", "groups", "blocks", "features", "reduction", "rgb_range");
-        Groups = options.Int("groups", 10);
-        BlocksPerGroup = options.Int("blocks", 20);
-        int f = options.Int("features", 64);
-        int reduction = options.Int("reduction", 16);
-        if (f / reduction < 1)
-            throw new SuperResException($"rcan: features {f} / reduction {reduction} leaves no attention channels");
-        float rgbRange = options.Float("rgb_range", 255f);
-        _subMean = Register("sub_mean", new MeanShift(device, rgbRange, -1));
-        _addMean = Register("add_mean", new MeanShift(device, rgbRange, +1));
-        _head = Register("head", new Sequential(device, new Conv2d(device, 3, f, 3)));
-        _body = Register("body", new Sequential(device));
-        for (int g = 0; g < Groups; g++)
-            _body.Add(new ResidualGroup(device, f, reduction, BlocksPerGroup));
-        _body.Add(new Conv2d(device, f, f, 3));
-        _tail = Register("tail", new Sequential(device, new Upsampler(device, scale, f), new Conv2d(device, f, 3, 3)));
-    }
-
-    public int Groups { get; }
-    public int BlocksPerGroup { get; }
-
-    public override ColorConvention Colors => ColorConvention.Rgb255;
+    public static readonly IReadOnlyList<string> OptionNames = ["groups", "blocks", "features", "reduction", "rgb_range"];
 
     /// <summary>
     /// Channel attention pools over the whole image, so no finite context reproduces the untiled result exactly;
-    /// the convolutional reach is reported and tiling RCAN is an approximation.
+    /// the convolutional reach is reported as the receptive radius and tiling RCAN is an approximation.
     /// </summary>
+    public static readonly NetworkCapabilities Supported =
+        Rgb255([2, 3, 4], "its channel attention averages each feature map over the whole image");
+
+    public int Groups { get; } = options.Int("groups", 10);
+
+    public int BlocksPerGroup { get; } = options.Int("blocks", 20);
+
+    public override NetworkCapabilities Capabilities => Supported;
+
     public override int ReceptiveRadius => Groups * (2 * BlocksPerGroup + 1) + 4;
 
-    public override Tensor Forward(Tensor x)
+    private static int Features(ModelOptions options) => options.Int("features", 64);
+
+    private static IEnumerable<Module> ResidualGroups(Device device, ModelOptions options)
     {
-        using var shifted = _subMean.Forward(x);
-        using var head = _head.Forward(shifted);
-        using var body = _body.Forward(head);
-        using var res = Ops.Add(body, head);
-        using var tail = _tail.Forward(res);
-        return _addMean.Forward(tail);
+        int f = Features(options), reduction = options.Int("reduction", 16);
+        if (f / reduction < 1)
+            throw new SuperResException($"rcan: features {f} / reduction {reduction} leaves no attention channels");
+        int groups = options.Int("groups", 10), blocks = options.Int("blocks", 20);
+        return Enumerable.Range(0, groups).Select(_ => (Module)new ResidualGroup(device, f, reduction, blocks));
     }
 }

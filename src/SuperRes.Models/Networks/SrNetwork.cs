@@ -3,43 +3,48 @@ using SuperRes.Models.Modules;
 
 namespace SuperRes.Models.Networks;
 
-/// <summary>What a network's input and output tensors hold.</summary>
-public enum ColorConvention
-{
-    /// <summary>RGB in [0, 255]; the network subtracts and re-adds the DIV2K mean itself (EDSR family, MSRN, RCAN).</summary>
-    Rgb255,
-
-    /// <summary>RGB in [0, 1] (SRResNet).</summary>
-    Rgb01,
-
-    /// <summary>The Y channel of YCbCr (BT.601 studio range) scaled to [0, 1]; Cb and Cr are upscaled by bicubic (SRCNN, FSRCNN).</summary>
-    Y01,
-}
-
 /// <summary>
-/// A super-resolution network of the zoo: input N×C×h×w LR, output N×C×(s·h)×(s·w) (SRCNN takes the input
-/// already upscaled by bicubic and keeps its size).
+/// A super-resolution network: input N×C×h×w LR, output N×C×(s·h)×(s·w) (a network that
+/// <see cref="NetworkCapabilities.NeedsPreUpsampledInput"/>, like SRCNN, takes the input already upscaled by
+/// bicubic and keeps its size). What it serves and how it may be run is in <see cref="Capabilities"/> and
+/// <see cref="ReceptiveRadius"/>; the upscaler, the trainer and the CLI read those, never the concrete type.
 /// </summary>
 public abstract class SrNetwork(Device device, string architecture, int scale, ModelOptions options) : Module(device)
 {
-    /// <summary>Zoo name, e.g. <c>edsr-baseline</c>.</summary>
+    /// <summary>Registry name, e.g. <c>edsr-baseline</c>.</summary>
     public string Architecture { get; } = architecture;
 
-    /// <summary>The upscaling factor the next forward produces (MDSR can switch).</summary>
-    public int Scale { get; protected set; } = scale;
+    /// <summary>The upscaling factor the next forward produces (a multi-scale network can switch: <see cref="SelectScale"/>).</summary>
+    public int Scale { get; private set; } = scale;
 
     public ModelOptions Options { get; } = options;
 
-    public abstract ColorConvention Colors { get; }
+    /// <summary>Colour convention, scales served, multi-scale, exact tiling, pre-upsampled input.</summary>
+    public abstract NetworkCapabilities Capabilities { get; }
+
+    public ColorConvention Colors => Capabilities.Colors;
 
     /// <summary>True when the network expects its input already resized to the output size (SRCNN).</summary>
-    public virtual bool NeedsPreUpsampledInput => false;
+    public bool NeedsPreUpsampledInput => Capabilities.NeedsPreUpsampledInput;
 
     /// <summary>
-    /// LR pixels on each side that influence one output pixel: a tile with at least this much context gives
-    /// exactly the untiled result.
+    /// LR pixels on each side that influence one output pixel through its convolutions: when
+    /// <see cref="NetworkCapabilities.TilesExactly"/>, a tile with at least this much context gives exactly the
+    /// untiled result. It depends on the configuration (blocks), so it is the network's, not the registry entry's.
     /// </summary>
     public abstract int ReceptiveRadius { get; }
+
+    /// <summary>Picks the scale the next forward produces; only a multi-scale network serves more than the one it was built for.</summary>
+    public void SelectScale(int scale)
+    {
+        if (scale == Scale)
+            return;
+        if (!Capabilities.IsMultiScale)
+            throw new SuperResException($"{Architecture} was built for x{Scale} and serves no other scale (x{scale} asked)");
+        if (!Capabilities.Scales.Contains(scale))
+            throw new SuperResException($"{Architecture} supports scales {string.Join(", ", Capabilities.Scales)}, not {scale}");
+        Scale = scale;
+    }
 
     /// <summary>Metadata that identifies the network in a safetensors file.</summary>
     public IReadOnlyDictionary<string, string> Metadata()
@@ -54,63 +59,4 @@ public abstract class SrNetwork(Device device, string architecture, int scale, M
             meta["config." + k] = v;
         return meta;
     }
-}
-
-/// <summary>Configuration overrides of a network (blocks, features, groups, res_scale, …) as name=value strings.</summary>
-public sealed class ModelOptions
-{
-    private readonly SortedDictionary<string, string> _values = new(StringComparer.Ordinal);
-
-    public static ModelOptions Empty => new();
-
-    public IReadOnlyDictionary<string, string> Values => _values;
-
-    /// <summary>Parses <c>blocks=2,features=8</c>.</summary>
-    public static ModelOptions Parse(string? text)
-    {
-        var options = new ModelOptions();
-        if (string.IsNullOrWhiteSpace(text))
-            return options;
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            int eq = part.IndexOf('=');
-            if (eq <= 0)
-                throw new SuperResException($"model option '{part}' is not of the form name=value");
-            options._values[part[..eq].Trim()] = part[(eq + 1)..].Trim();
-        }
-        return options;
-    }
-
-    public ModelOptions With(string name, object value)
-    {
-        var copy = new ModelOptions();
-        foreach (var (k, v) in _values)
-            copy._values[k] = v;
-        copy._values[name] = Convert.ToString(value, CultureInfo.InvariantCulture)!;
-        return copy;
-    }
-
-    public int Int(string name, int fallback) =>
-        _values.TryGetValue(name, out var v)
-            ? int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int i) && i > 0 ? i
-              : throw new SuperResException($"model option {name}={v} is not a positive integer")
-            : fallback;
-
-    public float Float(string name, float fallback) =>
-        _values.TryGetValue(name, out var v)
-            ? float.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out float f) ? f
-              : throw new SuperResException($"model option {name}={v} is not a number")
-            : fallback;
-
-    public string String(string name, string fallback) => _values.GetValueOrDefault(name, fallback);
-
-    /// <summary>Fails on options the network does not know, so a typo is not silently ignored.</summary>
-    public void RequireOnly(string architecture, params string[] known)
-    {
-        var unknown = _values.Keys.Where(k => !known.Contains(k)).ToList();
-        if (unknown.Count > 0)
-            throw new SuperResException($"{architecture} has no option {string.Join(", ", unknown)} (it takes: {string.Join(", ", known)})");
-    }
-
-    public override string ToString() => string.Join(",", _values.Select(kv => $"{kv.Key}={kv.Value}"));
 }

@@ -18,7 +18,7 @@ public sealed class ResidualConvBlock : Module
             new BatchNorm2d(device, features)));
     }
 
-    public override Tensor Forward(Tensor x)
+    protected override Tensor ForwardCore(Tensor x)
     {
         using var res = _rcb.Forward(x);
         return Ops.Add(res, x);
@@ -38,7 +38,7 @@ public sealed class UpsampleBlock : Module
             new PRelu(device)));
     }
 
-    public override Tensor Forward(Tensor x) => _block.Forward(x);
+    protected override Tensor ForwardCore(Tensor x) => _block.Forward(x);
 }
 
 /// <summary>
@@ -56,7 +56,7 @@ public sealed class SrResNet : SrNetwork
     {
         if (scale is not (2 or 4))
             throw new SuperResException($"srresnet supports scales 2 and 4, not {scale}");
-        options.RequireOnly("srresnet", "blocks", "features");
+        options.RequireOnly("srresnet", [.. OptionNames]);
         Blocks = options.Int("blocks", 16);
         int f = options.Int("features", 64);
         _conv1 = Register("conv1", new Sequential(device, new Conv2d(device, 3, f, 9), new PRelu(device)));
@@ -66,9 +66,13 @@ public sealed class SrResNet : SrNetwork
         _conv3 = Register("conv3", new Conv2d(device, f, 3, 9));
     }
 
+    public static readonly IReadOnlyList<string> OptionNames = ["blocks", "features"];
+
+    public static readonly NetworkCapabilities Supported = new(ColorConvention.Rgb01, [2, 4]);
+
     public int Blocks { get; }
 
-    public override ColorConvention Colors => ColorConvention.Rgb01;
+    public override NetworkCapabilities Capabilities => Supported;
 
     /// <summary>In training mode BatchNorm uses batch statistics, so only eval-mode inference tiles exactly.</summary>
     /// <remarks>
@@ -77,13 +81,20 @@ public sealed class SrResNet : SrNetwork
     /// </remarks>
     public override int ReceptiveRadius => 2 * Blocks + 8;
 
-    public override Tensor Forward(Tensor x)
+    protected override Tensor ForwardCore(Tensor x)
     {
-        using var head = _conv1.Forward(x);
-        using var trunk = _trunk.Forward(head);
-        using var conv2 = _conv2.Forward(trunk);
-        using var res = Ops.Add(conv2, head);
-        using var up = _upsampling.Forward(res);
-        return _conv3.Forward(up);
+        Tensor res, up;
+        using (var head = _conv1.Forward(x))
+        {
+            Tensor conv2;
+            using (var trunk = _trunk.Forward(head))
+                conv2 = _conv2.Forward(trunk);
+            using (conv2)
+                res = Ops.Add(conv2, head);
+        }
+        using (res)
+            up = _upsampling.Forward(res);
+        using (up)
+            return _conv3.Forward(up);
     }
 }

@@ -14,22 +14,24 @@ public sealed class Srcnn : SrNetwork
 
     public Srcnn(Device device, int scale, ModelOptions options) : base(device, "srcnn", scale, options)
     {
-        options.RequireOnly("srcnn", "features", "features2", "channels");
+        options.RequireOnly("srcnn", [.. OptionNames]);
         int f1 = options.Int("features", 64), f2 = options.Int("features2", 32), c = options.Int("channels", 1);
         _conv1 = Register("conv1", new Conv2d(device, c, f1, 9));
         _conv2 = Register("conv2", new Conv2d(device, f1, f2, 5));
         _conv3 = Register("conv3", new Conv2d(device, f2, c, 5));
     }
 
-    public override ColorConvention Colors => ColorConvention.Y01;
+    public static readonly IReadOnlyList<string> OptionNames = ["features", "features2", "channels"];
 
-    public override bool NeedsPreUpsampledInput => true;
+    public static readonly NetworkCapabilities Supported = new(ColorConvention.Y01, [2, 3, 4]) { NeedsPreUpsampledInput = true };
+
+    public override NetworkCapabilities Capabilities => Supported;
 
     // 9×9, 5×5, 5×5 reach 4 + 2 + 2 = 8 pixels of the bicubic-upscaled input, i.e. ceil(8 / scale) LR pixels
     // (the tiler multiplies by the scale for this network's input).
     public override int ReceptiveRadius => (8 + Scale - 1) / Scale;
 
-    public override Tensor Forward(Tensor x)
+    protected override Tensor ForwardCore(Tensor x)
     {
         using var c1 = _conv1.Forward(x);
         using var a1 = Ops.Relu(c1);
@@ -53,7 +55,7 @@ public sealed class Fsrcnn : SrNetwork
 
     public Fsrcnn(Device device, int scale, ModelOptions options) : base(device, "fsrcnn", scale, options)
     {
-        options.RequireOnly("fsrcnn", "d", "s", "m", "channels", "padding");
+        options.RequireOnly("fsrcnn", [.. OptionNames]);
         int d = options.Int("d", 56), s = options.Int("s", 12), c = options.Int("channels", 1);
         Mapping = options.Int("m", 4);
         var padding = options.String("padding", "zeros") switch
@@ -74,15 +76,19 @@ public sealed class Fsrcnn : SrNetwork
         _last = Register("last_part", new ConvTranspose2d(device, d, c, 9, stride: scale, padding: 4, outputPadding: scale - 1));
     }
 
+    public static readonly IReadOnlyList<string> OptionNames = ["d", "s", "m", "channels", "padding"];
+
+    public static readonly NetworkCapabilities Supported = new(ColorConvention.Y01, [2, 3, 4]);
+
     public int Mapping { get; }
 
-    public override ColorConvention Colors => ColorConvention.Y01;
+    public override NetworkCapabilities Capabilities => Supported;
 
     // 5×5 → 2, m 3×3 → m; the 9×9 stride-s deconvolution (padding 4) builds HR pixel j·s + r from LR pixels
     // j − ⌊(4 − r)/s⌋ … j + ⌊(r + 4)/s⌋, at most ⌊(s + 3)/s⌋ away (2 for x2 and x3, 1 for x4).
     public override int ReceptiveRadius => 2 + Mapping + (Scale + 3) / Scale;
 
-    public override Tensor Forward(Tensor x)
+    protected override Tensor ForwardCore(Tensor x)
     {
         using var first = _first.Forward(x);
         using var mid = _mid.Forward(first);

@@ -76,4 +76,32 @@ internal static class ElementTypes
                 break;
         }
     }
+
+    /// <summary>
+    /// Reads <c>dst.Length</c> elements from <paramref name="s"/> into float32: float32 straight into the array,
+    /// other types through a 64 Ki-element buffer, so a large float64 storage never sits in memory as raw bytes.
+    /// </summary>
+    /// <returns>The number of bytes read; fewer than the elements need when the stream ended early.</returns>
+    public static long ReadDecoded(Stream s, ElementType t, Span<float> dst)
+    {
+        if (t == ElementType.F32 && BitConverter.IsLittleEndian)
+        {
+            var bytes = MemoryMarshal.AsBytes(dst);
+            return s.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+        }
+        const int Chunk = 1 << 16;
+        int size = Size(t);
+        var raw = new byte[Math.Min(dst.Length, Chunk) * size];
+        long total = 0;
+        for (int done = 0; done < dst.Length;)
+        {
+            int n = Math.Min(dst.Length - done, Chunk);
+            int got = s.ReadAtLeast(raw.AsSpan(0, n * size), n * size, throwOnEndOfStream: false);
+            total += got;
+            if (got < n * size) return total;
+            Decode(t, raw.AsSpan(0, n * size), dst.Slice(done, n));
+            done += n;
+        }
+        return total;
+    }
 }

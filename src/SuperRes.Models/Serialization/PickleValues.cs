@@ -31,6 +31,7 @@ internal sealed class PyDict
 
     public void Set(object? key, object? value)
     {
+        PyKeyComparer.CheckKey(key);
         object k = key ?? NoneKey;
         if (_index.TryGetValue(k, out int i)) _items[i] = new(key, value);
         else { _index[k] = _items.Count; _items.Add(new(key, value)); }
@@ -57,11 +58,31 @@ internal sealed record PyGlobal(string Module, string Name)
     public override string ToString() => FullName;
 }
 
-/// <summary>Python-like equality for dict keys. Recursion is bounded so hostile nesting cannot overflow the stack.</summary>
+/// <summary>
+/// Python-like equality for dict keys. <see cref="CheckKey"/> refuses keys of more than <see cref="MaxKeyNodes"/>
+/// values before they enter a dict, so hashing and comparing a key is bounded in work as well as in depth:
+/// a tuple of three references to a tuple of three references to … is tiny in a pickle and exponential to walk.
+/// </summary>
 internal sealed class PyKeyComparer : IEqualityComparer<object>
 {
     public static readonly PyKeyComparer Instance = new();
     private const int MaxDepth = 32;
+    private const int MaxKeyNodes = 256;
+
+    /// <summary>Throws <see cref="InvalidDataException"/> for a key nested deeper than 32 or made of more than 256 values.</summary>
+    public static void CheckKey(object? key)
+    {
+        int nodes = 0;
+        Count(key, 0, ref nodes);
+    }
+
+    private static void Count(object? o, int depth, ref int nodes)
+    {
+        if (++nodes > MaxKeyNodes || depth > MaxDepth)
+            throw new InvalidDataException($"a dict key nests deeper than {MaxDepth} or holds more than {MaxKeyNodes} values");
+        if (o is PyTuple t)
+            foreach (var item in t.Items) Count(item, depth + 1, ref nodes);
+    }
 
     public new bool Equals(object? a, object? b) => Eq(a, b, 0);
 

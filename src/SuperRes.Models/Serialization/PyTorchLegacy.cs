@@ -17,37 +17,62 @@ public static class PyTorchLegacy
     private static readonly BigInteger Magic = BigInteger.Parse("1950a86a20f9469cfc6c", System.Globalization.NumberStyles.HexNumber);
     private const long ProtocolVersion = 1001;
 
-    public static WeightFile Read(string path)
+    public static WeightFile Read(string path) => Open(path).Read();
+
+    /// <summary>Reads and checks the header pickles, the object and the storage key list; tensor data is read by
+    /// <see cref="WeightFileIndex.Read"/>, which walks the storage records that follow.</summary>
+    public static WeightFileIndex Open(string path)
     {
         using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        object? magic = Unpickle(fs, path, new PlainDataResolver(path));
+        var budget = new LoadBudget(path, fs.Length);
+        object? magic = Unpickle(fs, path, new PlainDataResolver(path), budget);
         if (!(magic is BigInteger m && m == Magic))
         {
             string found = magic switch { BigInteger b => $"0x{b:x}", long l => $"0x{l:x}", _ => Unpickler.Describe(magic) };
             throw new WeightFormatException(path, $"wrong magic number {found} (expected 0x{Magic:x}): not a PyTorch legacy checkpoint, or corrupt");
         }
-        object? version = Unpickle(fs, path, new PlainDataResolver(path));
+        object? version = Unpickle(fs, path, new PlainDataResolver(path), budget);
         if (version is not long v || v != ProtocolVersion)
             throw new WeightFormatException(path, $"unsupported legacy protocol version {version ?? "None"} (expected {ProtocolVersion})");
-        if (Unpickle(fs, path, new PlainDataResolver(path)) is PyDict sysInfo && sysInfo.TryGet("little_endian", out var le) && le is false)
+        if (Unpickle(fs, path, new PlainDataResolver(path), budget) is PyDict sysInfo && sysInfo.TryGet("little_endian", out var le) && le is false)
             throw new WeightFormatException(path, "checkpoint was written on a big-endian machine; not supported");
 
-        var data = new Dictionary<TorchStorage, float[]>();
-        var resolver = new TorchPickleResolver(path, s => data.TryGetValue(s, out var f) ? f
-            : throw new WeightFormatException(path, $"storage '{s.Key}' is missing from the storage key list"));
-        object? root = Unpickle(fs, path, resolver);
+        var resolver = new TorchPickleResolver(path, budget);
+        object? root = Unpickle(fs, path, resolver, budget);
         var (refs, metadata) = StateDicts.Extract(root, path);
-        object? keysObj = Unpickle(fs, path, new PlainDataResolver(path));
-        if (keysObj is not List<object?> keys) throw new WeightFormatException(path, $"storage key list is {Unpickler.Describe(keysObj)}, not a list");
-
-        // Storage data follows in key-list order. Decode only storages the chosen tensors use; skip the rest.
-        var needed = new HashSet<TorchStorage>(refs.Select(r => r.Value.Storage.Root));
-        Span<byte> countBytes = stackalloc byte[8];
-        foreach (var k in keys)
+        object? keysObj = Unpickle(fs, path, new PlainDataResolver(path), budget);
+        if (keysObj is not List<object?> keyList) throw new WeightFormatException(path, $"storage key list is {Unpickler.Describe(keysObj)}, not a list");
+        var order = new List<TorchStorage>(keyList.Count);
+        foreach (var k in keyList)
         {
             string key = k as string ?? k?.ToString() ?? "None";
-            if (!resolver.Storages.TryGetValue(key, out var storage))
-                throw new WeightFormatException(path, $"storage key '{key}' in the key list is not referenced by the pickle");
+            order.Add(resolver.Storages.TryGetValue(key, out var storage) ? storage
+                : throw new WeightFormatException(path, $"storage key '{key}' in the key list is not referenced by the pickle"));
+        }
+        long dataStart = fs.Position;
+
+        var shapes = new OrderedDictionary<string, int[]>(refs.Count);
+        foreach (var (key, t) in refs) shapes[key] = TensorRebuild.Validate(t, path, key);
+        return new WeightFileIndex(path, WeightFileFormat.PyTorchLegacy, metadata, shapes, include =>
+        {
+            var wanted = refs.Where(r => include(r.Key)).ToList();
+            var data = ReadStorages(path, dataStart, order, TensorRebuild.StoragesOf(wanted).ToHashSet(), budget);
+            return TensorRebuild.MaterializeAll(wanted, path, budget, s => data.TryGetValue(s, out var f) ? f
+                : throw new WeightFormatException(path, $"storage '{s.Key}' is missing from the storage key list"));
+        });
+    }
+
+    /// <summary>Storage records follow in key-list order: decodes those in <paramref name="needed"/>, skips the rest.</summary>
+    private static Dictionary<TorchStorage, float[]> ReadStorages(string path, long dataStart, List<TorchStorage> order, HashSet<TorchStorage> needed, LoadBudget budget)
+    {
+        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        fs.Position = dataStart;
+        var data = new Dictionary<TorchStorage, float[]>();
+        Span<byte> countBytes = stackalloc byte[8];
+        foreach (var storage in order)
+        {
+            if (data.Count == needed.Count) break; // nothing wanted further on
+            string key = storage.Key;
             long at = fs.Position;
             if (fs.ReadAtLeast(countBytes, 8, throwOnEndOfStream: false) < 8)
                 throw new WeightFormatException(path, $"file ends at byte {at}, before the data of storage '{key}' (truncated file?)");
@@ -57,28 +82,19 @@ public static class PyTorchLegacy
             long nbytes = count <= fs.Length ? count * ElementTypes.Size(storage.Type) : long.MaxValue; // no overflow
             if (nbytes > fs.Length - fs.Position)
                 throw new WeightFormatException(path, $"storage '{key}' needs {nbytes} bytes at byte {fs.Position} but the file ends at {fs.Length} (truncated file?)");
-            if (!needed.Contains(storage)) { fs.Seek(nbytes, SeekOrigin.Current); continue; }
+            if (!needed.Contains(storage) || data.ContainsKey(storage)) { fs.Seek(nbytes, SeekOrigin.Current); continue; }
+            budget.Allocate(storage.DecodedBytes, $"storage '{key}' ({storage.Type}[{count}])");
             if (count > Array.MaxLength) throw new WeightFormatException(path, $"storage '{key}' has {count} elements, too many");
             var floats = new float[count];
-            if (storage.Type == ElementType.F32 && BitConverter.IsLittleEndian)
-                fs.ReadExactly(MemoryMarshal.AsBytes(floats.AsSpan()));
-            else
-            {
-                var raw = new byte[nbytes];
-                fs.ReadExactly(raw);
-                ElementTypes.Decode(storage.Type, raw, floats);
-            }
+            if (ElementTypes.ReadDecoded(fs, storage.Type, floats) < nbytes)
+                throw new WeightFormatException(path, $"storage '{key}' at byte {at} ends early (truncated file?)");
             data[storage] = floats;
         }
-
-        var tensors = new OrderedDictionary<string, HostTensor>(refs.Count);
-        var users = refs.CountBy(r => r.Value.Storage.Root).ToDictionary();
-        foreach (var (key, t) in refs) tensors[key] = TensorRebuild.Materialize(t, path, key, users[t.Storage.Root] == 1);
-        return new WeightFile(tensors, metadata, WeightFileFormat.PyTorchLegacy);
+        return data;
     }
 
-    private static object? Unpickle(FileStream fs, string path, IPickleResolver resolver) =>
-        new Unpickler(fs, path, resolver, fs.Position).Load();
+    private static object? Unpickle(FileStream fs, string path, IPickleResolver resolver, LoadBudget budget) =>
+        new Unpickler(fs, path, resolver, fs.Position, budget).Load();
 
     /// <summary>For the header pickles and the key list: plain data only, no globals at all.</summary>
     private sealed class PlainDataResolver(string path) : IPickleResolver

@@ -13,7 +13,25 @@ public static class PyTorchZip
     private const long MaxPickleBytes = 1L << 30;
 
     /// <summary>Reads the state_dict of a zip checkpoint (see <see cref="WeightFiles.Load"/> for the search rules).</summary>
-    public static WeightFile Read(string path)
+    public static WeightFile Read(string path) => Open(path).Read();
+
+    /// <summary>Reads and checks the archive's structure and pickle; tensor data is read by <see cref="WeightFileIndex.Read"/>.</summary>
+    public static WeightFileIndex Open(string path)
+    {
+        var budget = new LoadBudget(path, new FileInfo(path).Length);
+        var (prefix, refs, metadata) = WithArchive(path, entries => ReadPickle(path, entries, budget));
+        var shapes = new OrderedDictionary<string, int[]>(refs.Count);
+        foreach (var (key, t) in refs) shapes[key] = TensorRebuild.Validate(t, path, key);
+        return new WeightFileIndex(path, WeightFileFormat.PyTorchZip, metadata, shapes, include =>
+        {
+            var wanted = refs.Where(r => include(r.Key)).ToList();
+            var data = WithArchive(path, entries => TensorRebuild.StoragesOf(wanted)
+                .ToDictionary(s => s, s => LoadStorage(path, prefix, entries, s, budget)));
+            return TensorRebuild.MaterializeAll(wanted, path, budget, s => data[s]);
+        });
+    }
+
+    private static T WithArchive<T>(string path, Func<Dictionary<string, ZipArchiveEntry>, T> read)
     {
         using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         ZipArchive zip;
@@ -22,13 +40,13 @@ public static class PyTorchZip
         using var _ = zip;
         try
         {
-            return ReadArchive(path, zip);
+            return read(Entries(path, zip));
         }
         catch (InvalidDataException ex) { throw new WeightFormatException(path, $"corrupt zip entry: {ex.Message}", ex); }
         catch (EndOfStreamException ex) { throw new WeightFormatException(path, $"zip entry ends early (truncated file?): {ex.Message}", ex); }
     }
 
-    private static WeightFile ReadArchive(string path, ZipArchive zip)
+    private static Dictionary<string, ZipArchiveEntry> Entries(string path, ZipArchive zip)
     {
         var entries = new Dictionary<string, ZipArchiveEntry>(StringComparer.Ordinal);
         foreach (var e in zip.Entries)
@@ -38,6 +56,12 @@ public static class PyTorchZip
                 throw new WeightFormatException(path, $"zip entry '{e.FullName}' has an unsafe path (absolute, or containing '..'); refusing the file");
             entries[e.FullName] = e;
         }
+        return entries;
+    }
+
+    private static (string Prefix, List<KeyValuePair<string, TensorRef>> Refs, OrderedDictionary<string, string> Metadata) ReadPickle(
+        string path, Dictionary<string, ZipArchiveEntry> entries, LoadBudget budget)
+    {
         var pickles = entries.Keys.Where(n => n.EndsWith("/data.pkl", StringComparison.Ordinal) && n.IndexOf('/') == n.Length - "/data.pkl".Length).ToList();
         if (pickles.Count != 1)
             throw new WeightFormatException(path, pickles.Count == 0
@@ -55,52 +79,45 @@ public static class PyTorchZip
 
         var pklEntry = entries[pickles[0]];
         if (pklEntry.Length > MaxPickleBytes) throw new WeightFormatException(path, $"data.pkl is {pklEntry.Length} bytes, beyond the {MaxPickleBytes}-byte limit");
+        // A compressed entry can inflate far beyond the file: its size counts against the budget too.
+        budget.Allocate(pklEntry.Length, $"data.pkl ({pklEntry.Length} bytes)");
         var pkl = new MemoryStream(ReadEntry(path, pklEntry, pklEntry.Length));
-
-        float[] LoadStorage(TorchStorage s)
-        {
-            string name = prefix + "data/" + s.Key;
-            if (s.Key.Length == 0 || s.Key.Contains('/') || s.Key.Contains('\\') || s.Key.Contains(".."))
-                throw new WeightFormatException(path, $"storage key '{s.Key}' is not a plain name");
-            if (!entries.TryGetValue(name, out var entry))
-                throw new WeightFormatException(path, $"storage '{s.Key}' has no zip entry '{name}'");
-            return DecodeStorage(path, s, entry);
-        }
-
-        var resolver = new TorchPickleResolver(path, LoadStorage);
-        object? root = new Unpickler(pkl, path, resolver, 0).Load();
+        object? root = new Unpickler(pkl, path, new TorchPickleResolver(path, budget), 0, budget).Load();
         var (refs, metadata) = StateDicts.Extract(root, path);
-        var tensors = new OrderedDictionary<string, HostTensor>(refs.Count);
-        var users = refs.CountBy(r => r.Value.Storage.Root).ToDictionary();
-        foreach (var (key, t) in refs) tensors[key] = TensorRebuild.Materialize(t, path, key, users[t.Storage.Root] == 1);
-        return new WeightFile(tensors, metadata, WeightFileFormat.PyTorchZip);
+        return (prefix, refs, metadata);
     }
 
-    private static float[] DecodeStorage(string path, TorchStorage s, ZipArchiveEntry entry)
+    private static float[] LoadStorage(string path, string prefix, Dictionary<string, ZipArchiveEntry> entries, TorchStorage s, LoadBudget budget)
     {
+        string name = prefix + "data/" + s.Key;
+        if (s.Key.Length == 0 || s.Key.Contains('/') || s.Key.Contains('\\') || s.Key.Contains(".."))
+            throw new WeightFormatException(path, $"storage key '{s.Key}' is not a plain name");
+        if (!entries.TryGetValue(name, out var entry))
+            throw new WeightFormatException(path, $"storage '{s.Key}' has no zip entry '{name}'");
         int size = ElementTypes.Size(s.Type);
-        if (s.Numel > Array.MaxLength) throw new WeightFormatException(path, $"storage '{s.Key}' has {s.Numel} elements, too many");
+        if (s.Numel > Array.MaxLength || s.Numel > entry.Length / size)
+            throw new WeightFormatException(path, $"storage '{s.Key}' ({entry.FullName}) is {entry.Length} bytes, too small for {s.Type}[{s.Numel}]");
         long nbytes = s.Numel * size;
         if (entry.Length != nbytes)
             throw new WeightFormatException(path, $"storage '{s.Key}' ({entry.FullName}) is {entry.Length} bytes but {s.Type}[{s.Numel}] needs {nbytes}");
+        budget.Allocate(s.DecodedBytes, $"storage '{s.Key}' ({s.Type}[{s.Numel}])");
         var data = new float[s.Numel];
-        if (s.Type == ElementType.F32 && BitConverter.IsLittleEndian)
-            ReadInto(path, entry, MemoryMarshal.AsBytes(data.AsSpan()));
-        else
-            ElementTypes.Decode(s.Type, ReadEntry(path, entry, nbytes), data);
+        using var stream = entry.Open();
+        long got = ElementTypes.ReadDecoded(stream, s.Type, data);
+        if (got < nbytes) throw new WeightFormatException(path, $"zip entry '{entry.FullName}' ends after {got} of {nbytes} bytes");
         return data;
     }
 
     private static byte[] ReadEntry(string path, ZipArchiveEntry entry, long length)
     {
         var buf = new byte[length];
-        ReadInto(path, entry, buf);
+        using var s = entry.Open();
+        ReadInto(path, entry, s, buf);
         return buf;
     }
 
-    private static void ReadInto(string path, ZipArchiveEntry entry, Span<byte> dst)
+    private static void ReadInto(string path, ZipArchiveEntry entry, Stream s, Span<byte> dst)
     {
-        using var s = entry.Open();
         int got = s.ReadAtLeast(dst, dst.Length, throwOnEndOfStream: false);
         if (got < dst.Length) throw new WeightFormatException(path, $"zip entry '{entry.FullName}' ends after {got} of {dst.Length} bytes");
     }

@@ -18,42 +18,59 @@ public static class Safetensors
     /// <summary>
     /// Reads every tensor (F32, F16, BF16, F64; integer and BOOL tensors too) as float32, keys as stored
     /// (no <c>module.</c> stripping: <see cref="WeightFiles.Load"/> does that).
-    /// Holes between tensors are tolerated; overlaps, out-of-range offsets and size mismatches are not.
     /// </summary>
-    public static WeightFile Read(string path)
+    public static WeightFile Read(string path) => Open(path).Read();
+
+    /// <summary>
+    /// Reads and checks the header. As the reference implementation requires, the tensors' byte ranges must
+    /// tile the data section exactly: contiguous from 0, no holes, no overlaps, ending at the end of the file.
+    /// A header whose length is off by a byte, which would shift every tensor, fails here. With
+    /// <paramref name="stripModulePrefix"/>, a leading <c>module.</c> on every key is dropped.
+    /// </summary>
+    public static WeightFileIndex Open(string path, bool stripModulePrefix = false)
     {
-        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        long fileLength = RandomAccess.GetLength(handle);
-        if (fileLength < 8) Fail(path, $"file is {fileLength} bytes, shorter than the 8-byte header length");
-        Span<byte> lenBytes = stackalloc byte[8];
-        ReadExactly(handle, lenBytes, 0, path);
-        ulong headerLength = BitConverter.ToUInt64(lenBytes);
-        if (headerLength > (ulong)(fileLength - 8))
-            Fail(path, $"header length {headerLength} runs beyond the end of the file ({fileLength} bytes): truncated or not safetensors");
-        if (headerLength > MaxHeaderBytes) Fail(path, $"header length {headerLength} exceeds the {MaxHeaderBytes}-byte limit");
-        if (headerLength < 2) Fail(path, $"header length {headerLength} is too small for a JSON object");
-
-        var headerBytes = new byte[headerLength];
-        ReadExactly(handle, headerBytes, 8, path);
-        long dataStart = 8 + (long)headerLength;
-        long dataLength = fileLength - dataStart;
-        var (entries, metadata) = ParseHeader(path, headerBytes, dataLength);
-
-        var tensors = new OrderedDictionary<string, HostTensor>(entries.Count);
-        foreach (var e in entries)
+        long fileLength, dataStart;
+        List<Entry> entries;
+        OrderedDictionary<string, string> metadata;
+        using (var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read))
         {
-            var data = new float[e.Count];
-            if (e.Type == ElementType.F32 && BitConverter.IsLittleEndian)
-                ReadExactly(handle, MemoryMarshal.AsBytes(data.AsSpan()), dataStart + e.Begin, path);
-            else
-            {
-                var raw = new byte[e.End - e.Begin];
-                ReadExactly(handle, raw, dataStart + e.Begin, path);
-                ElementTypes.Decode(e.Type, raw, data);
-            }
-            tensors.Add(e.Name, new HostTensor(e.Shape, data));
+            fileLength = RandomAccess.GetLength(handle);
+            if (fileLength < 8) Fail(path, $"file is {fileLength} bytes, shorter than the 8-byte header length");
+            Span<byte> lenBytes = stackalloc byte[8];
+            ReadExactly(handle, lenBytes, 0, path);
+            ulong headerLength = BitConverter.ToUInt64(lenBytes);
+            if (headerLength > (ulong)(fileLength - 8))
+                Fail(path, $"header length {headerLength} runs beyond the end of the file ({fileLength} bytes): truncated or not safetensors");
+            if (headerLength > MaxHeaderBytes) Fail(path, $"header length {headerLength} exceeds the {MaxHeaderBytes}-byte limit");
+            if (headerLength < 2) Fail(path, $"header length {headerLength} is too small for a JSON object");
+            var headerBytes = new byte[headerLength];
+            ReadExactly(handle, headerBytes, 8, path);
+            dataStart = 8 + (long)headerLength;
+            (entries, metadata) = SafetensorsHeader.Parse(path, headerBytes, fileLength - dataStart);
         }
-        return new WeightFile(tensors, metadata, WeightFileFormat.Safetensors);
+        var names = entries.Select(e => new KeyValuePair<string, Entry>(e.Name, e)).ToList();
+        if (stripModulePrefix) names = StateDicts.StripModulePrefix(names);
+        var shapes = new OrderedDictionary<string, int[]>(names.Count);
+        foreach (var (name, e) in names) shapes[name] = e.Shape;
+        var budget = new LoadBudget(path, fileLength);
+        return new WeightFileIndex(path, WeightFileFormat.Safetensors, metadata, shapes,
+            include => ReadTensors(path, dataStart, names.Where(n => include(n.Key)), budget));
+    }
+
+    private static OrderedDictionary<string, HostTensor> ReadTensors(string path, long dataStart, IEnumerable<KeyValuePair<string, Entry>> entries, LoadBudget budget)
+    {
+        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var tensors = new OrderedDictionary<string, HostTensor>();
+        foreach (var (name, e) in entries)
+        {
+            budget.Allocate(4L * e.Count, $"tensor '{name}'");
+            var data = new float[e.Count];
+            fs.Position = dataStart + e.Begin;
+            if (ElementTypes.ReadDecoded(fs, e.Type, data) < e.End - e.Begin)
+                Fail(path, $"unexpected end of file inside tensor '{name}' (bytes {e.Begin}..{e.End} of the data)");
+            tensors.Add(name, new HostTensor(e.Shape, data));
+        }
+        return tensors;
     }
 
     /// <summary>
@@ -121,84 +138,7 @@ public static class Safetensors
         s.Write(MemoryMarshal.AsBytes(data.AsSpan()));
     }
 
-    private sealed record Entry(string Name, ElementType Type, int[] Shape, int Count, long Begin, long End);
-
-    private static (List<Entry>, OrderedDictionary<string, string>) ParseHeader(string path, byte[] header, long dataLength)
-    {
-        if (!System.Text.Unicode.Utf8.IsValid(header)) Fail(path, "header is not valid UTF-8");
-        JsonDocument doc;
-        try { doc = JsonDocument.Parse(header, new JsonDocumentOptions { MaxDepth = 8 }); }
-        catch (JsonException ex) { throw new WeightFormatException(path, $"header is not valid JSON: {ex.Message}", ex); }
-        using var _ = doc;
-        if (doc.RootElement.ValueKind != JsonValueKind.Object) Fail(path, "header JSON is not an object");
-
-        var entries = new List<Entry>();
-        var metadata = new OrderedDictionary<string, string>();
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var prop in doc.RootElement.EnumerateObject())
-        {
-            if (!names.Add(prop.Name)) Fail(path, $"header lists '{prop.Name}' twice");
-            if (prop.Name == "__metadata__")
-            {
-                if (prop.Value.ValueKind != JsonValueKind.Object) Fail(path, "__metadata__ is not an object");
-                foreach (var m in prop.Value.EnumerateObject())
-                {
-                    if (m.Value.ValueKind != JsonValueKind.String) Fail(path, $"__metadata__ value of '{m.Name}' is not a string");
-                    metadata[m.Name] = m.Value.GetString()!;
-                }
-                continue;
-            }
-            entries.Add(ParseEntry(path, prop.Name, prop.Value, dataLength));
-        }
-
-        // Overlap check: sort by start; empty tensors occupy nothing.
-        Entry? prev = null;
-        foreach (var e in entries.Where(e => e.End > e.Begin).OrderBy(e => e.Begin))
-        {
-            if (prev is not null && e.Begin < prev.End)
-                Fail(path, $"tensor '{e.Name}' (bytes {e.Begin}..{e.End}) overlaps tensor '{prev.Name}' (bytes {prev.Begin}..{prev.End})");
-            prev = e;
-        }
-        return (entries, metadata);
-    }
-
-    private static Entry ParseEntry(string path, string name, JsonElement v, long dataLength)
-    {
-        if (v.ValueKind != JsonValueKind.Object) Fail(path, $"tensor '{name}': header entry is not an object");
-        if (!v.TryGetProperty("dtype", out var dt) || dt.ValueKind != JsonValueKind.String) Fail(path, $"tensor '{name}': missing dtype");
-        string dtype = dt.GetString()!;
-        var type = ElementTypes.FromSafetensors(dtype) ?? throw new WeightFormatException(path, $"tensor '{name}': unsupported dtype '{dtype}'");
-
-        if (!v.TryGetProperty("shape", out var sh) || sh.ValueKind != JsonValueKind.Array) Fail(path, $"tensor '{name}': missing shape");
-        var shape = new int[sh.GetArrayLength()];
-        int i = 0;
-        foreach (var d in sh.EnumerateArray())
-        {
-            if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt32(out int n) || n < 0)
-                Fail(path, $"tensor '{name}': shape entry {d} is not a non-negative int");
-            shape[i++] = d.GetInt32();
-        }
-        long count = HostTensor.ElementCount(shape);
-        if (count < 0) Fail(path, $"tensor '{name}': shape [{string.Join(",", shape)}] has too many elements");
-
-        if (!v.TryGetProperty("data_offsets", out var off) || off.ValueKind != JsonValueKind.Array || off.GetArrayLength() != 2)
-            Fail(path, $"tensor '{name}': data_offsets must be [begin, end]");
-        long[] be = new long[2];
-        i = 0;
-        foreach (var o in off.EnumerateArray())
-        {
-            if (o.ValueKind != JsonValueKind.Number || !o.TryGetInt64(out long x) || x < 0)
-                Fail(path, $"tensor '{name}': data offset {o} is not a non-negative integer");
-            be[i++] = o.GetInt64();
-        }
-        long begin = be[0], end = be[1];
-        if (begin > end) Fail(path, $"tensor '{name}': data_offsets [{begin}, {end}] run backwards");
-        if (end > dataLength) Fail(path, $"tensor '{name}': data_offsets [{begin}, {end}] run past the data section ({dataLength} bytes)");
-        long expected = count * ElementTypes.Size(type);
-        if (end - begin != expected)
-            Fail(path, $"tensor '{name}': data_offsets [{begin}, {end}] span {end - begin} bytes but {dtype}[{string.Join(",", shape)}] needs {expected}");
-        return new Entry(name, type, shape, (int)count, begin, end);
-    }
+    internal sealed record Entry(string Name, ElementType Type, int[] Shape, int Count, long Begin, long End);
 
     private static void ReadExactly(SafeFileHandle handle, Span<byte> buffer, long offset, string path)
     {
@@ -212,5 +152,5 @@ public static class Safetensors
     }
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private static void Fail(string path, string problem) => throw new WeightFormatException(path, problem);
+    internal static void Fail(string path, string problem) => throw new WeightFormatException(path, problem);
 }

@@ -1,11 +1,16 @@
 namespace SuperRes.Models.Serialization;
 
-/// <summary>Copies a (storage, offset, size, stride) tensor out into a contiguous row-major HostTensor.</summary>
+/// <summary>
+/// Turns (storage, offset, size, stride) tensors into contiguous row-major HostTensors, in three steps so a
+/// hostile file fails before it costs anything: <see cref="Validate"/> checks every tensor's geometry against
+/// its storage (no data needed), the loader reads the storages the wanted tensors use (charged to the budget
+/// first), and <see cref="MaterializeAll"/> builds the tensors. A tensor that is a whole storage, as torch.save
+/// writes them, shares the storage's array, however many tensors alias it; any other view is a copy, charged.
+/// </summary>
 internal static class TensorRebuild
 {
-    /// <param name="soleUser">No other tensor being materialised uses this storage, so when the tensor
-    /// is exactly the whole storage its array can be handed over instead of copied.</param>
-    public static HostTensor Materialize(TensorRef t, string path, string key, bool soleUser)
+    /// <summary>Checks sizes, strides and extent against the storage; returns the shape.</summary>
+    public static int[] Validate(TensorRef t, string path, string key)
     {
         var slice = t.Storage;
         int rank = t.Size.Length;
@@ -20,7 +25,7 @@ internal static class TensorRebuild
         long count = HostTensor.ElementCount(shape);
         if (count < 0) Fail(path, key, $"shape [{string.Join(",", shape)}] has too many elements");
         if (t.Offset < 0) Fail(path, key, $"has negative storage offset {t.Offset}");
-        if (count == 0) return new HostTensor(shape, []);
+        if (count == 0) return shape;
 
         // The furthest element must lie inside the storage (view); checked arithmetic, as the numbers come from the file.
         long last;
@@ -29,28 +34,53 @@ internal static class TensorRebuild
             last = t.Offset;
             for (int i = 0; i < rank; i++) last = checked(last + (t.Size[i] - 1) * t.Stride[i]);
         }
-        catch (OverflowException) { Fail(path, key, "strides overflow"); return null; }
+        catch (OverflowException) { Fail(path, key, "strides overflow"); return shape; }
         if (last >= slice.Numel)
             Fail(path, key, $"[{string.Join(",", shape)}] at offset {t.Offset} with strides ({string.Join(",", t.Stride)}) reaches element {last} " +
                  $"of storage '{slice.Root.Key}' which holds {slice.Numel}");
+        return shape;
+    }
 
-        float[] src = slice.Root.Data;
-        long origin = slice.Offset + t.Offset;
+    /// <summary>The distinct storages a set of tensors reads, in first-use order.</summary>
+    public static List<TorchStorage> StoragesOf(IEnumerable<KeyValuePair<string, TensorRef>> refs) =>
+        refs.Select(r => r.Value.Storage.Root).Distinct().ToList();
+
+    /// <summary>Builds every tensor from its storage's data (<paramref name="data"/>, already read and validated).</summary>
+    public static OrderedDictionary<string, HostTensor> MaterializeAll(
+        IReadOnlyList<KeyValuePair<string, TensorRef>> refs, string path, LoadBudget budget, Func<TorchStorage, float[]> data)
+    {
+        var tensors = new OrderedDictionary<string, HostTensor>(refs.Count);
+        foreach (var (key, t) in refs)
+        {
+            var shape = Validate(t, path, key);
+            long count = HostTensor.ElementCount(shape);
+            float[] src = data(t.Storage.Root);
+            long origin = t.Storage.Offset + t.Offset;
+            if (count == src.Length && origin == 0 && IsContiguous(shape, t.Stride))
+            {
+                tensors[key] = new HostTensor(shape, src); // the whole storage: shared, never copied
+                continue;
+            }
+            budget.Allocate(count * sizeof(float), $"tensor '{key}' (a {count}-element view)");
+            tensors[key] = new HostTensor(shape, Copy(t, shape, count, src, origin));
+        }
+        return tensors;
+    }
+
+    private static float[] Copy(TensorRef t, int[] shape, long count, float[] src, long origin)
+    {
+        var data = new float[count];
+        if (count == 0) return data;
         if (IsContiguous(shape, t.Stride))
         {
-            if (soleUser && origin == 0 && src.Length == count) return new HostTensor(shape, src);
-            var whole = new float[count];
-            Array.Copy(src, origin, whole, 0, count);
-            return new HostTensor(shape, whole);
+            Array.Copy(src, origin, data, 0, count);
+            return data;
         }
-
         // Odometer over all but the last dimension; the last one is a strided inner loop.
-        int inner = rank - 1;
-        int n = shape[inner];
+        int rank = shape.Length, inner = rank - 1, n = shape[inner];
         long innerStride = t.Stride[inner];
         var index = new int[rank];
         long outer = origin;
-        var data = new float[count];
         for (int dst = 0; dst < count; dst += n)
         {
             long p = outer;
@@ -63,7 +93,7 @@ internal static class TensorRebuild
                 index[d] = 0;
             }
         }
-        return new HostTensor(shape, data);
+        return data;
     }
 
     private static bool IsContiguous(int[] shape, long[] stride)

@@ -2,14 +2,16 @@ using System.Globalization;
 
 namespace SuperRes.Models.Serialization;
 
-/// <summary>A storage named by a checkpoint's persistent ids; its bytes are fetched on demand.</summary>
-internal sealed class TorchStorage(string key, ElementType type, long numel, Func<TorchStorage, float[]> load)
+/// <summary>A storage named by a checkpoint's persistent ids; only its description: the loaders read the bytes
+/// of the storages the wanted tensors use, once each, after everything else in the file checked out.</summary>
+internal sealed class TorchStorage(string key, ElementType type, long numel)
 {
-    private float[]? _data;
     public string Key { get; } = key;
     public ElementType Type { get; } = type;
     public long Numel { get; } = numel;
-    public float[] Data => _data ??= load(this);
+
+    /// <summary>Bytes the decoded float32 elements take.</summary>
+    public long DecodedBytes => Numel > long.MaxValue / sizeof(float) ? long.MaxValue : Numel * sizeof(float);
 }
 
 /// <summary>A window on a storage: the whole of it, or (legacy files) a storage view at an element offset.</summary>
@@ -26,7 +28,7 @@ internal sealed record TorchStorageType(string FullName, ElementType Type);
 /// Any other global (os.system, builtins.eval, torch.storage._load_from_bytes, a model class...) is
 /// refused the moment the pickle names it; nothing is ever imported or executed.
 /// </summary>
-internal sealed class TorchPickleResolver(string path, Func<TorchStorage, float[]> loadStorage) : IPickleResolver
+internal sealed class TorchPickleResolver(string path, LoadBudget budget) : IPickleResolver
 {
     private const string OrderedDict = "collections.OrderedDict";
     private const string RebuildTensor = "torch._utils._rebuild_tensor";
@@ -80,9 +82,12 @@ internal sealed class TorchPickleResolver(string path, Func<TorchStorage, float[
             case OrderedDict:
                 var d = new PyDict();
                 if (args.Count > 0 && args[0] is List<object?> pairs)
+                {
+                    budget.Step(pairs.Count); // the same list may be passed to many calls
                     foreach (var p in pairs)
                         if (p is PyTuple { Count: 2 } kv) d.Set(kv[0], kv[1]);
                         else throw Error("OrderedDict() argument is not a list of pairs");
+                }
                 return d;
             case RebuildTensorV2 when args.Count is 6 or 7:
             case RebuildTensor when args.Count == 4:
@@ -91,11 +96,7 @@ internal sealed class TorchPickleResolver(string path, Func<TorchStorage, float[
             case RebuildParameterWithState when args.Count == 4:
                 return args[0] as TensorRef ?? throw Error($"{((PyGlobal)callable!).FullName} expects a tensor, got {Unpickler.Describe(args[0])}");
             case RebuildFromTypeV2 when args.Count == 4:
-                // (func, new_type, args, state): a plain Tensor/Parameter carrying Python attributes.
-                if (args[1] is not PyGlobal { FullName: TorchTensor or TorchParameter } type)
-                    throw Error($"_rebuild_from_type_v2 of {Unpickler.Describe(args[1])} is not a plain tensor");
-                if (args[2] is not PyTuple inner) throw Error("_rebuild_from_type_v2 arguments are not a tuple");
-                return Reduce(args[0], inner);
+                return Reduce(UnwrapRebuildFromType(args));
             case TorchSize when args.Count == 1:
                 return args[0] switch
                 {
@@ -107,6 +108,28 @@ internal sealed class TorchPickleResolver(string path, Func<TorchStorage, float[
                 throw Error($"cannot call {Unpickler.Describe(callable)} with {args.Count} arguments");
         }
     }
+
+    /// <summary>
+    /// _rebuild_from_type_v2(func, new_type, args, state) is a plain Tensor/Parameter carrying Python attributes:
+    /// the call it wraps, (func, args). Followed in a loop, with a depth limit, as a file can nest it 100,000 deep.
+    /// </summary>
+    private (object? Callable, PyTuple Args) UnwrapRebuildFromType(PyTuple args)
+    {
+        for (int depth = 1; ; depth++)
+        {
+            budget.Depth(depth, "_rebuild_from_type_v2");
+            if (args[1] is not PyGlobal { FullName: TorchTensor or TorchParameter })
+                throw Error($"_rebuild_from_type_v2 of {Unpickler.Describe(args[1])} is not a plain tensor");
+            if (args[2] is not PyTuple inner) throw Error("_rebuild_from_type_v2 arguments are not a tuple");
+            if (args[0] is not PyGlobal { FullName: RebuildFromTypeV2 } || inner.Count != 4) return (args[0], inner);
+            args = inner;
+        }
+    }
+
+    private object? Reduce((object? Callable, PyTuple Args) call) =>
+        (call.Callable as PyGlobal)?.FullName == RebuildFromTypeV2
+            ? throw Error("_rebuild_from_type_v2 wraps a malformed call")
+            : Reduce(call.Callable, call.Args);
 
     public object? NewObject(object? cls, PyTuple args) =>
         cls is PyGlobal { FullName: OrderedDict } ? new PyDict() : throw Error($"cannot construct {Unpickler.Describe(cls)}");
@@ -138,7 +161,7 @@ internal sealed class TorchPickleResolver(string path, Func<TorchStorage, float[
         if (id[4] is not long numel || numel < 0) throw Error($"storage '{key}' has an invalid element count {Unpickler.Describe(id[4])}");
 
         if (!_storages.TryGetValue(key, out var root))
-            _storages[key] = root = new TorchStorage(key, st.Type, numel, loadStorage);
+            _storages[key] = root = new TorchStorage(key, st.Type, numel);
         else if (root.Type != st.Type || root.Numel != numel)
             throw Error($"storage '{key}' is referenced as both {root.Type}[{root.Numel}] and {st.Type}[{numel}]");
 
@@ -160,6 +183,7 @@ internal sealed class TorchPickleResolver(string path, Func<TorchStorage, float[
     private long[] Longs(object? o, string what)
     {
         if (o is not PyTuple t) throw Error($"tensor {what} is {Unpickler.Describe(o)}, not a tuple");
+        budget.Step(t.Count);
         var r = new long[t.Count];
         for (int i = 0; i < r.Length; i++) r[i] = t[i] as long? ?? throw Error($"tensor {what} holds {Unpickler.Describe(t[i])}");
         return r;

@@ -15,7 +15,16 @@ public static class WeightFiles
     /// Integer and bool tensors (e.g. <c>num_batches_tracked</c>) are kept, converted to float32.
     /// </summary>
     /// <exception cref="WeightFormatException">The file is malformed, truncated, unsupported or hostile.</exception>
-    public static WeightFile Load(string path)
+    public static WeightFile Load(string path) => Open(path).Read();
+
+    /// <summary>
+    /// Reads and checks a weight file's structure (as <see cref="Load"/>) without its tensor data, so the caller
+    /// can compare names and shapes with what it needs before anything large is read. Every loader works within a
+    /// budget proportional to the file's size (nesting depth, work, memory): a small file describing an enormous
+    /// or endlessly nested structure is refused, never followed.
+    /// </summary>
+    /// <exception cref="WeightFormatException">The file is malformed, truncated, unsupported or hostile.</exception>
+    public static WeightFileIndex Open(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         Span<byte> head = stackalloc byte[512];
@@ -24,17 +33,10 @@ public static class WeightFiles
             n = fs.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         head = head[..n];
 
-        if (head.StartsWith("PK\x03\x04"u8) || head.StartsWith("PK\x05\x06"u8)) return PyTorchZip.Read(path);
+        if (head.StartsWith("PK\x03\x04"u8) || head.StartsWith("PK\x05\x06"u8)) return PyTorchZip.Open(path);
         // safetensors before legacy: a header length whose low byte is 0x80 also starts with 0x80.
-        if (n >= 9 && head[8] == (byte)'{')
-        {
-            var f = Safetensors.Read(path);
-            var list = f.Tensors.ToList();
-            var stripped = StateDicts.StripModulePrefix(list);
-            return ReferenceEquals(stripped, list) ? f
-                : new WeightFile(new OrderedDictionary<string, HostTensor>(stripped), f.Metadata, f.Format);
-        }
-        if (n > 0 && head[0] == 0x80) return PyTorchLegacy.Read(path);
+        if (n >= 9 && head[8] == (byte)'{') return Safetensors.Open(path, stripModulePrefix: true);
+        if (n > 0 && head[0] == 0x80) return PyTorchLegacy.Open(path);
         if (n >= 262 && head[257..262].SequenceEqual("ustar"u8))
             throw new WeightFormatException(path, "a tar-format PyTorch checkpoint (PyTorch ≤ 0.1.9) is not supported; re-save it with a newer PyTorch");
         string hex = Convert.ToHexString(head[..Math.Min(n, 16)]);

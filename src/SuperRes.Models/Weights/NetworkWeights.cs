@@ -43,8 +43,10 @@ public static class NetworkWeights
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(path);
-        var file = WeightFiles.Load(path);
-        var spec = Resolve(file, path, model, scale, options);
+        // The file's structure first, then the network, then only the tensors that fit it: names and shapes
+        // are compared before any tensor data is read, so a file declaring gigabytes costs nothing.
+        var index = WeightFiles.Open(path);
+        var spec = Resolve(index.Metadata, index.Format, path, model, scale, options);
         SrNetwork network;
         try
         {
@@ -56,14 +58,16 @@ public static class NetworkWeights
         }
         try
         {
-            var report = network.LoadStateDict(file.Tensors, strict);
+            var report = StateDictLoader.Match(network, index.Shapes);
+            if (strict && !report.IsComplete)
+                throw new StateDictMismatchException(
+                    $"{path}: the weights do not fit the network:\n{report.Describe()}{Hint(index.Metadata, spec, report)}", report);
+            var loaded = report.Loaded.ToHashSet(StringComparer.Ordinal);
+            var file = index.Read(loaded.Contains);
+            RefuseNonFinite(path, file);
+            StateDictLoader.Write(network, report, file.Tensors);
             network.Eval();
             return (network, report);
-        }
-        catch (StateDictMismatchException ex)
-        {
-            network.Dispose();
-            throw new StateDictMismatchException($"{path}: {ex.Message}{Hint(file, spec, ex.Report)}", ex.Report);
         }
         catch
         {
@@ -73,13 +77,37 @@ public static class NetworkWeights
     }
 
     /// <summary>
-    /// The network a weight file is for: its metadata, overridden by the explicit arguments. Fails with a
-    /// message naming the file when the model or scale is neither given nor recorded.
+    /// NaN or ±Inf in a weight turns every output pixel into garbage (a black or white image) without an error,
+    /// so such a file is refused, naming the first tensor and how many of its values are bad.
     /// </summary>
+    private static void RefuseNonFinite(string path, WeightFile file)
+    {
+        foreach (var (key, t) in file.Tensors)
+        {
+            int bad = 0;
+            foreach (float x in t.Data)
+                if (!float.IsFinite(x)) bad++;
+            if (bad > 0)
+                throw new WeightFormatException(path, $"tensor '{key}' holds {bad} non-finite value(s) (NaN or ±Inf) of {t.Data.Length}; " +
+                                                      "a network with such weights outputs garbage, so the file is refused");
+        }
+    }
+
+    /// <inheritdoc cref="Resolve(IReadOnlyDictionary{string, string}, WeightFileFormat, string, string?, int?, ModelOptions?)"/>
     public static NetworkSpec Resolve(WeightFile file, string path, string? model = null, int? scale = null, ModelOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(file);
-        var meta = file.Metadata;
+        return Resolve(file.Metadata, file.Format, path, model, scale, options);
+    }
+
+    /// <summary>
+    /// The network a weight file is for: its metadata, overridden by the explicit arguments. Fails with a
+    /// message naming the file when the model or scale is neither given nor recorded.
+    /// </summary>
+    public static NetworkSpec Resolve(IReadOnlyDictionary<string, string> meta, WeightFileFormat format, string path,
+        string? model = null, int? scale = null, ModelOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(meta);
         string? recorded = meta.TryGetValue(ArchitectureKey, out var a) && !string.IsNullOrWhiteSpace(a) ? a.Trim() : null;
 
         ZooEntry entry;
@@ -97,7 +125,7 @@ public static class NetworkWeights
         else
         {
             throw new SuperResException(
-                $"{path}: a {Describe(file.Format)} does not say which network it is for: give the model and scale " +
+                $"{path}: a {Describe(format)} does not say which network it is for: give the model and scale " +
                 $"(--model, --scale). Models: {string.Join(", ", ModelZoo.Entries.Select(e => e.Name))}");
         }
 
@@ -111,7 +139,7 @@ public static class NetworkWeights
             resolvedScale = entry.Scales[0];
         else
             throw new SuperResException(
-                $"{path}: a {Describe(file.Format)} does not record its scale: give the scale (--scale {string.Join("|", entry.Scales)}) for {entry.Name}");
+                $"{path}: a {Describe(format)} does not record its scale: give the scale (--scale {string.Join("|", entry.Scales)}) for {entry.Name}");
 
         var merged = ModelOptions.Empty;
         if (recorded is not null)
@@ -165,17 +193,17 @@ public static class NetworkWeights
     };
 
     // A short pointer to the usual causes, after the full list of problems.
-    private static string Hint(WeightFile file, NetworkSpec spec, StateDictReport report)
+    private static string Hint(IReadOnlyDictionary<string, string> metadata, NetworkSpec spec, StateDictReport report)
     {
         bool onlyTail = report.Missing.Count + report.Unexpected.Count + report.ShapeMismatches.Count > 0
             && report.Missing.Concat(report.Unexpected).Concat(report.ShapeMismatches).All(k => k.StartsWith("tail.", StringComparison.Ordinal) || k.StartsWith("upsampl", StringComparison.Ordinal));
         if (onlyTail)
         {
-            string recorded = file.Metadata.TryGetValue(ScaleKey, out var s) ? $" (the file is x{s})" : "";
+            string recorded = metadata.TryGetValue(ScaleKey, out var s) ? $" (the file is x{s})" : "";
             return $"\nonly the upsampler differs: the checkpoint is probably for another scale than x{spec.Scale}{recorded}; " +
                    "load it non-strict (--non-strict) to initialise everything else from it";
         }
-        if (!file.Metadata.ContainsKey(ArchitectureKey))
+        if (!metadata.ContainsKey(ArchitectureKey))
             return $"\nthe file has no metadata: check that it is a {spec.Architecture} checkpoint and its options " +
                    "(blocks, features, …: --options) match how it was trained";
         return "";

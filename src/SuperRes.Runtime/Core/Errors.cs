@@ -1,12 +1,5 @@
 namespace SuperRes.Runtime;
 
-/// <summary>Base of every error the engine raises on purpose; the CLI prints its message and exits non-zero.</summary>
-public class SuperResException : Exception
-{
-    public SuperResException(string message) : base(message) { }
-    public SuperResException(string message, Exception inner) : base(message, inner) { }
-}
-
 /// <summary>A native API call returned a failure status; the message names the call and the status.</summary>
 public sealed class NativeCallException : SuperResException
 {

@@ -67,56 +67,33 @@ public sealed unsafe class CudaDevice : KernelDevice
 
     internal nint Stream => _stream;
 
-    public override void Write(DeviceBuffer destination, ReadOnlySpan<float> source, long destinationOffset = 0)
+    protected override void CopyToDevice(DeviceBuffer destination, long destinationOffset, float* source, long count, bool blocking)
     {
-        CheckRange(destination, destinationOffset, source.Length, "Write");
-        if (source.IsEmpty)
-            return;
         MakeCurrent();
-        // A synchronous copy from pageable memory: it returns once the span has been consumed.
-        fixed (float* s = source)
-            CudaErrors.Check(CudaApi.cuMemcpyHtoD_v2(Address(destination, destinationOffset), s, Size(source.Length)), "cuMemcpyHtoD_v2", Info.Id);
+        // Blocking: a synchronous copy from pageable memory, which returns once the source has been consumed.
+        CudaErrors.Check(
+            blocking
+                ? CudaApi.cuMemcpyHtoD_v2(Address(destination, destinationOffset), source, Size(count))
+                : CudaApi.cuMemcpyHtoDAsync_v2(Address(destination, destinationOffset), source, Size(count), _stream),
+            blocking ? "cuMemcpyHtoD_v2" : "cuMemcpyHtoDAsync_v2", Info.Id);
     }
 
-    public override void Read(DeviceBuffer source, Span<float> destination, long sourceOffset = 0)
+    protected override void CopyToHost(DeviceBuffer source, long sourceOffset, float* destination, long count, bool blocking)
     {
-        CheckRange(source, sourceOffset, destination.Length, "Read");
-        if (destination.IsEmpty)
-            return;
         // Synchronizing first makes an error of earlier queued work surface here, named as the stream's.
-        Synchronize();
-        fixed (float* d = destination)
-            CudaErrors.Check(CudaApi.cuMemcpyDtoH_v2(d, Address(source, sourceOffset), Size(destination.Length)), "cuMemcpyDtoH_v2", Info.Id);
+        if (blocking)
+            Synchronize();
+        else
+            MakeCurrent();
+        CudaErrors.Check(
+            blocking
+                ? CudaApi.cuMemcpyDtoH_v2(destination, Address(source, sourceOffset), Size(count))
+                : CudaApi.cuMemcpyDtoHAsync_v2(destination, Address(source, sourceOffset), Size(count), _stream),
+            blocking ? "cuMemcpyDtoH_v2" : "cuMemcpyDtoHAsync_v2", Info.Id);
     }
 
-    public override void WriteAsync(HostBuffer source, long sourceOffset, DeviceBuffer destination, long destinationOffset, long count)
+    protected override void CopyOnDevice(DeviceBuffer source, long sourceOffset, DeviceBuffer destination, long destinationOffset, long count)
     {
-        CheckHostRange(source, sourceOffset, count, "WriteAsync");
-        CheckRange(destination, destinationOffset, count, "WriteAsync");
-        if (count == 0)
-            return;
-        MakeCurrent();
-        var s = (float*)source.Pointer + sourceOffset;
-        CudaErrors.Check(CudaApi.cuMemcpyHtoDAsync_v2(Address(destination, destinationOffset), s, Size(count), _stream), "cuMemcpyHtoDAsync_v2", Info.Id);
-    }
-
-    public override void ReadAsync(DeviceBuffer source, long sourceOffset, HostBuffer destination, long destinationOffset, long count)
-    {
-        CheckRange(source, sourceOffset, count, "ReadAsync");
-        CheckHostRange(destination, destinationOffset, count, "ReadAsync");
-        if (count == 0)
-            return;
-        MakeCurrent();
-        var d = (float*)destination.Pointer + destinationOffset;
-        CudaErrors.Check(CudaApi.cuMemcpyDtoHAsync_v2(d, Address(source, sourceOffset), Size(count), _stream), "cuMemcpyDtoHAsync_v2", Info.Id);
-    }
-
-    public override void Copy(DeviceBuffer source, long sourceOffset, DeviceBuffer destination, long destinationOffset, long count)
-    {
-        CheckRange(source, sourceOffset, count, "Copy source");
-        CheckRange(destination, destinationOffset, count, "Copy destination");
-        if (count == 0)
-            return;
         MakeCurrent();
         CudaErrors.Check(
             CudaApi.cuMemcpyDtoDAsync_v2(Address(destination, destinationOffset), Address(source, sourceOffset), Size(count), _stream),
@@ -248,12 +225,6 @@ public sealed unsafe class CudaDevice : KernelDevice
 
     private static uint Dimension(long value, string what, Kernel kernel) =>
         value is > 0 and <= uint.MaxValue ? (uint)value : throw new ArgumentOutOfRangeException(nameof(value), value, $"{what} of {kernel} must be in 1..{uint.MaxValue}");
-
-    private static void CheckHostRange(HostBuffer buffer, long offset, long count, string what)
-    {
-        if (offset < 0 || count < 0 || offset + count > buffer.Length)
-            throw new ArgumentOutOfRangeException(what, $"{what}: elements [{offset}, {offset + count}) are outside a host buffer of {buffer.Length}");
-    }
 
     private CudaEvent OwnEvent(DeviceEvent ev, string name) =>
         ev is CudaEvent c && c.Device == this ? c : throw new ArgumentException($"the {name} event was not recorded on {Info.Id}", name);

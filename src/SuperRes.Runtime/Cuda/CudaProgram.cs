@@ -42,7 +42,7 @@ internal sealed unsafe class CudaProgram : CompiledProgram
         catch (NativeCallException e)
         {
             throw new KernelBuildException(
-                $"the CUDA driver {CudaDriver.Format(device.DriverVersion)} could not load kernels/{file} "
+                $"the CUDA driver {CudaDriver.Format(device.DriverVersion)} could not load {KernelLibrary.SourcePath(file)} "
                 + $"built by NVRTC {NvrtcCompiler.Version} as {(target.IsCubin ? "a cubin" : "PTX")} for {target.Arch} "
                 + $"({string.Join(' ', image.Options)}): {e.Message}. "
                 + "PTX newer than the driver gives CUDA_ERROR_UNSUPPORTED_PTX_VERSION: update the NVIDIA driver or use an older NVRTC");
@@ -70,11 +70,11 @@ internal sealed unsafe class CudaProgram : CompiledProgram
             CudaErrors.Check(
                 CudaApi.cuModuleGetFunction(&function, Module, n),
                 "cuModuleGetFunction",
-                $"no kernel '{entryPoint}' in kernels/{File} (entry points: {string.Join(", ", KernelLibrary.EntryPoints(File))})");
+                $"no kernel '{entryPoint}' in {SourcePath} (entry points: {string.Join(", ", KernelLibrary.EntryPoints(File))})");
         return new CudaKernel(entryPoint, this, _device, function);
     }
 
-    private nint Module => _module != 0 ? _module : throw new ObjectDisposedException(nameof(CudaProgram), $"kernels/{File} on {_device.Info.Id}");
+    private nint Module => _module != 0 ? _module : throw new ObjectDisposedException(nameof(CudaProgram), $"{SourcePath} on {_device.Info.Id}");
 
     public override void Dispose()
     {
@@ -84,7 +84,7 @@ internal sealed unsafe class CudaProgram : CompiledProgram
         if (module != 0 && !_device.IsDisposed)
         {
             _device.MakeCurrent();
-            CudaErrors.Check(CudaApi.cuModuleUnload(module), "cuModuleUnload", $"kernels/{File}");
+            CudaErrors.Check(CudaApi.cuModuleUnload(module), "cuModuleUnload", SourcePath);
         }
     }
 
@@ -98,7 +98,7 @@ internal sealed unsafe class CudaProgram : CompiledProgram
         device.MakeCurrent();
         nint module;
         fixed (byte* i = image)
-            CudaErrors.Check(CudaApi.cuModuleLoadData(&module, i), "cuModuleLoadData", $"kernels/{file} on {device.Info.Id}");
+            CudaErrors.Check(CudaApi.cuModuleLoadData(&module, i), "cuModuleLoadData", $"{KernelLibrary.SourcePath(file)} on {device.Info.Id}");
         return module;
     }
 }

@@ -82,7 +82,7 @@ public static unsafe class NvrtcCompiler
         nint program = 0;
         byte[] sourceBytes = NulTerminated(source), nameBytes = NulTerminated(ProgramName);
         fixed (byte* s = sourceBytes, n = nameBytes)
-            CudaErrors.CheckNvrtc(NvrtcApi.nvrtcCreateProgram(&program, s, n, 0, null, null), "nvrtcCreateProgram", $"kernels/{file}");
+            CudaErrors.CheckNvrtc(NvrtcApi.nvrtcCreateProgram(&program, s, n, 0, null, null), "nvrtcCreateProgram", KernelLibrary.SourcePath(file));
 
         bool completed = false;
         try
@@ -91,9 +91,9 @@ public static unsafe class NvrtcCompiler
             string log = ReadLog(program);
             if (status == NvrtcApi.ErrorCompilation)
                 throw new KernelBuildException(
-                    $"NVRTC {Version} could not compile kernels/{file} for {target.Arch} "
+                    $"NVRTC {Version} could not compile {KernelLibrary.SourcePath(file)} for {target.Arch} "
                     + $"(defines: {(defines.Values.Count == 0 ? "none" : defines.ToString())}; options: {string.Join(' ', options)}):\n{log}");
-            CudaErrors.CheckNvrtc(status, "nvrtcCompileProgram", $"kernels/{file} for {target.Arch}: {log}");
+            CudaErrors.CheckNvrtc(status, "nvrtcCompileProgram", $"{KernelLibrary.SourcePath(file)} for {target.Arch}: {log}");
             var bytes = target.IsCubin ? ReadCubin(program) : ReadPtx(program);
             completed = true;
             return new NvrtcImage(bytes, target, options, log);
@@ -132,34 +132,23 @@ public static unsafe class NvrtcCompiler
         }
     }
 
-    private static string ReadLog(nint program)
+    private static string ReadLog(nint program) =>
+        Encoding.UTF8.GetString(ReadOutput(program, &NvrtcApi.nvrtcGetProgramLogSize, &NvrtcApi.nvrtcGetProgramLog, "nvrtcGetProgramLog"))
+            .TrimEnd('\0', '\n', '\r', ' ');
+
+    // The PTX size includes the terminating NUL, which cuModuleLoadData needs to find the end of PTX text.
+    private static byte[] ReadPtx(nint program) => ReadOutput(program, &NvrtcApi.nvrtcGetPTXSize, &NvrtcApi.nvrtcGetPTX, "nvrtcGetPTX");
+
+    private static byte[] ReadCubin(nint program) => ReadOutput(program, &NvrtcApi.nvrtcGetCUBINSize, &NvrtcApi.nvrtcGetCUBIN, "nvrtcGetCUBIN");
+
+    /// <summary>One of a program's outputs (log, PTX, cubin): its size, then its bytes.</summary>
+    private static byte[] ReadOutput(nint program, delegate*<nint, nuint*, int> getSize, delegate*<nint, byte*, int> get, string call)
     {
         nuint size;
-        CudaErrors.CheckNvrtc(NvrtcApi.nvrtcGetProgramLogSize(program, &size), "nvrtcGetProgramLogSize");
+        CudaErrors.CheckNvrtc(getSize(program, &size), call + "Size");
         var buffer = new byte[Math.Max(1, (int)size)];
         fixed (byte* b = buffer)
-            CudaErrors.CheckNvrtc(NvrtcApi.nvrtcGetProgramLog(program, b), "nvrtcGetProgramLog");
-        return Encoding.UTF8.GetString(buffer).TrimEnd('\0', '\n', '\r', ' ');
-    }
-
-    // The size includes the terminating NUL, which cuModuleLoadData needs to find the end of PTX text.
-    private static byte[] ReadPtx(nint program)
-    {
-        nuint size;
-        CudaErrors.CheckNvrtc(NvrtcApi.nvrtcGetPTXSize(program, &size), "nvrtcGetPTXSize");
-        var buffer = new byte[(int)size];
-        fixed (byte* b = buffer)
-            CudaErrors.CheckNvrtc(NvrtcApi.nvrtcGetPTX(program, b), "nvrtcGetPTX");
-        return buffer;
-    }
-
-    private static byte[] ReadCubin(nint program)
-    {
-        nuint size;
-        CudaErrors.CheckNvrtc(NvrtcApi.nvrtcGetCUBINSize(program, &size), "nvrtcGetCUBINSize");
-        var buffer = new byte[(int)size];
-        fixed (byte* b = buffer)
-            CudaErrors.CheckNvrtc(NvrtcApi.nvrtcGetCUBIN(program, b), "nvrtcGetCUBIN");
+            CudaErrors.CheckNvrtc(get(program, b), call);
         return buffer;
     }
 

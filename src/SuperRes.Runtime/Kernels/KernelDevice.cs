@@ -4,7 +4,7 @@ namespace SuperRes.Runtime;
 /// A device that runs the kernels of <c>kernels/</c> (Cuda and OpenCL). Programs are built once per
 /// (file, defines) and kept for the life of the device; the backend's build goes through <see cref="KernelCache"/>.
 /// </summary>
-public abstract class KernelDevice : Device
+public abstract unsafe class KernelDevice : Device
 {
     private readonly Dictionary<(string File, KernelDefines Defines), CompiledProgram> _programs = new();
 
@@ -21,6 +21,48 @@ public abstract class KernelDevice : Device
 
     /// <summary>When set (by constructing a <see cref="Profiling.Profiler"/>), every launch is timed on the device and handed to it.</summary>
     public Profiling.Profiler? Profiler { get; internal set; }
+
+    public sealed override void Write(DeviceBuffer destination, ReadOnlySpan<float> source, long destinationOffset = 0)
+    {
+        CheckRange(destination, destinationOffset, source.Length, "Write");
+        if (source.IsEmpty)
+            return; // OpenCL rejects zero-size transfers with CL_INVALID_VALUE
+        fixed (float* s = source)
+            CopyToDevice(destination, destinationOffset, s, source.Length, blocking: true);
+    }
+
+    public sealed override void Read(DeviceBuffer source, Span<float> destination, long sourceOffset = 0)
+    {
+        CheckRange(source, sourceOffset, destination.Length, "Read");
+        if (destination.IsEmpty)
+            return;
+        fixed (float* d = destination)
+            CopyToHost(source, sourceOffset, d, destination.Length, blocking: true);
+    }
+
+    public sealed override void WriteAsync(HostBuffer source, long sourceOffset, DeviceBuffer destination, long destinationOffset, long count)
+    {
+        CheckHostRange(source, sourceOffset, count, "WriteAsync");
+        CheckRange(destination, destinationOffset, count, "WriteAsync");
+        if (count > 0)
+            CopyToDevice(destination, destinationOffset, (float*)source.Pointer + sourceOffset, count, blocking: false);
+    }
+
+    public sealed override void ReadAsync(DeviceBuffer source, long sourceOffset, HostBuffer destination, long destinationOffset, long count)
+    {
+        CheckRange(source, sourceOffset, count, "ReadAsync");
+        CheckHostRange(destination, destinationOffset, count, "ReadAsync");
+        if (count > 0)
+            CopyToHost(source, sourceOffset, (float*)destination.Pointer + destinationOffset, count, blocking: false);
+    }
+
+    public sealed override void Copy(DeviceBuffer source, long sourceOffset, DeviceBuffer destination, long destinationOffset, long count)
+    {
+        CheckRange(source, sourceOffset, count, "Copy source");
+        CheckRange(destination, destinationOffset, count, "Copy destination");
+        if (count > 0)
+            CopyOnDevice(source, sourceOffset, destination, destinationOffset, count);
+    }
 
     public Kernel GetKernel(string file, string entryPoint, KernelDefines? defines = null) =>
         GetProgram(file, defines ?? KernelDefines.None).GetKernel(entryPoint);
@@ -68,6 +110,25 @@ public abstract class KernelDevice : Device
         return new Profiling.EventPairTiming(this, start, RecordEvent());
     }
 
+    /// <summary>
+    /// Copies <paramref name="count"/> (> 0, in range) floats from host memory into the buffer. Blocking: after
+    /// all queued work, returning once the host memory is consumed (it may be pageable). Otherwise only enqueued:
+    /// the memory is pinned and must stay untouched until <see cref="Device.Synchronize"/>.
+    /// </summary>
+    protected abstract void CopyToDevice(DeviceBuffer destination, long destinationOffset, float* source, long count, bool blocking);
+
+    /// <summary>Copies floats from the buffer to host memory; blocking as in <see cref="CopyToDevice"/>.</summary>
+    protected abstract void CopyToHost(DeviceBuffer source, long sourceOffset, float* destination, long count, bool blocking);
+
+    /// <summary>Enqueues a device→device copy (count > 0, both ranges checked).</summary>
+    protected abstract void CopyOnDevice(DeviceBuffer source, long sourceOffset, DeviceBuffer destination, long destinationOffset, long count);
+
+    private static void CheckHostRange(HostBuffer buffer, long offset, long count, string what)
+    {
+        if (offset < 0 || count < 0 || offset + count > buffer.Length)
+            throw new ArgumentOutOfRangeException(what, $"{what}: elements [{offset}, {offset + count}) are outside a host buffer of {buffer.Length}");
+    }
+
     /// <summary>Compiles (or loads from the disk cache) one kernel file with one set of defines.</summary>
     protected abstract CompiledProgram BuildProgram(string file, KernelDefines defines);
 
@@ -89,6 +150,9 @@ public abstract class CompiledProgram(string file, KernelDefines defines) : IDis
 
     public string File { get; } = file;
     public KernelDefines Defines { get; } = defines;
+
+    /// <summary>What messages cite for the file, e.g. <c>kernels/conv2d.cl</c>.</summary>
+    public string SourcePath => KernelLibrary.SourcePath(File);
 
     public Kernel GetKernel(string entryPoint)
     {

@@ -164,7 +164,7 @@ public sealed unsafe partial class OpenClDevice
             byte* pointer = p;
             program = clCreateProgramWithSource(_context, 1, &pointer, &length, &status);
         }
-        OpenClErrors.Check(status, "clCreateProgramWithSource", $"kernels/{file}");
+        OpenClErrors.Check(status, "clCreateProgramWithSource", KernelLibrary.SourcePath(file));
 
         status = Build(program, options);
         if (status == OpenClErrors.CL_SUCCESS)
@@ -173,9 +173,9 @@ public sealed unsafe partial class OpenClDevice
         {
             if (status is OpenClErrors.CL_BUILD_PROGRAM_FAILURE or OpenClErrors.CL_INVALID_BUILD_OPTIONS)
                 throw new KernelBuildException(
-                    $"cannot compile kernels/{file} with defines [{defines}] for {Info}: clBuildProgram failed with "
+                    $"cannot compile {KernelLibrary.SourcePath(file)} with defines [{defines}] for {Info}: clBuildProgram failed with "
                     + $"{OpenClErrors.Name(status)} ({status}); options: {options}\n{BuildLog(program)}");
-            throw OpenClErrors.Failure(status, "clBuildProgram", $"kernels/{file} [{defines}] on {Info}");
+            throw OpenClErrors.Failure(status, "clBuildProgram", $"{KernelLibrary.SourcePath(file)} [{defines}] on {Info}");
         }
         finally
         {
@@ -193,13 +193,9 @@ public sealed unsafe partial class OpenClDevice
 
     private string BuildLog(nint program)
     {
-        nuint size;
-        OpenClErrors.Check(clGetProgramBuildInfo(program, _entry.Device, CL_PROGRAM_BUILD_LOG, 0, null, &size), "clGetProgramBuildInfo");
-        var bytes = new byte[(int)size];
-        fixed (byte* p = bytes)
-            OpenClErrors.Check(clGetProgramBuildInfo(program, _entry.Device, CL_PROGRAM_BUILD_LOG, size, p, null), "clGetProgramBuildInfo");
-        int end = Array.IndexOf(bytes, (byte)0);
-        string log = Encoding.UTF8.GetString(bytes, 0, end < 0 ? bytes.Length : end).Trim();
+        nint device = _entry.Device;
+        string log = OpenClInfo.Decode(OpenClInfo.Bytes(
+            (size, value, returned) => clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, size, value, returned), "clGetProgramBuildInfo"));
         return log.Length == 0 ? "(the driver gave no build log)" : log;
     }
 

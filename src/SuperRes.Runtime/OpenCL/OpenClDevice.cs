@@ -50,62 +50,28 @@ public sealed unsafe partial class OpenClDevice : KernelDevice
     /// <summary>OpenCL cannot report free memory portably; this is global memory less what this device's pool holds.</summary>
     public override long FreeMemoryBytes => Math.Max(0, Info.MemoryBytes - (Memory.InUseBytes + Memory.CachedBytes));
 
-    public override void Write(DeviceBuffer destination, ReadOnlySpan<float> source, long destinationOffset = 0)
+    protected override void CopyToDevice(DeviceBuffer destination, long destinationOffset, float* source, long count, bool blocking)
     {
         ThrowIfDisposed();
-        CheckRange(destination, destinationOffset, source.Length, "Write");
-        if (source.IsEmpty)
-            return; // OpenCL rejects zero-size transfers with CL_INVALID_VALUE
-        fixed (float* p = source)
-            CheckTransfer(clEnqueueWriteBuffer(_queue, destination.Handle, CL_TRUE, ToBytes(destinationOffset), ToBytes(source.Length), p, 0, null, null),
-                "clEnqueueWriteBuffer", destination);
-    }
-
-    public override void Read(DeviceBuffer source, Span<float> destination, long sourceOffset = 0)
-    {
-        ThrowIfDisposed();
-        CheckRange(source, sourceOffset, destination.Length, "Read");
-        if (destination.IsEmpty)
-            return;
-        // Blocking read on an in-order queue: returns after all work enqueued before it.
-        fixed (float* p = destination)
-            CheckTransfer(clEnqueueReadBuffer(_queue, source.Handle, CL_TRUE, ToBytes(sourceOffset), ToBytes(destination.Length), p, 0, null, null),
-                "clEnqueueReadBuffer", source);
-    }
-
-    public override void WriteAsync(HostBuffer source, long sourceOffset, DeviceBuffer destination, long destinationOffset, long count)
-    {
-        ThrowIfDisposed();
-        CheckHostRange(source, sourceOffset, count, "WriteAsync");
-        CheckRange(destination, destinationOffset, count, "WriteAsync");
-        if (count == 0)
-            return;
-        void* p = (float*)source.Pointer + sourceOffset;
-        CheckTransfer(clEnqueueWriteBuffer(_queue, destination.Handle, CL_FALSE, ToBytes(destinationOffset), ToBytes(count), p, 0, null, null),
+        CheckTransfer(clEnqueueWriteBuffer(_queue, destination.Handle, blocking ? CL_TRUE : CL_FALSE, ToBytes(destinationOffset), ToBytes(count), source, 0, null, null),
             "clEnqueueWriteBuffer", destination);
-        Flush(); // start the transfer now rather than at the next blocking call
+        if (!blocking)
+            Flush(); // start the transfer now rather than at the next blocking call
     }
 
-    public override void ReadAsync(DeviceBuffer source, long sourceOffset, HostBuffer destination, long destinationOffset, long count)
+    protected override void CopyToHost(DeviceBuffer source, long sourceOffset, float* destination, long count, bool blocking)
     {
         ThrowIfDisposed();
-        CheckRange(source, sourceOffset, count, "ReadAsync");
-        CheckHostRange(destination, destinationOffset, count, "ReadAsync");
-        if (count == 0)
-            return;
-        void* p = (float*)destination.Pointer + destinationOffset;
-        CheckTransfer(clEnqueueReadBuffer(_queue, source.Handle, CL_FALSE, ToBytes(sourceOffset), ToBytes(count), p, 0, null, null),
+        // A blocking read on an in-order queue returns after all work enqueued before it.
+        CheckTransfer(clEnqueueReadBuffer(_queue, source.Handle, blocking ? CL_TRUE : CL_FALSE, ToBytes(sourceOffset), ToBytes(count), destination, 0, null, null),
             "clEnqueueReadBuffer", source);
-        Flush();
+        if (!blocking)
+            Flush();
     }
 
-    public override void Copy(DeviceBuffer source, long sourceOffset, DeviceBuffer destination, long destinationOffset, long count)
+    protected override void CopyOnDevice(DeviceBuffer source, long sourceOffset, DeviceBuffer destination, long destinationOffset, long count)
     {
         ThrowIfDisposed();
-        CheckRange(source, sourceOffset, count, "Copy source");
-        CheckRange(destination, destinationOffset, count, "Copy destination");
-        if (count == 0)
-            return;
         CheckTransfer(clEnqueueCopyBuffer(_queue, source.Handle, destination.Handle, ToBytes(sourceOffset), ToBytes(destinationOffset), ToBytes(count), 0, null, null),
             "clEnqueueCopyBuffer", destination);
     }
@@ -227,12 +193,6 @@ public sealed unsafe partial class OpenClDevice : KernelDevice
             throw new DeviceOutOfMemoryException(Info.Id, buffer.Block.SizeBytes, Memory.InUseBytes, Memory.CapBytes,
                 $"{call} failed with CL_MEM_OBJECT_ALLOCATION_FAILURE: the driver could not back the buffer with memory");
         OpenClErrors.Check(status, call, Info.ToString());
-    }
-
-    private static void CheckHostRange(HostBuffer buffer, long offset, long count, string what)
-    {
-        if (offset < 0 || count < 0 || offset + count > buffer.Length)
-            throw new ArgumentOutOfRangeException(what, $"{what}: elements [{offset}, {offset + count}) are outside a host buffer of {buffer.Length}");
     }
 
     /// <summary>Element offsets and counts as the byte values OpenCL takes.</summary>

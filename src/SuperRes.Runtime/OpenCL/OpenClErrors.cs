@@ -3,6 +3,15 @@ namespace SuperRes.Runtime.OpenCL;
 /// <summary>OpenCL status codes by name, and the checks that turn a failed status into an exception.</summary>
 internal static class OpenClErrors
 {
+    /// <summary>Releases an OpenCL object at most once: the handle is cleared first, so a second Dispose does nothing.</summary>
+    public static unsafe void ReleaseOnce(ref nint handle, delegate*<nint, int> release, string call)
+    {
+        nint taken = handle;
+        handle = 0;
+        if (taken != 0)
+            Check(release(taken), call);
+    }
+
     public const int CL_SUCCESS = 0;
     public const int CL_DEVICE_NOT_FOUND = -1;
     public const int CL_MEM_OBJECT_ALLOCATION_FAILURE = -4;

@@ -3,28 +3,28 @@ using static SuperRes.Runtime.OpenCL.OpenClNative;
 
 namespace SuperRes.Runtime.OpenCL;
 
-/// <summary>Typed wrappers over clGetPlatformInfo / clGetDeviceInfo (size query, then fill).</summary>
+/// <summary>Typed wrappers over the clGet*Info calls (size query, then fill).</summary>
 internal static unsafe class OpenClInfo
 {
-    public static string PlatformString(nint platform, uint param)
+    /// <summary>One clGet*Info call with its arguments bound: (value size, value, size returned) → status.</summary>
+    public delegate int InfoCall(nuint size, void* value, nuint* sizeReturned);
+
+    /// <summary>A variable-size property: ask for its size, then fill a buffer of that size.</summary>
+    public static byte[] Bytes(InfoCall call, string name)
     {
         nuint size;
-        OpenClErrors.Check(clGetPlatformInfo(platform, param, 0, null, &size), "clGetPlatformInfo");
+        OpenClErrors.Check(call(0, null, &size), name);
         var bytes = new byte[(int)size];
         fixed (byte* p = bytes)
-            OpenClErrors.Check(clGetPlatformInfo(platform, param, size, p, null), "clGetPlatformInfo");
-        return Decode(bytes);
+            OpenClErrors.Check(call(size, p, null), name);
+        return bytes;
     }
 
-    public static string DeviceString(nint device, uint param)
-    {
-        nuint size;
-        OpenClErrors.Check(clGetDeviceInfo(device, param, 0, null, &size), "clGetDeviceInfo");
-        var bytes = new byte[(int)size];
-        fixed (byte* p = bytes)
-            OpenClErrors.Check(clGetDeviceInfo(device, param, size, p, null), "clGetDeviceInfo");
-        return Decode(bytes);
-    }
+    public static string PlatformString(nint platform, uint param) =>
+        Decode(Bytes((size, value, returned) => clGetPlatformInfo(platform, param, size, value, returned), "clGetPlatformInfo"));
+
+    public static string DeviceString(nint device, uint param) =>
+        Decode(Bytes((size, value, returned) => clGetDeviceInfo(device, param, size, value, returned), "clGetDeviceInfo"));
 
     /// <summary>A fixed-size device property (cl_uint, cl_ulong, size_t, cl_bitfield).</summary>
     public static T DeviceValue<T>(nint device, uint param) where T : unmanaged
@@ -47,8 +47,8 @@ internal static unsafe class OpenClInfo
         return (0, 0);
     }
 
-    // Info strings are NUL-terminated; some drivers pad names with spaces.
-    private static string Decode(byte[] bytes)
+    /// <summary>An info string: NUL-terminated, and some drivers pad names with spaces.</summary>
+    public static string Decode(byte[] bytes)
     {
         int end = Array.IndexOf(bytes, (byte)0);
         return Encoding.UTF8.GetString(bytes, 0, end < 0 ? bytes.Length : end).Trim();

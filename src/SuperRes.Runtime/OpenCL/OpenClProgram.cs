@@ -14,13 +14,13 @@ internal sealed unsafe class OpenClProgram(OpenClDevice device, string file, Ker
     protected override Kernel CreateKernel(string entryPoint)
     {
         if (_handle == 0)
-            throw new ObjectDisposedException(nameof(OpenClProgram), $"kernels/{File} on {Device.Info.Id} was disposed");
+            throw new ObjectDisposedException(nameof(OpenClProgram), $"{SourcePath} on {Device.Info.Id} was disposed");
         var name = Encoding.UTF8.GetBytes(entryPoint + "\0");
         int status;
         nint kernel;
         fixed (byte* p = name)
             kernel = clCreateKernel(_handle, p, &status);
-        OpenClErrors.Check(status, "clCreateKernel", $"kernel '{entryPoint}' in kernels/{File} [{Defines}] on {Device.Info.Id}");
+        OpenClErrors.Check(status, "clCreateKernel", $"kernel '{entryPoint}' in {SourcePath} [{Defines}] on {Device.Info.Id}");
         return new OpenClKernel(entryPoint, this, kernel);
     }
 
@@ -28,45 +28,39 @@ internal sealed unsafe class OpenClProgram(OpenClDevice device, string file, Ker
     {
         if (_handle == 0)
             return;
-        base.Dispose();
-        nint handle = _handle;
-        _handle = 0;
-        OpenClErrors.Check(clReleaseProgram(handle), "clReleaseProgram");
+        base.Dispose(); // the kernels first: they hold the program
+        OpenClErrors.ReleaseOnce(ref _handle, &clReleaseProgram, "clReleaseProgram");
     }
 }
 
 /// <summary>A cl_kernel. Arguments are set at each launch, which is safe because one thread drives a device.</summary>
-internal sealed class OpenClKernel(string name, OpenClProgram program, nint handle) : Kernel(name, program)
+internal sealed unsafe class OpenClKernel(string name, OpenClProgram program, nint handle) : Kernel(name, program)
 {
-    public nint Handle { get; private set; } = handle;
+    private nint _handle = handle;
+
+    public nint Handle => _handle;
 
     public OpenClDevice Device => ((OpenClProgram)Program).Device;
 
     public override void Dispose()
     {
-        if (Handle == 0)
-            return;
-        nint handle = Handle;
-        Handle = 0;
+        OpenClErrors.ReleaseOnce(ref _handle, &clReleaseKernel, "clReleaseKernel");
         base.Dispose();
-        OpenClErrors.Check(clReleaseKernel(handle), "clReleaseKernel");
     }
 }
 
 /// <summary>A marker event in the device queue.</summary>
-internal sealed class OpenClEvent(OpenClDevice device, nint handle) : DeviceEvent
+internal sealed unsafe class OpenClEvent(OpenClDevice device, nint handle) : DeviceEvent
 {
+    private nint _handle = handle;
+
     public OpenClDevice Device { get; } = device;
 
-    public nint Handle { get; private set; } = handle;
+    public nint Handle => _handle;
 
     public override void Dispose()
     {
-        if (Handle == 0)
-            return;
-        nint handle = Handle;
-        Handle = 0;
+        OpenClErrors.ReleaseOnce(ref _handle, &clReleaseEvent, "clReleaseEvent");
         base.Dispose();
-        OpenClErrors.Check(clReleaseEvent(handle), "clReleaseEvent");
     }
 }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.Intrinsics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SuperRes.Runtime.Cpu;
 
 namespace SuperRes.Runtime.Profiling;
 
@@ -33,8 +33,9 @@ public sealed record DevicePeak(double Gflops, double Gbps, string Source)
 
 /// <summary>
 /// Measures a device's <see cref="DevicePeak"/>: on kernel devices with kernels/calibrate.cl, on the Cpu device
-/// with a vectorised C# SGEMM and a parallel copy; best of a few runs. Results are cached per device as a
-/// small JSON file under the kernel cache directory (<c>peaks/</c>), so only the first profile pays for it.
+/// with the Cpu backend's own matrix product (<see cref="CpuGemm"/>) and a parallel copy; best of a few runs.
+/// Results are cached per device as a small JSON file under the kernel cache directory (<c>peaks/</c>), so only
+/// the first profile pays for it.
 /// </summary>
 public static class Calibration
 {
@@ -104,7 +105,7 @@ public static class Calibration
         if (KernelCache.Directory is not { } dir)
             return null;
         var info = device.Info;
-        string source = device is KernelDevice ? KernelLibrary.ReadFile(KernelFile) : "cpu";
+        string source = device is KernelDevice ? KernelLibrary.ReadFile(KernelFile) : nameof(CpuGemm); // what was measured
         string key = KernelCache.Key("peak", Version.ToString(CultureInfo.InvariantCulture), info.Backend.ToString(), info.Name,
             info.DriverVersion, info.ApiVersion, Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), source);
         return Path.Combine(dir, "peaks", $"{info.Backend.IdPrefix()}-{key[..20]}.json");
@@ -240,7 +241,10 @@ public static class Calibration
         return 8.0 * count / (best * 1e6);
     }
 
-    /// <summary>C = A·B with B packed into column panels and an 8-row × 2-vector register block (16 accumulators).</summary>
+    // Columns of C one task computes: the task's strip of B (n × 64 floats) stays in L2 while CpuGemm walks A.
+    private const int SgemmPanel = 64;
+
+    /// <summary>C = A·B with the Cpu backend's own matrix product (<see cref="CpuGemm"/>), one task per column panel.</summary>
     private static double CpuSgemm(int n)
     {
         var a = new float[n * n];
@@ -252,98 +256,11 @@ public static class Calibration
             a[i] = (float)random.NextDouble() - 0.5f;
             b[i] = (float)random.NextDouble() - 0.5f;
         }
-        double best = Vector512.IsHardwareAccelerated
-            ? BestHost(() => Sgemm512(n, a, b, c))
-            : BestHost(() => Sgemm256(n, a, b, c));
+        double best = BestHost(() => Parallel.For(0, n / SgemmPanel, panel =>
+        {
+            int column = panel * SgemmPanel;
+            CpuGemm.Multiply(n, SgemmPanel, n, a, n, b.AsSpan(column), n, c.AsSpan(column), n, accumulate: false);
+        }));
         return 2.0 * n * n * n / (best * 1e6);
-    }
-
-    private static void Sgemm512(int n, float[] a, float[] b, float[] c)
-    {
-        const int rows = 8, width = 32; // two Vector512<float>
-        var packed = Pack(n, b, width);
-        Parallel.For(0, n / width, panel =>
-        {
-            var bp = packed.AsSpan(panel * n * width, n * width);
-            for (int r0 = 0; r0 < n; r0 += rows)
-            {
-                Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
-                Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
-                int ra = r0 * n;
-                for (int k = 0; k < n; k++)
-                {
-                    var b0 = Vector512.Create(bp.Slice(k * width, 16));
-                    var b1 = Vector512.Create(bp.Slice(k * width + 16, 16));
-                    var v = Vector512.Create(a[ra + k]);
-                    c00 = Vector512.FusedMultiplyAdd(v, b0, c00); c01 = Vector512.FusedMultiplyAdd(v, b1, c01);
-                    v = Vector512.Create(a[ra + n + k]);
-                    c10 = Vector512.FusedMultiplyAdd(v, b0, c10); c11 = Vector512.FusedMultiplyAdd(v, b1, c11);
-                    v = Vector512.Create(a[ra + 2 * n + k]);
-                    c20 = Vector512.FusedMultiplyAdd(v, b0, c20); c21 = Vector512.FusedMultiplyAdd(v, b1, c21);
-                    v = Vector512.Create(a[ra + 3 * n + k]);
-                    c30 = Vector512.FusedMultiplyAdd(v, b0, c30); c31 = Vector512.FusedMultiplyAdd(v, b1, c31);
-                    v = Vector512.Create(a[ra + 4 * n + k]);
-                    c40 = Vector512.FusedMultiplyAdd(v, b0, c40); c41 = Vector512.FusedMultiplyAdd(v, b1, c41);
-                    v = Vector512.Create(a[ra + 5 * n + k]);
-                    c50 = Vector512.FusedMultiplyAdd(v, b0, c50); c51 = Vector512.FusedMultiplyAdd(v, b1, c51);
-                    v = Vector512.Create(a[ra + 6 * n + k]);
-                    c60 = Vector512.FusedMultiplyAdd(v, b0, c60); c61 = Vector512.FusedMultiplyAdd(v, b1, c61);
-                    v = Vector512.Create(a[ra + 7 * n + k]);
-                    c70 = Vector512.FusedMultiplyAdd(v, b0, c70); c71 = Vector512.FusedMultiplyAdd(v, b1, c71);
-                }
-                int col = panel * width;
-                Span<Vector512<float>> acc = [c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71];
-                for (int r = 0; r < rows; r++)
-                {
-                    acc[2 * r].CopyTo(c.AsSpan((r0 + r) * n + col, 16));
-                    acc[2 * r + 1].CopyTo(c.AsSpan((r0 + r) * n + col + 16, 16));
-                }
-            }
-        });
-    }
-
-    private static void Sgemm256(int n, float[] a, float[] b, float[] c)
-    {
-        const int rows = 4, width = 16; // two Vector256<float>
-        var packed = Pack(n, b, width);
-        Parallel.For(0, n / width, panel =>
-        {
-            var bp = packed.AsSpan(panel * n * width, n * width);
-            for (int r0 = 0; r0 < n; r0 += rows)
-            {
-                Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
-                int ra = r0 * n;
-                for (int k = 0; k < n; k++)
-                {
-                    var b0 = Vector256.Create(bp.Slice(k * width, 8));
-                    var b1 = Vector256.Create(bp.Slice(k * width + 8, 8));
-                    var v = Vector256.Create(a[ra + k]);
-                    c00 = Vector256.FusedMultiplyAdd(v, b0, c00); c01 = Vector256.FusedMultiplyAdd(v, b1, c01);
-                    v = Vector256.Create(a[ra + n + k]);
-                    c10 = Vector256.FusedMultiplyAdd(v, b0, c10); c11 = Vector256.FusedMultiplyAdd(v, b1, c11);
-                    v = Vector256.Create(a[ra + 2 * n + k]);
-                    c20 = Vector256.FusedMultiplyAdd(v, b0, c20); c21 = Vector256.FusedMultiplyAdd(v, b1, c21);
-                    v = Vector256.Create(a[ra + 3 * n + k]);
-                    c30 = Vector256.FusedMultiplyAdd(v, b0, c30); c31 = Vector256.FusedMultiplyAdd(v, b1, c31);
-                }
-                int col = panel * width;
-                Span<Vector256<float>> acc = [c00, c01, c10, c11, c20, c21, c30, c31];
-                for (int r = 0; r < rows; r++)
-                {
-                    acc[2 * r].CopyTo(c.AsSpan((r0 + r) * n + col, 8));
-                    acc[2 * r + 1].CopyTo(c.AsSpan((r0 + r) * n + col + 8, 8));
-                }
-            }
-        });
-    }
-
-    /// <summary>B [n × n] row-major as column panels of <paramref name="width"/>: packed[panel][k][0..width).</summary>
-    private static float[] Pack(int n, float[] b, int width)
-    {
-        var packed = new float[n * n];
-        for (int panel = 0; panel < n / width; panel++)
-            for (int k = 0; k < n; k++)
-                Array.Copy(b, k * n + panel * width, packed, (panel * n + k) * width, width);
-        return packed;
     }
 }

@@ -24,10 +24,7 @@ internal sealed unsafe class OpenClLaunchTiming(nint evt) : LaunchTiming
 
     public override void Dispose()
     {
-        var e = _event;
-        _event = 0;
-        if (e != 0)
-            OpenClErrors.Check(clReleaseEvent(e), "clReleaseEvent");
+        OpenClErrors.ReleaseOnce(ref _event, &clReleaseEvent, "clReleaseEvent");
         base.Dispose();
     }
 }

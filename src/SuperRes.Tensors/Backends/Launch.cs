@@ -23,6 +23,16 @@ public static class Launch
     public static KernelDevice Kernels(DeviceBuffer buffer) =>
         buffer.Device as KernelDevice ?? throw new NotSupportedException($"{buffer.Device.Info.Id} does not run kernels/; this implementation is registered for the wrong backend");
 
+    /// <summary>
+    /// Launches <paramref name="entryPoint"/> of kernels/<paramref name="file"/> with one work-item per element on the
+    /// kernel device <paramref name="on"/> lives on, with the arguments (n, <paramref name="args"/>…).
+    /// </summary>
+    public static void PerElement(string file, string entryPoint, KernelDefines defines, DeviceBuffer on, long n, params ReadOnlySpan<KernelArg> args)
+    {
+        var k = Kernels(on);
+        k.Launch(k.GetKernel(file, entryPoint, defines), LaunchGrid.Linear(n), [n, .. args]);
+    }
+
     /// <summary>The host array behind a Cpu buffer (possibly longer than the buffer).</summary>
     public static float[] Array(DeviceBuffer buffer) => buffer.HostArray!;
 

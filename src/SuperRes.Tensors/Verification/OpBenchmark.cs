@@ -55,13 +55,26 @@ public abstract class OpBenchmark : IDisposable
     public override string ToString() => Name;
 }
 
+/// <summary>
+/// The cases of an op benchmarked at several shapes or passes (the zoo's conv2d layers, say): every subclass in an
+/// op folder adds its <see cref="Cases"/> to <see cref="OpBenchmarks.All"/>.
+/// </summary>
+public abstract class OpBenchmarkSet
+{
+    public abstract IEnumerable<OpBenchmark> Cases { get; }
+}
+
 public static class OpBenchmarks
 {
     /// <summary>Every benchmark case of the engine's ops, by name.</summary>
     public static IReadOnlyList<OpBenchmark> All { get; } =
-        typeof(OpBenchmark).Assembly.GetTypes()
-            .Where(t => t.IsSubclassOf(typeof(OpBenchmark)) && !t.IsAbstract && t.GetConstructor(Type.EmptyTypes) is not null)
-            .Select(t => (OpBenchmark)Activator.CreateInstance(t)!)
+        Instances<OpBenchmark>()
+            .Concat(Instances<OpBenchmarkSet>().SelectMany(set => set.Cases))
             .OrderBy(b => b.Name, StringComparer.Ordinal)
             .ToArray();
+
+    private static IEnumerable<T> Instances<T>() =>
+        typeof(T).Assembly.GetTypes()
+            .Where(t => t.IsSubclassOf(typeof(T)) && !t.IsAbstract && !t.ContainsGenericParameters && t.GetConstructor(Type.EmptyTypes) is not null)
+            .Select(t => (T)Activator.CreateInstance(t)!);
 }

@@ -12,26 +12,7 @@ public sealed class EvaluationTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    /// <summary>../shared/data beside the repository, or $SUPERRES_DATA.</summary>
-    internal static string SharedData
-    {
-        get
-        {
-            var env = Environment.GetEnvironmentVariable("SUPERRES_DATA");
-            if (!string.IsNullOrEmpty(env) && Directory.Exists(Path.Combine(env, "benchmark")))
-                return env;
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "SuperRes.Native.sln")))
-                {
-                    var data = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data"));
-                    Assert.True(Directory.Exists(Path.Combine(data, "benchmark")), $"benchmark data not found in {data} (set SUPERRES_DATA)");
-                    return data;
-                }
-            throw new InvalidOperationException("SuperRes.Native.sln not found");
-        }
-    }
-
-    private static string Set5(int scale, string part) => Path.Combine(SharedData, "benchmark", "Set5", $"x{scale}", part);
+    private static string Set5(int scale, string part) => TestPaths.Benchmark("Set5", scale, part);
 
     [Fact]
     public void Bicubic_on_set5_x2_is_the_published_figure_and_the_imaging_helpers()

@@ -1,3 +1,4 @@
+using SuperRes.Imaging;
 using SuperRes.Models.Inference;
 using SuperRes.Models.Networks;
 using SuperRes.Models.Tests.Zoo;
@@ -26,7 +27,7 @@ public sealed class ExactTilingTests(ITestOutputHelper output)
     public static TheoryData<string, int, string> ExactCases()
     {
         var data = new TheoryData<string, int, string>();
-        foreach (var entry in ModelZoo.Entries.Where(e => e.Name != "rcan"))
+        foreach (var entry in ModelZoo.BuiltIn.Where(e => e.Capabilities.TilesExactly))
             foreach (int scale in entry.Scales)
                 foreach (var device in new[] { "cpu", "opencl" })
                     data.Add(entry.Name, scale, device);
@@ -36,14 +37,14 @@ public sealed class ExactTilingTests(ITestOutputHelper output)
     [Fact]
     public void Every_zoo_network_is_covered()
     {
-        Assert.Equal(ModelZoo.Entries.Select(e => e.Name).Order(), InferenceTestNetworks.Reduced.Keys.Order());
+        Assert.Equal(ModelZoo.BuiltIn.Select(e => e.Name).Order(), InferenceTestNetworks.Reduced.Keys.Order());
     }
 
     [Theory]
     [MemberData(nameof(ExactCases))]
     public void Tiles_with_the_receptive_radius_equal_the_untiled_output(string name, int scale, string deviceName)
     {
-        var device = ModelTestDevices.ByName(deviceName, output);
+        var device = TestDevices.ByName(deviceName, output);
         if (device is null)
             return;
         using var network = InferenceTestNetworks.Create(device, name, scale);
@@ -77,7 +78,7 @@ public sealed class ExactTilingTests(ITestOutputHelper output)
     [Fact]
     public void Rcan_runs_untiled_when_it_fits_and_warns_when_tiled()
     {
-        var device = ModelTestDevices.Cpu;
+        var device = TestDevices.Cpu;
         using var network = InferenceTestNetworks.Create(device, "rcan", 2);
         var input = InferenceTestNetworks.RandomInput(network, LrHeight, LrWidth);
         var untiled = Forward(network, input);
@@ -99,7 +100,7 @@ public sealed class ExactTilingTests(ITestOutputHelper output)
     [Fact]
     public void Rcan_is_tiled_with_a_warning_only_when_memory_forces_it()
     {
-        var device = ModelTestDevices.Cpu;
+        var device = TestDevices.Cpu;
         using var network = InferenceTestNetworks.Create(device, "rcan", 2);
         var probe = new Upscaler(network);
         var memory = probe.ForwardMemoryOf(3);
@@ -114,11 +115,11 @@ public sealed class ExactTilingTests(ITestOutputHelper output)
         Assert.Contains(warnings, w => w.Contains("channel attention", StringComparison.Ordinal));
     }
 
-    private static Planes Forward(SrNetwork network, Planes input)
+    private static Image Forward(SrNetwork network, Image input)
     {
         using var _ = Tape.NoGrad();
         using var x = Tensor.FromArray(network.Device, new Shape(1, input.Channels, input.Height, input.Width), input.Data);
         using var y = network.Forward(x);
-        return new Planes(y.Shape.C, y.Shape.H, y.Shape.W, y.ToArray());
+        return new Image(y.Shape.W, y.Shape.H, y.Shape.C, y.ToArray());
     }
 }

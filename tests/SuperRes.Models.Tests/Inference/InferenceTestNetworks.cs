@@ -1,3 +1,4 @@
+using SuperRes.Imaging;
 using SuperRes.Models.Inference;
 using SuperRes.Models.Networks;
 using SuperRes.Runtime;
@@ -32,10 +33,10 @@ internal static class InferenceTestNetworks
     public static int InputChannels(SrNetwork network) => network.Colors == ColorConvention.Y01 ? 1 : 3;
 
     /// <summary>Random planes in the network's input range ([0, 255] or [0, 1]), of <paramref name="lrHeight"/> × <paramref name="lrWidth"/> LR pixels (times the scale for SRCNN).</summary>
-    public static Planes RandomInput(SrNetwork network, int lrHeight, int lrWidth, int seed = 7)
+    public static Image RandomInput(SrNetwork network, int lrHeight, int lrWidth, int seed = 7)
     {
         int f = network.NeedsPreUpsampledInput ? network.Scale : 1;
-        var planes = Planes.Create(InputChannels(network), lrHeight * f, lrWidth * f);
+        var planes = new Image(lrWidth * f, lrHeight * f, InputChannels(network));
         var rng = new Random(seed);
         float range = network.Colors == ColorConvention.Rgb255 ? 255f : 1f;
         for (int i = 0; i < planes.Data.Length; i++)
@@ -43,7 +44,7 @@ internal static class InferenceTestNetworks
         return planes;
     }
 
-    public static double MaxAbsDifference(Planes a, Planes b)
+    public static double MaxAbsDifference(Image a, Image b)
     {
         Assert.Equal((a.Channels, a.Height, a.Width), (b.Channels, b.Height, b.Width));
         double max = 0;

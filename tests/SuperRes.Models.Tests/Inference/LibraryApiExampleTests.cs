@@ -19,7 +19,7 @@ public sealed class LibraryApiExampleTests : IDisposable
     public void The_readme_example_upscales_a_file_and_a_tensor()
     {
         string weights = Path.Combine(_dir, "edsr_baseline_x2.safetensors");
-        using (var network = ModelZoo.Create(ModelTestDevices.Cpu, "edsr-baseline", 2, ModelOptions.Parse("blocks=1,features=8")))
+        using (var network = ModelZoo.Create(TestDevices.Cpu, "edsr-baseline", 2, ModelOptions.Parse("blocks=1,features=8")))
             NetworkWeights.SaveSafetensors(network, weights);
         var image = new Image(17, 13, 4);
         var rng = new Random(1);
@@ -46,9 +46,7 @@ public sealed class LibraryApiExampleTests : IDisposable
     [Fact]
     public void The_readme_shows_exactly_this_code()
     {
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "SuperRes.Native.sln")))
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("SuperRes.Native.sln not found");
+        string root = TestPaths.RepoRoot;
         string example = ClassText(File.ReadAllText(Path.Combine(root, "tests", "SuperRes.Models.Tests", "Inference", "LibraryApiExample.cs")));
         string readme = ClassText(File.ReadAllText(Path.Combine(root, "README.md")));
         Assert.Equal(example, readme);

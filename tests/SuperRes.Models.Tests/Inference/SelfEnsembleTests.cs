@@ -1,3 +1,4 @@
+using SuperRes.Imaging;
 using SuperRes.Models.Inference;
 using SuperRes.Models.Serialization;
 using SuperRes.Models.Tests.Zoo;
@@ -17,7 +18,7 @@ public sealed class SelfEnsembleTests(ITestOutputHelper output)
     {
         // SRCNN is all stride-1 "same" convolutions: with every kernel symmetric under flips and transposition it
         // commutes with the 8 symmetries, so each of the 8 passes gives the plain output.
-        using var network = InferenceTestNetworks.Create(ModelTestDevices.Cpu, "srcnn", 2);
+        using var network = InferenceTestNetworks.Create(TestDevices.Cpu, "srcnn", 2);
         var symmetric = network.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.Shape.Length == 4 ? Symmetrize(kv.Value) : kv.Value);
         network.LoadStateDict(symmetric);
         var input = InferenceTestNetworks.RandomInput(network, 11, 14);
@@ -29,7 +30,7 @@ public sealed class SelfEnsembleTests(ITestOutputHelper output)
         Assert.True(difference <= 1e-5, $"{difference}");
 
         // A network without that symmetry is changed by the ensemble (so the check above can fail).
-        using var generic = InferenceTestNetworks.Create(ModelTestDevices.Cpu, "srcnn", 2);
+        using var generic = InferenceTestNetworks.Create(TestDevices.Cpu, "srcnn", 2);
         double genericDifference = InferenceTestNetworks.MaxAbsDifference(
             new Upscaler(generic).UpscalePlanes(input),
             new Upscaler(generic, new UpscaleOptions { SelfEnsemble = true }).UpscalePlanes(input));
@@ -43,7 +44,7 @@ public sealed class SelfEnsembleTests(ITestOutputHelper output)
     [InlineData("fsrcnn", 3)]
     public void The_ensemble_of_any_network_is_equivariant(string name, int scale)
     {
-        using var network = InferenceTestNetworks.Create(ModelTestDevices.Cpu, name, scale);
+        using var network = InferenceTestNetworks.Create(TestDevices.Cpu, name, scale);
         var ensemble = new Upscaler(network, new UpscaleOptions { SelfEnsemble = true, Tile = 6 });
         var input = InferenceTestNetworks.RandomInput(network, 9, 13);
         var result = ensemble.UpscalePlanes(input);
@@ -65,7 +66,7 @@ public sealed class SelfEnsembleTests(ITestOutputHelper output)
         var result = new float[weight.Data.Length];
         for (int o = 0; o < outC * inC; o++)
         {
-            var kernel = new Planes(1, k, k, weight.Data.AsSpan(o * k * k, k * k).ToArray());
+            var kernel = new Image(k, k, 1, weight.Data.AsSpan(o * k * k, k * k).ToArray());
             var sum = new double[k * k];
             for (int s = 0; s < 8; s++)
             {

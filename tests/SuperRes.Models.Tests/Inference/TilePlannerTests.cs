@@ -66,7 +66,7 @@ public sealed class TilePlannerTests(ITestOutputHelper output)
         Assert.True(device.Memory.PeakInUseBytes <= cap);
 
         // And tiling under memory pressure is still exact.
-        using var big = ModelZoo.Create(ModelTestDevices.Cpu, "edsr-baseline", 2, ModelOptions.Parse("blocks=2,features=32"));
+        using var big = ModelZoo.Create(TestDevices.Cpu, "edsr-baseline", 2, ModelOptions.Parse("blocks=2,features=32"));
         big.Eval();
         big.LoadStateDict(network.StateDict());
         var whole = new Upscaler(big, new UpscaleOptions { Tile = 1000 }).UpscalePlanes(input);
@@ -76,7 +76,7 @@ public sealed class TilePlannerTests(ITestOutputHelper output)
     [Fact]
     public void Small_images_run_in_one_piece_and_an_explicit_tile_is_kept()
     {
-        using var network = InferenceTestNetworks.Create(ModelTestDevices.Cpu, "edsr-baseline", 2);
+        using var network = InferenceTestNetworks.Create(TestDevices.Cpu, "edsr-baseline", 2);
         var byMemory = new Upscaler(network).PlanTiles(3, 40, 50);
         Assert.Equal(1, byMemory.TileCount(40, 50));
         var fixedTile = new Upscaler(network, new UpscaleOptions { Tile = 16, TileOverlap = 9 }).PlanTiles(3, 40, 50);
@@ -87,7 +87,7 @@ public sealed class TilePlannerTests(ITestOutputHelper output)
     [Fact]
     public void Srcnn_tiles_and_overlap_are_given_in_lr_pixels()
     {
-        using var network = InferenceTestNetworks.Create(ModelTestDevices.Cpu, "srcnn", 3);
+        using var network = InferenceTestNetworks.Create(TestDevices.Cpu, "srcnn", 3);
         var tiling = new Upscaler(network, new UpscaleOptions { Tile = 10 }).PlanTiles(1, 90, 90);
         Assert.Equal(30, tiling.Tile);
         Assert.Equal(network.ReceptiveRadius * 3, tiling.Overlap);

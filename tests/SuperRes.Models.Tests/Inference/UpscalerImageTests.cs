@@ -33,7 +33,7 @@ public sealed class UpscalerImageTests
     [InlineData("srresnet", 1f)]
     public void Rgb_networks_get_rgb_in_their_range(string name, float range)
     {
-        using var network = InferenceTestNetworks.Create(ModelTestDevices.Cpu, name, 2);
+        using var network = InferenceTestNetworks.Create(TestDevices.Cpu, name, 2);
         using var upscaler = new Upscaler(network);
         foreach (int bitDepth in new[] { 8, 16 })
         {
@@ -51,7 +51,7 @@ public sealed class UpscalerImageTests
     [Fact]
     public void Gray_and_alpha_keep_their_channels_and_alpha_is_bicubic()
     {
-        using var network = InferenceTestNetworks.Create(ModelTestDevices.Cpu, "edsr-baseline", 3);
+        using var network = InferenceTestNetworks.Create(TestDevices.Cpu, "edsr-baseline", 3);
         using var upscaler = new Upscaler(network);
         var gray = RandomImage(17, 13, 1);
         var upGray = upscaler.Upscale(gray);
@@ -79,7 +79,7 @@ public sealed class UpscalerImageTests
     [Fact]
     public void Alpha_can_go_through_the_network()
     {
-        using var network = InferenceTestNetworks.Create(ModelTestDevices.Cpu, "edsr-baseline", 2);
+        using var network = InferenceTestNetworks.Create(TestDevices.Cpu, "edsr-baseline", 2);
         using var upscaler = new Upscaler(network, new UpscaleOptions { AlphaWithNetwork = true });
         var image = RandomImage(17, 13, 4);
         var result = upscaler.Upscale(image);
@@ -93,7 +93,7 @@ public sealed class UpscalerImageTests
     [InlineData("srcnn", 2)]
     public void Y_networks_run_on_luma_with_bicubic_chroma(string name, int scale)
     {
-        using var network = InferenceTestNetworks.Create(ModelTestDevices.Cpu, name, scale);
+        using var network = InferenceTestNetworks.Create(TestDevices.Cpu, name, scale);
         using var upscaler = new Upscaler(network);
         foreach (int bitDepth in new[] { 8, 16 })
         {
@@ -124,7 +124,7 @@ public sealed class UpscalerImageTests
     [Fact]
     public void A_batch_tensor_is_upscaled_image_by_image()
     {
-        using var network = InferenceTestNetworks.Create(ModelTestDevices.Cpu, "edsr-baseline", 2);
+        using var network = InferenceTestNetworks.Create(TestDevices.Cpu, "edsr-baseline", 2);
         using var upscaler = new Upscaler(network, new UpscaleOptions { Tile = 5 });
         var a = InferenceTestNetworks.RandomInput(network, 9, 11, seed: 1);
         var b = InferenceTestNetworks.RandomInput(network, 9, 11, seed: 2);

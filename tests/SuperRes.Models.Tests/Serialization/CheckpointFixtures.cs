@@ -9,7 +9,7 @@ namespace SuperRes.Models.Tests.Serialization;
 /// </summary>
 internal static class CheckpointFixtures
 {
-    public static readonly string Dir = FindDir();
+    public static readonly string Dir = TestPaths.Fixture("checkpoints");
     private static readonly Lazy<JsonDocument> Expected = new(() => JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir, "expected.json"))));
 
     public static string PathOf(string name) => Path.Combine(Dir, name);
@@ -43,28 +43,5 @@ internal static class CheckpointFixtures
                 Assert.True(BitConverter.SingleToInt32Bits(values[i]) == BitConverter.SingleToInt32Bits(t.Data[i]),
                     $"{context}: '{p.Name}'[{i}] = {t.Data[i]:R}, expected {values[i]:R}");
         }
-    }
-
-    // Searched above the test binaries, then above this source file (for builds outside the repo tree).
-    private static string FindDir([System.Runtime.CompilerServices.CallerFilePath] string source = "")
-    {
-        foreach (string start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(source) ?? "" })
-            for (var d = string.IsNullOrEmpty(start) ? null : new DirectoryInfo(start); d is not null; d = d.Parent)
-            {
-                string candidate = Path.Combine(d.FullName, "tests", "fixtures", "checkpoints");
-                if (File.Exists(Path.Combine(candidate, "expected.json"))) return candidate;
-            }
-        throw new DirectoryNotFoundException($"tests/fixtures/checkpoints/expected.json not found above {AppContext.BaseDirectory} or {source}");
-    }
-}
-
-/// <summary>A scratch folder deleted at dispose.</summary>
-internal sealed class TempDir : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("superres-serial-").FullName;
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
     }
 }

@@ -5,8 +5,6 @@ namespace SuperRes.Models.Tests.Serialization;
 /// <summary>Runs the reference PyTorch (python3 with torch) for interop tests.</summary>
 internal static class TorchPython
 {
-    public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
-
     /// <summary>SUPERRES_PYTHON if set, else /usr/bin/python3 (where the PyTorch oracle is installed), else python3 on PATH.</summary>
     public static string Python =>
         Environment.GetEnvironmentVariable("SUPERRES_PYTHON") is { Length: > 0 } p ? p
@@ -64,7 +62,7 @@ public sealed class TorchFactAttribute : FactAttribute
 {
     public TorchFactAttribute()
     {
-        if (!TorchPython.IsCi && TorchPython.UnavailableReason is { } why)
+        if (!TestDevices.OnCi && TorchPython.UnavailableReason is { } why)
             Skip = $"needs python3 with torch: {why} (with CI=true this fails instead of skipping)";
     }
 }

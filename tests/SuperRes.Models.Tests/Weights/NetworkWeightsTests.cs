@@ -15,7 +15,7 @@ namespace SuperRes.Models.Tests.Weights;
 [Collection(NetworkCollection.Name)]
 public sealed class NetworkWeightsTests(ITestOutputHelper output)
 {
-    private static Device Cpu => ModelTestDevices.Cpu;
+    private static Device Cpu => TestDevices.Cpu;
 
     private static string Fixture(string name) => ModelFixtures.PathOf(name);
 

@@ -30,7 +30,7 @@ public sealed class FullSizeNetworkTests(ITestOutputHelper output)
     [MemberData(nameof(PublishedCounts))]
     public void ParameterCountMatchesThePaper(string model, int scale, long published)
     {
-        using var net = ModelZoo.Create(ModelTestDevices.Cpu, model, scale);
+        using var net = ModelZoo.Create(TestDevices.Cpu, model, scale);
         Assert.Equal(published, net.ParameterCount());
         // Keyed "name xS", or just "name" where the scale does not change the weights (MDSR, SRCNN).
         string key = ModelZoo.Find(model).IsMultiScale || model == "srcnn" ? model : $"{model} x{scale}";
@@ -41,8 +41,8 @@ public sealed class FullSizeNetworkTests(ITestOutputHelper output)
     [Fact]
     public void MdsrCountIsTheSameWhicheverScaleIsSelected()
     {
-        using var a = ModelZoo.Create(ModelTestDevices.Cpu, "mdsr-baseline", 2);
-        using var b = ModelZoo.Create(ModelTestDevices.Cpu, "mdsr-baseline", 4);
+        using var a = ModelZoo.Create(TestDevices.Cpu, "mdsr-baseline", 2);
+        using var b = ModelZoo.Create(TestDevices.Cpu, "mdsr-baseline", 4);
         Assert.Equal(a.ParameterCount(), b.ParameterCount());
         Assert.Equal(a.StateDict().Keys, b.StateDict().Keys);
     }
@@ -50,7 +50,7 @@ public sealed class FullSizeNetworkTests(ITestOutputHelper output)
     [Fact]
     public void FsrcnnHas12464ConvolutionWeights()
     {
-        using var net = ModelZoo.Create(ModelTestDevices.Cpu, "fsrcnn", 3);
+        using var net = ModelZoo.Create(TestDevices.Cpu, "fsrcnn", 3);
         long convWeights = net.Modules().Sum(m => m switch
         {
             Conv2d c => c.Weight.Length,
@@ -75,7 +75,7 @@ public sealed class FullSizeNetworkTests(ITestOutputHelper output)
         long upsample = (f * 4 * f * 9 + 4 * f + 1) * (scale / 2);    // conv F→4F + bias, PReLU, per ×2 stage
         long conv3 = f * 3 * 81 + 3;
         long expected = conv1 + blocks * block + conv2 + upsample + conv3;
-        using var net = ModelZoo.Create(ModelTestDevices.Cpu, "srresnet", scale);
+        using var net = ModelZoo.Create(TestDevices.Cpu, "srresnet", scale);
         Assert.Equal(expected, net.ParameterCount());
         Assert.Equal(ModelFixtures.FullParameterCount($"srresnet x{scale}"), net.ParameterCount());
         if (scale == 4)
@@ -101,7 +101,7 @@ public sealed class FullSizeNetworkTests(ITestOutputHelper output)
     [InlineData("srcnn", 2, 6, 5)]
     public void FullSizeForwardGivesTheScaledShape(string model, int scale, int h, int w)
     {
-        var device = ModelTestDevices.Cpu;
+        var device = TestDevices.Cpu;
         var sw = Stopwatch.StartNew();
         using var net = ModelZoo.Create(device, model, scale);
         net.Eval();

@@ -19,7 +19,7 @@ public sealed record FixtureCase(string Name, FixtureWeights Weights, int Scale,
 /// </summary>
 public static class ModelFixtures
 {
-    public static readonly string Dir = FindDir();
+    public static readonly string Dir = TestPaths.Fixture("models");
     private static readonly Lazy<JsonDocument> Manifest = new(() => JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir, "manifest.json"))));
 
     public static string PathOf(string name) => Path.Combine(Dir, name);
@@ -90,17 +90,5 @@ public static class ModelFixtures
             Assert.Fail($"{what}: relative error {rel:E3} > {tolerance:E0}; worst element {worst}: {a[worst]:R} vs PyTorch {expected.Data[worst]:R}");
         }
         return rel;
-    }
-
-    // Searched above the test binaries, then above this source file (for builds outside the repo tree).
-    private static string FindDir([System.Runtime.CompilerServices.CallerFilePath] string source = "")
-    {
-        foreach (string start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(source) ?? "" })
-            for (var d = string.IsNullOrEmpty(start) ? null : new DirectoryInfo(start); d is not null; d = d.Parent)
-            {
-                string candidate = Path.Combine(d.FullName, "tests", "fixtures", "models");
-                if (File.Exists(Path.Combine(candidate, "manifest.json"))) return candidate;
-            }
-        throw new DirectoryNotFoundException($"tests/fixtures/models/manifest.json not found above {AppContext.BaseDirectory} or {source}");
     }
 }

@@ -22,7 +22,7 @@ public sealed class ConvReluBlock : Module
         _conv = Register("conv", new Conv2d(device, features, features, 3, bias: false));
     }
 
-    public override Tensor Forward(Tensor x)
+    protected override Tensor ForwardCore(Tensor x)
     {
         using var c = _conv.Forward(x);     // intermediates are disposed; autograd keeps what it needs
         return Ops.Relu(c);
@@ -52,14 +52,13 @@ public sealed class Vdsr : SrNetwork
 
     public int Blocks { get; }
 
-    public override ColorConvention Colors => ColorConvention.Y01;
-
-    public override bool NeedsPreUpsampledInput => true;
+    public override NetworkCapabilities Capabilities { get; } =
+        new(ColorConvention.Y01, [2, 3, 4]) { NeedsPreUpsampledInput = true };
 
     // One pixel per 3×3 conv: input, the blocks, output.
     public override int ReceptiveRadius => Blocks + 2;
 
-    public override Tensor Forward(Tensor x)
+    protected override Tensor ForwardCore(Tensor x)
     {
         using var first = _input.Forward(x);
         using var act = Ops.Relu(first);
@@ -79,7 +78,7 @@ public sealed class PortingExampleTests(ITestOutputHelper output)
     [InlineData("opencl")]
     public void VdsrPortLoadsThePyTorchCheckpointAndMatchesIt(string deviceName)
     {
-        var device = ModelTestDevices.ByName(deviceName, output);
+        var device = TestDevices.ByName(deviceName, output);
         if (device is null)
             return;
         var porting = ModelFixtures.Root.GetProperty("porting");
@@ -99,6 +98,7 @@ public sealed class PortingExampleTests(ITestOutputHelper output)
         using var target = ModelFixtures.ToDevice(device, io["target"]);
         try
         {
+            using var recording = Module.RecordInEvalMode(); // PyTorch's gradients were taken in eval mode
             using var y = net.Forward(x);
             ModelFixtures.AssertClose(y, io["output"], ZooFixtureTests.OutputTolerance, $"vdsr output ({deviceName})");
             using var loss = Ops.L1Loss(y, target);
@@ -135,7 +135,7 @@ public sealed class PortingExampleTests(ITestOutputHelper output)
     [Fact]
     public void VdsrStateKeysAreThoseOfPyTorch()
     {
-        using var net = new Vdsr(ModelTestDevices.Cpu, scale: 2, blocks: 2, features: 4);
+        using var net = new Vdsr(TestDevices.Cpu, scale: 2, blocks: 2, features: 4);
         Assert.Equal(
             ["residual_layer.0.conv.weight", "residual_layer.1.conv.weight", "input.weight", "output.weight"],
             net.StateDict().Keys.ToArray());

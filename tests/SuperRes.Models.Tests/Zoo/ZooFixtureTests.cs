@@ -33,7 +33,7 @@ public sealed class ZooFixtureTests(ITestOutputHelper output)
     [MemberData(nameof(Cases))]
     public void ForwardAndBackwardMatchPyTorch(string caseName, int fileIndex, string deviceName)
     {
-        var device = ModelTestDevices.ByName(deviceName, output);
+        var device = TestDevices.ByName(deviceName, output);
         if (device is null)
             return;
         var c = ModelFixtures.Case(caseName);
@@ -55,6 +55,8 @@ public sealed class ZooFixtureTests(ITestOutputHelper output)
 
         try
         {
+            // The fixtures hold PyTorch's gradients of the eval-mode network (frozen BatchNorm statistics).
+            using var recording = Module.RecordInEvalMode();
             using var input = ModelFixtures.ToDevice(device, io["input"]);
             using var target = ModelFixtures.ToDevice(device, io["target"]);
             using var y = net.Forward(input);
@@ -103,7 +105,7 @@ public sealed class ZooFixtureTests(ITestOutputHelper output)
     [MemberData(nameof(CaseNames))]
     public void ForwardAndBackwardReleaseEveryIntermediate(string caseName)
     {
-        var device = ModelTestDevices.Cpu;
+        var device = TestDevices.Cpu;
         var c = ModelFixtures.Case(caseName);
         var io = ModelFixtures.Io(c);
         var (net, _) = NetworkWeights.Load(device, ModelFixtures.PathOf(c.Weights.Files[2]), scale: c.Scale);
@@ -121,6 +123,7 @@ public sealed class ZooFixtureTests(ITestOutputHelper output)
         }
         Assert.True(baseline == device.Memory.InUseBytes, $"{c.Name}: inference left {device.Memory.InUseBytes - baseline} bytes in use");
 
+        using (Module.RecordInEvalMode())
         using (var y = net.Forward(input))
         using (var loss = Ops.L1Loss(y, target))
             loss.Backward();
@@ -148,7 +151,7 @@ public sealed class ZooFixtureTests(ITestOutputHelper output)
         {
             var states = w.Files.Select(f =>
             {
-                var (net, _) = NetworkWeights.Load(ModelTestDevices.Cpu, ModelFixtures.PathOf(f), w.Architecture, w.Scale, ModelOptions.Parse(w.Options));
+                var (net, _) = NetworkWeights.Load(TestDevices.Cpu, ModelFixtures.PathOf(f), w.Architecture, w.Scale, ModelOptions.Parse(w.Options));
                 using (net)
                     return net.StateDict();
             }).ToList();

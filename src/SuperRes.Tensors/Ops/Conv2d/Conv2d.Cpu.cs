@@ -1,0 +1,59 @@
+namespace SuperRes.Tensors.Primitives;
+
+/// <summary>
+/// The Cpu reference of conv2d, also the inference fallback: the weights times a patch matrix of the input (im2col,
+/// <see cref="Patches"/>), band by band (<see cref="ConvBands"/>), deterministic whatever the thread count.
+/// </summary>
+internal sealed class Conv2dCpu : Conv2d.IBackend
+{
+    public void Forward(Conv2dShape s, DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y) =>
+        Forward(s, Launch.Array(x), Launch.Array(weight), bias is null ? null : Launch.Array(bias), Launch.Array(y));
+
+    // The adjoint of the forward: the weightsᵀ times gy gives a patch matrix of input gradients, which spreads
+    // back onto the input (clamped reads of replicate padding pile their gradient onto the border pixels).
+    public void InputGrad(Conv2dShape s, DeviceBuffer gy, DeviceBuffer weight, DeviceBuffer gx)
+    {
+        var (gys, weights, gxs) = (Launch.Array(gy), Launch.Array(weight), Launch.Array(gx));
+        if (s.Stride == 1 && (s.Padding == PaddingMode.Zeros || s.Pad == 0))
+        {
+            // Stride 1 with zero padding: the adjoint is itself a "same" convolution, of gy with the weights flipped
+            // and transposed, which gathers instead of scattering.
+            Forward(s with { Cin = s.Cout, Cout = s.Cin, Padding = PaddingMode.Zeros }, gys, FlippedTranspose(s, weights), null, gxs);
+            return;
+        }
+        var patches = PatchesOf(s);
+        gxs.AsSpan(0, s.N * s.Cin * s.H * s.W).Clear();
+        new ConvBands(patches, s.N).Spread(gys, ConvBands.Transpose(weights, s.Cout, patches.Rows), s.Cout, gxs);
+    }
+
+    public void WeightGrad(Conv2dShape s, DeviceBuffer x, DeviceBuffer gy, DeviceBuffer gw)
+    {
+        var patches = PatchesOf(s);
+        new ConvBands(patches, s.N).CorrelationGradient(Launch.Array(gy), s.Cout, Launch.Array(x), Launch.Span(gw, s.Cout * patches.Rows));
+    }
+
+    public void BiasGrad(Conv2dShape s, DeviceBuffer gy, DeviceBuffer gb) =>
+        ConvBands.BiasGradient(Launch.Array(gy), s.N, s.Cout, s.OutH * s.OutW, Launch.Array(gb));
+
+    private static Patches PatchesOf(Conv2dShape s) =>
+        new(s.Cin, s.H, s.W, s.OutH, s.OutW, s.K, s.Stride, s.Pad, s.Padding == PaddingMode.Replicate);
+
+    private static void Forward(Conv2dShape s, float[] x, float[] weight, float[]? bias, float[] y)
+    {
+        if (bias is not null)
+            ConvBands.FillBias(y, s.N, s.Cout, s.OutH * s.OutW, bias);
+        new ConvBands(PatchesOf(s), s.N).Correlate(x, weight, s.Cout, y, accumulate: bias is not null);
+    }
+
+    /// <summary>w'[ci, co, ky, kx] = w[co, ci, K−1−ky, K−1−kx]: the weights of the adjoint convolution.</summary>
+    private static float[] FlippedTranspose(Conv2dShape s, float[] weight)
+    {
+        int taps = s.K * s.K;
+        var result = new float[s.Cin * s.Cout * taps];
+        for (int co = 0; co < s.Cout; co++)
+            for (int ci = 0; ci < s.Cin; ci++)
+                for (int t = 0; t < taps; t++)
+                    result[(ci * s.Cout + co) * taps + taps - 1 - t] = weight[(co * s.Cin + ci) * taps + t];
+        return result;
+    }
+}

@@ -1,0 +1,31 @@
+namespace SuperRes.Tensors.Primitives;
+
+/// <summary>
+/// The Cpu reference of the transposed convolution. It windows its output: output pixel
+/// (iy·Stride − Padding + ky, ix·Stride − Padding + kx) receives x[iy, ix]·w[ky, kx], so per band of input rows the
+/// forward is weightsᵀ · x scattered onto the output (col2im), and both gradients read a patch matrix of gy (im2col).
+/// </summary>
+internal sealed class ConvTranspose2dCpu : ConvTranspose2d.IBackend
+{
+    public void Forward(ConvTranspose2dGeometry g, DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y)
+    {
+        var patches = PatchesOf(g);
+        var ys = Launch.Array(y);
+        ConvBands.FillBias(ys, g.N, g.Cout, patches.PlaneLength, bias is null ? null : Launch.Array(bias));
+        new ConvBands(patches, g.N).Spread(Launch.Array(x), ConvBands.Transpose(Launch.Array(weight), g.Cin, patches.Rows), g.Cin, ys);
+    }
+
+    public void InputGrad(ConvTranspose2dGeometry g, DeviceBuffer gy, DeviceBuffer weight, DeviceBuffer gx) =>
+        new ConvBands(PatchesOf(g), g.N).Correlate(Launch.Array(gy), Launch.Array(weight), g.Cin, Launch.Array(gx), accumulate: false);
+
+    public void WeightGrad(ConvTranspose2dGeometry g, DeviceBuffer x, DeviceBuffer gy, DeviceBuffer gw)
+    {
+        var patches = PatchesOf(g);
+        new ConvBands(patches, g.N).CorrelationGradient(Launch.Array(x), g.Cin, Launch.Array(gy), Launch.Span(gw, g.Cin * patches.Rows));
+    }
+
+    public void BiasGrad(ConvTranspose2dGeometry g, DeviceBuffer gy, DeviceBuffer gb) =>
+        ConvBands.BiasGradient(Launch.Array(gy), g.N, g.Cout, g.Ho * g.Wo, Launch.Array(gb));
+
+    private static Patches PatchesOf(ConvTranspose2dGeometry g) => new(g.Cout, g.Ho, g.Wo, g.H, g.W, g.K, g.Stride, g.Padding, Clamp: false);
+}
