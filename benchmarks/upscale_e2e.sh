@@ -2,7 +2,7 @@
 # The main job end to end: `superres upscale photo.png -o out.png` timed from process start to file written, with
 # its peak resident memory (/usr/bin/time -v), for FSRCNN x2, FSRCNN x4 and EDSR-baseline x2 (the shipped weights)
 # on a deterministic 1800x1000 photo-like image (benchmarks/make_photo.py), beside the network's own forward time
-# (`superres profile --no-profile`, same input size, mean of 5 after 2 warm-ups) and the PNG decode + encode times
+# (`superres profile --no-profile`, same input size, mean of PROFILE_ITERS (1) after one warm-up) and the PNG decode + encode times
 # (`SuperRes.Benchmarks codec`). Every figure is printed with the load average read just before it: on a shared
 # machine the load says how far a figure can be trusted.
 #
@@ -64,7 +64,8 @@ for spec in "fsrcnn 2 fsrcnn_x2" "fsrcnn 4 fsrcnn_x4" "edsr-baseline 2 edsr_base
         if [ -z "$best_rss" ] || [ "$rss" -lt "$best_rss" ]; then best_rss=$rss; fi
     done
     before_profile=$(load)
-    forward=$("$bin" profile --model "$model" --scale "$scale" --input "1x${channels}x1000x1800" --device "$device" --no-profile 2>/dev/null \
+    forward=$("$bin" profile --model "$model" --scale "$scale" --input "1x${channels}x1000x1800" --device "$device" --no-profile \
+        --warmup 1 --iters "${PROFILE_ITERS:-1}" 2>/dev/null \
         | awk '/end-to-end/ { for (i = 1; i <= NF; i++) if ($i == "forward") { printf "%.2f", $(i + 1) / 1000; exit } }')
     codec=$(dotnet "$bench_dll" codec "$photo" "$scale" "$runs")
     decode=$(awk '{ printf "%.2f", $2 / 1000 }' <<<"$codec")
