@@ -1,7 +1,4 @@
-using SuperRes.Imaging;
 using SuperRes.Models.Evaluation;
-using SuperRes.Runtime;
-using Xunit.Abstractions;
 
 namespace SuperRes.Models.Tests.Inference;
 
