@@ -23,11 +23,8 @@ public sealed class ZooTrainingTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Networks))]
-    public void LossDecreasesOnCpu(string model)
-    {
-        using var device = TestDevices.NewCpu();
-        ReducesLoss(device, model, output);
-    }
+    public void LossDecreasesOnCpu(string model) =>
+        TestDevices.OnNewCpu(device => ReducesLoss(device, model, output));
 
     internal static void ReducesLoss(Device device, string model, ITestOutputHelper output)
     {
