@@ -75,7 +75,7 @@ internal static class TrainerSetup
         AdamOptimizer? optimizer = null;
         try
         {
-            var scales = entry.IsMultiScale ? Mdsr.SupportedScales : [options.Scale];
+            int[] scales = entry.IsMultiScale ? [.. entry.Scales] : [options.Scale];
             var data = TrainingData.Load(options.DataDirectory, options.LrDataDirectory, scales, DataConvention.Of(network), options.Patch);
             info($"training data: {data.ImageCount} images from {options.DataDirectory}" +
                  (options.LrDataDirectory is null ? " (LR by MATLAB bicubic)" : $" with LR from {options.LrDataDirectory}") +

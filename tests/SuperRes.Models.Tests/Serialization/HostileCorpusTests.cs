@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using SuperRes.Models.Serialization;
-using SuperRes.Models.Weights;
 
 namespace SuperRes.Models.Tests.Serialization;
 
