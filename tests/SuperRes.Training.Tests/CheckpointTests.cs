@@ -72,15 +72,14 @@ public sealed class CheckpointTests
         var (e, run, last) = DamageLastCheckpoint(device, dir, 4, bytes => bytes[..(bytes.Length / 2)]);
         Assert.Contains("truncated", e.Message);
         Assert.Contains(Checkpoint.PreviousFileName, e.Message); // points at the intact previous one
-        // --resume recovers (CheckpointRecovery): the truncated file is set aside, naming the problem, and the
-        // run continues from the intact previous checkpoint.
-        var lines = new List<string>();
+        // --resume sets it aside (never deletes it), continues from the intact previous one, and says so.
         var options = TinyData.Options("fsrcnn", 2, "d=8,s=4,m=1", dir.Sub("data"), run, 8) with { Resume = true };
+        var lines = new List<string>();
         using (var trainer = Trainer.Create(device, options, lines.Add))
             Assert.Equal(2, trainer.StartIteration);
-        Assert.Contains(lines, l => l.StartsWith($"resume: {Checkpoint.FileName} is unusable, moved to {Checkpoint.FileName}{CheckpointRecovery.CorruptSuffix}", StringComparison.Ordinal)
-                                    && l.Contains("truncated", StringComparison.Ordinal));
-        Assert.True(File.Exists(last + CheckpointRecovery.CorruptSuffix));
+        Assert.Contains(lines, l => l.StartsWith("resume: last.ckpt is unusable, moved to last.ckpt.corrupt") && l.Contains("truncated"));
+        Assert.Contains(lines, l => l.StartsWith("resume: last.ckpt.prev (iteration 2) is the newest complete checkpoint"));
+        Assert.True(File.Exists(last + CheckpointRecovery.CorruptSuffix)); // kept for inspection
         Assert.Equal(2, Checkpoint.Load(last).Iteration);
     }
 
