@@ -35,14 +35,7 @@ internal static class TrainerSetup
         var existing = Checkpoint.Find(options.OutputDirectory);
         if (options.Resume)
         {
-            // The newest complete, verified checkpoint among last / .next / .prev; temporaries of a killed save removed.
-            var recovered = CheckpointRecovery.Recover(options.OutputDirectory);
-            foreach (string action in recovered.Actions)
-                info($"resume: {action}");
-            if (recovered.Data is null)
-                throw new SuperResException($"--resume: no complete checkpoint ({Checkpoint.FileName}, {Checkpoint.NextFileName} or {Checkpoint.PreviousFileName}) in {options.OutputDirectory}");
-            checkpoint = recovered.Data;
-            existing = recovered.Path!;
+            (checkpoint, existing) = ResumePoint(options.OutputDirectory, info, collective);
             CheckCompatible(checkpoint, existing, entry, options, info);
         }
         else if (existing is not null)
@@ -111,6 +104,28 @@ internal static class TrainerSetup
             network.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The newest complete, verified checkpoint among last / .next / .prev, temporaries of a killed save removed.
+    /// Recovery renames and removes files, so rank 0 alone does it; the other ranks wait, then read the
+    /// <c>last.ckpt</c> it settled on (if rank 0 fails instead, its abort ends them).
+    /// </summary>
+    private static (CheckpointData Data, string Path) ResumePoint(string runDirectory, Action<string> info, ICollective collective)
+    {
+        if (collective.Rank != 0)
+        {
+            collective.Barrier();
+            string last = Path.Combine(runDirectory, Checkpoint.FileName);
+            return (Checkpoint.Load(last), last);
+        }
+        var recovered = CheckpointRecovery.Recover(runDirectory);
+        foreach (string action in recovered.Actions)
+            info($"resume: {action}");
+        if (recovered.Data is null)
+            throw new SuperResException($"--resume: no complete checkpoint ({Checkpoint.FileName}, {Checkpoint.NextFileName} or {Checkpoint.PreviousFileName}) in {runDirectory}");
+        collective.Barrier();
+        return (recovered.Data, recovered.Path!);
     }
 
     private static SrNetwork FromCheckpoint(Device device, ZooEntry entry, TrainingOptions options, ModelOptions modelOptions,
