@@ -2,7 +2,7 @@ using System.Globalization;
 using BenchmarkDotNet.Running;
 using SuperRes.Benchmarks;
 
-// dotnet run -c Release --project benchmarks/SuperRes.Benchmarks -- --filter '*Conv2d*'
+// dotnet run -c Release --project benchmarks/SuperRes.Benchmarks -- --filter '*OpSuite*'
 // dotnet run -c Release --project benchmarks/SuperRes.Benchmarks -- png PHOTO.png [runs]          (PNG filters × zlib levels)
 // dotnet run -c Release --project benchmarks/SuperRes.Benchmarks -- codec PHOTO.png SCALE [runs]  (decode + encode around an upscale)
 int Number(int index, int otherwise) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : otherwise;

@@ -30,7 +30,11 @@ public sealed class BackendTableTests
     public void TheOpFoldersDeclareTheirTables()
     {
         Assert.Superset(
-            new HashSet<string> { "Activations", "Arithmetic", "Channels", "Elementwise", "Losses", "PixelShuffle", "Reduce" },
+            new HashSet<string>
+            {
+                "Activations", "Adam", "Arithmetic", "BatchNorm", "Channels", "Conv2d", "ConvTranspose2d", "Elementwise", "Losses",
+                "PixelShuffle", "Pooling", "Reduce",
+            },
             OpTables().Keys.ToHashSet());
     }
 

@@ -16,6 +16,17 @@ public sealed class CheckpointTests
         return options.OutputDirectory;
     }
 
+    /// <summary>Trains, rewrites last.ckpt through <paramref name="damage"/>, and checks that loading it fails naming the file.</summary>
+    private static (CheckpointException Error, string Run, string Last) DamageLastCheckpoint(Device device, TempDir dir, int iterations, Func<byte[], byte[]> damage)
+    {
+        var run = TrainTiny(device, dir, iterations, 2);
+        string last = Path.Combine(run, Checkpoint.FileName);
+        File.WriteAllBytes(last, damage(File.ReadAllBytes(last)));
+        var e = Assert.Throws<CheckpointException>(() => Checkpoint.Load(last));
+        Assert.Contains(last, e.Message);
+        return (e, run, last);
+    }
+
     [Fact]
     public void CheckpointHoldsWeightsMomentsAndMetadata()
     {
@@ -58,12 +69,7 @@ public sealed class CheckpointTests
     {
         using var device = TestDevices.NewCpu();
         using var dir = new TempDir("trunc");
-        var run = TrainTiny(device, dir, 4, 2);
-        string last = Path.Combine(run, Checkpoint.FileName);
-        var bytes = File.ReadAllBytes(last);
-        File.WriteAllBytes(last, bytes[..(bytes.Length / 2)]);
-        var e = Assert.Throws<CheckpointException>(() => Checkpoint.Load(last));
-        Assert.Contains(last, e.Message);
+        var (e, run, last) = DamageLastCheckpoint(device, dir, 4, bytes => bytes[..(bytes.Length / 2)]);
         Assert.Contains("truncated", e.Message);
         Assert.Contains(Checkpoint.PreviousFileName, e.Message); // points at the intact previous one
         // --resume refuses it too, with the same message, and changes nothing.
@@ -78,13 +84,11 @@ public sealed class CheckpointTests
     {
         using var device = TestDevices.NewCpu();
         using var dir = new TempDir("corrupt");
-        var run = TrainTiny(device, dir, 2, 2);
-        string last = Path.Combine(run, Checkpoint.FileName);
-        var bytes = File.ReadAllBytes(last);
-        bytes[^5] ^= 0x40; // one bit of the last tensor's data
-        File.WriteAllBytes(last, bytes);
-        var e = Assert.Throws<CheckpointException>(() => Checkpoint.Load(last));
-        Assert.Contains(last, e.Message);
+        var (e, run, _) = DamageLastCheckpoint(device, dir, 2, bytes =>
+        {
+            bytes[^5] ^= 0x40; // one bit of the last tensor's data
+            return bytes;
+        });
         Assert.Contains("checksum", e.Message);
 
         // Not a checkpoint at all: a plain weights file.

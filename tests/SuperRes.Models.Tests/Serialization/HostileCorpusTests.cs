@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using SuperRes.Models.Serialization;
-using SuperRes.Models.Tests.Zoo;
-using SuperRes.Models.Weights;
 
 namespace SuperRes.Models.Tests.Serialization;
 
@@ -12,7 +9,8 @@ namespace SuperRes.Models.Tests.Serialization;
 /// </summary>
 public class HostileCorpusTests
 {
-    private static readonly string Dir = Path.Combine(Path.GetDirectoryName(CheckpointFixtures.Dir)!, "hostile");
+    private static readonly string Dir = Path.Combine(TestPaths.Fixtures, "hostile");
+    private static readonly string Fuzz = Path.Combine(TestPaths.RepoRoot, "tests", "fuzz");
 
     private static string PathOf(string name) => Path.Combine(Dir, name);
 
@@ -96,14 +94,13 @@ public class HostileCorpusTests
     public static TheoryData<string, string> FuzzInputs()
     {
         var data = new TheoryData<string, string>();
-        string fuzz = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(CheckpointFixtures.Dir))!, "fuzz");
         foreach (string target in new[] { "pickle", "zip", "legacy", "safetensors" })
             foreach (string kind in new[] { "seeds", "regression" })
             {
-                string dir = Path.Combine(fuzz, kind, target);
+                string dir = Path.Combine(Fuzz, kind, target);
                 if (!Directory.Exists(dir)) continue;
                 foreach (string file in Directory.GetFiles(dir).Order())
-                    data.Add(target, Path.GetRelativePath(fuzz, file));
+                    data.Add(target, Path.GetRelativePath(Fuzz, file));
             }
         return data;
     }
@@ -113,15 +110,14 @@ public class HostileCorpusTests
     [MemberData(nameof(FuzzInputs))]
     public void FuzzInputsGiveOnlyEngineErrors(string target, string file)
     {
-        string fuzz = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(CheckpointFixtures.Dir))!, "fuzz");
-        string path = Path.Combine(fuzz, file);
+        string path = Path.Combine(Fuzz, file);
         Bounded(() =>
         {
             try
             {
                 switch (target)
                 {
-                    case "pickle": LoadBarePickle(path); break;
+                    case "pickle": BarePickle.Load(File.ReadAllBytes(path), path); break;
                     case "zip": PyTorchZip.Read(path); break;
                     case "legacy": PyTorchLegacy.Read(path); break;
                     default: Safetensors.Read(path); break;
@@ -130,22 +126,6 @@ public class HostileCorpusTests
             catch (SuperResException) { } // a clean refusal; anything else fails the test
             return 0;
         });
-    }
-
-    /// <summary>What the pickle fuzz harness runs: a bare data.pkl over zero-filled storages.</summary>
-    private static void LoadBarePickle(string path)
-    {
-        byte[] data = File.ReadAllBytes(path);
-        var budget = new LoadBudget(path, data.Length);
-        object? root = new Unpickler(new MemoryStream(data), path, new TorchPickleResolver(path, budget), 0, budget).Load();
-        var (refs, _) = StateDicts.Extract(root, path);
-        foreach (var (key, t) in refs) TensorRebuild.Validate(t, path, key);
-        var storages = TensorRebuild.StoragesOf(refs).ToDictionary(s => s, s =>
-        {
-            budget.Allocate(s.DecodedBytes, $"storage '{s.Key}'");
-            return new float[s.Numel];
-        });
-        TensorRebuild.MaterializeAll(refs, path, budget, s => storages[s]);
     }
 
     /// <summary>Runs on a thread of its own, failing past 10 s or past <paramref name="maxBytes"/> allocated.</summary>
