@@ -6,12 +6,7 @@ namespace SuperRes.Cli.Tests;
 /// <summary>Folders, lists and globs: name patterns, --skip-existing, failures reported at the end, realesrgan-style flags.</summary>
 public sealed class UpscaleBatchTests(ITestOutputHelper log, CliFixtures fx) : IClassFixture<CliFixtures>
 {
-    private CliRun Run(params string[] args)
-    {
-        var run = CliRun.Of(args);
-        log.WriteLine($"superres {string.Join(' ', args)}\n{run}");
-        return run;
-    }
+    private CliRun Run(params string[] args) => CliRun.Logged(log, args);
 
     private static string[] Names(string folder) => Directory.GetFiles(folder).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray();
 

@@ -11,12 +11,7 @@ namespace SuperRes.Cli.Tests;
 /// </summary>
 public sealed class UpscaleSafetyTests(ITestOutputHelper log, CliFixtures fx) : IClassFixture<CliFixtures>
 {
-    private CliRun Run(params string[] args)
-    {
-        var run = CliRun.Of(args);
-        log.WriteLine($"superres {string.Join(' ', args)}\n{run}");
-        return run;
-    }
+    private CliRun Run(params string[] args) => CliRun.Logged(log, args);
 
     private static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
 
