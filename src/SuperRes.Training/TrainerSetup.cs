@@ -35,7 +35,24 @@ internal static class TrainerSetup
         var existing = Checkpoint.Find(options.OutputDirectory);
         if (options.Resume)
         {
-            (checkpoint, existing) = ResumePoint(options.OutputDirectory, info, collective);
+            // The newest complete, verified checkpoint among last / .next / .prev; temporaries of a killed save removed.
+            // Rank 0 puts the shared folder in order while the other ranks wait, then they only read it.
+            RecoveredCheckpoint? recovered = null;
+            try
+            {
+                if (collective.Rank == 0) recovered = CheckpointRecovery.Recover(options.OutputDirectory);
+            }
+            finally
+            {
+                collective.Barrier();
+            }
+            recovered ??= CheckpointRecovery.Recover(options.OutputDirectory, readOnly: true);
+            foreach (string action in recovered.Actions)
+                info($"resume: {action}");
+            if (recovered.Data is null)
+                throw new SuperResException($"--resume: no complete checkpoint ({Checkpoint.FileName}, {Checkpoint.NextFileName} or {Checkpoint.PreviousFileName}) in {options.OutputDirectory}");
+            checkpoint = recovered.Data;
+            existing = recovered.Path!;
             CheckCompatible(checkpoint, existing, entry, options, info);
         }
         else if (existing is not null)
@@ -104,28 +121,6 @@ internal static class TrainerSetup
             network.Dispose();
             throw;
         }
-    }
-
-    /// <summary>
-    /// The newest complete, verified checkpoint among last / .next / .prev, temporaries of a killed save removed.
-    /// Recovery renames and removes files, so rank 0 alone does it; the other ranks wait, then read the
-    /// <c>last.ckpt</c> it settled on (if rank 0 fails instead, its abort ends them).
-    /// </summary>
-    private static (CheckpointData Data, string Path) ResumePoint(string runDirectory, Action<string> info, ICollective collective)
-    {
-        if (collective.Rank != 0)
-        {
-            collective.Barrier();
-            string last = Path.Combine(runDirectory, Checkpoint.FileName);
-            return (Checkpoint.Load(last), last);
-        }
-        var recovered = CheckpointRecovery.Recover(runDirectory);
-        foreach (string action in recovered.Actions)
-            info($"resume: {action}");
-        if (recovered.Data is null)
-            throw new SuperResException($"--resume: no complete checkpoint ({Checkpoint.FileName}, {Checkpoint.NextFileName} or {Checkpoint.PreviousFileName}) in {runDirectory}");
-        collective.Barrier();
-        return (recovered.Data, recovered.Path!);
     }
 
     private static SrNetwork FromCheckpoint(Device device, ZooEntry entry, TrainingOptions options, ModelOptions modelOptions,
