@@ -56,6 +56,16 @@ public static class ColorSpace
     }
 
     /// <summary>
+    /// <see cref="YCbCrToRgb(Image)"/> in place, bit-identical to it: each pixel's three samples are read before
+    /// any of them is written, so the output can take the input's place (an output-size copy fewer).
+    /// </summary>
+    public static void YCbCrToRgbInPlace(Image ycbcr)
+    {
+        if (ycbcr.Channels != 3) throw new ArgumentException($"YCbCrToRgbInPlace needs 3 channels, got {ycbcr.Channels}", nameof(ycbcr));
+        Convert(ycbcr, ycbcr.Data, toYCbCr: false, lumaOnly: false);
+    }
+
+    /// <summary>
     /// The luma plane as a 1-channel image: Y of RGB(A) images; gray images pass through unchanged
     /// (the convention of the SR evaluation scripts, which measure a gray image as is).
     /// </summary>

@@ -72,6 +72,9 @@ public sealed partial class Image
         return result;
     }
 
+    /// <summary>Rounds and clips like <see cref="Quantized"/>, in place: for an image about to be written, without a second copy.</summary>
+    public void Quantize() => QuantizeInto(Data, Data, MaxValue);
+
     internal static void QuantizeInto(ReadOnlySpan<float> src, Span<float> dst, float max) => SampleRounding.Round(src, dst, max);
 
     internal static float QuantizeSample(double v, float max)

@@ -92,6 +92,7 @@ internal static class UpscaleCommand
                 MaxMemoryBytes = parse.GetValue(device.MaxMemory),
                 SelfEnsemble = parse.GetValue(ensemble),
                 AlphaWithNetwork = parse.GetValue(alpha),
+                ReleaseForwardMemory = true,
                 Warning = message => context.Err.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}"),
             };
             using var dev = device.Open(parse, context);

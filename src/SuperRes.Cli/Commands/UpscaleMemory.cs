@@ -5,8 +5,8 @@ namespace SuperRes.Cli.Commands;
 /// <summary>
 /// The host memory one image's upscale holds at its peak, from the file's header alone, so that an image that cannot
 /// be afforded is refused before its pixels are decoded. Counts the float32 planes the pipeline keeps at once (the
-/// decoded image and its network-convention copy at the input size; at the output size the network's output, the
-/// colour conversion back and the rounded copy, plus alpha) and the encoded file. The network's own working memory
+/// decoded image and its network-convention copy at the input size; at the output size the network's output and
+/// the colour conversion back, which also takes the rounding in place, plus alpha) and the encoded file. The network's own working memory
 /// is planned separately against the same limit by the tiler.
 /// </summary>
 internal static class UpscaleMemory
@@ -20,9 +20,11 @@ internal static class UpscaleMemory
         bool alpha = channels is 2 or 4;
         // Input size: the decoded image, its colour planes, and the network-convention copy (RGB; Y-path: YCbCr and Y).
         long inputPlanes = channels + 3 + (lumaNetwork ? 4 : 3);
-        // Output size. RGB networks: 3 network planes, the image's colour planes, the rounded copy.
-        // Y networks: Y from the network and as an image, Cb/Cr by bicubic, YCbCr stacked, RGB, the rounded copy.
-        long outputPlanes = (lumaNetwork ? 1 + 1 + 2 + 3 + 3 : 3 + 3) + channels + (alpha ? 1 + channels : 0);
+        // Output size. RGB networks: 3 network planes, the image's colour planes.
+        // Y networks: Y from the network, Cb/Cr by bicubic, YCbCr stacked (turned into RGB in place), gray's own plane.
+        // Rounding is in place. Alpha: its bicubic plane and the colour and alpha stacked.
+        int colorChannels = alpha ? channels - 1 : channels;
+        long outputPlanes = (lumaNetwork ? 1 + 2 + 3 + (colorChannels == 1 ? 1 : 0) : 3 + colorChannels) + (alpha ? 1 + channels : 0);
         long encodedBytes = output == ImageFormat.Png
             ? 3 * outputPixels * channels * (header.BitDepth / 8) // the deflate stream's buffer (it grows by doubling) and the file image
             : outputPixels * 4;                                    // JPEG/BMP: the interleaved 8-bit pixels and the file

@@ -37,6 +37,13 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap)
                 int cx0 = Math.Max(0, x0 - Overlap), cx1 = Math.Min(input.Width, x1 + Overlap);
                 var region = cy0 == 0 && cx0 == 0 && cy1 == input.Height && cx1 == input.Width ? input : input.Crop(cx0, cy0, cx1 - cx0, cy1 - cy0);
                 var result = Forward(region);
+                // One tile produces the whole output: it is the result (no second output-size copy). Only then: a
+                // tile whose context alone spans the input still shares the output with the tiles after it.
+                if (x1 - x0 == input.Width && y1 - y0 == input.Height && result.Width == input.Width * s && result.Height == input.Height * s)
+                {
+                    tileDone?.Invoke();
+                    return result;
+                }
                 output ??= new Image(input.Width * s, input.Height * s, result.Channels);
                 output.Paste(result, (x0 - cx0) * s, (y0 - cy0) * s, (x1 - x0) * s, (y1 - y0) * s, x0 * s, y0 * s);
                 tileDone?.Invoke();

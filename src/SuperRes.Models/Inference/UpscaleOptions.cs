@@ -24,6 +24,14 @@ public sealed record UpscaleOptions
     /// <summary>Upscale an alpha channel with the network instead of bicubic.</summary>
     public bool AlphaWithNetwork { get; init; }
 
+    /// <summary>
+    /// On a device that allocates from host memory (the C# cpu backend, OpenCL on a CPU), hand the forward passes'
+    /// cached blocks back to the runtime after each image's forwards, so the output-size planes that follow do not
+    /// add to them at the process's peak: for a process that upscales and exits (the CLI), not for a training loop
+    /// that reuses the blocks.
+    /// </summary>
+    public bool ReleaseForwardMemory { get; init; }
+
     /// <summary>Receives warnings (approximate tiling, an overlap below the receptive radius); each message once per <see cref="Upscaler"/>.</summary>
     public Action<string>? Warning { get; init; }
 }

@@ -66,7 +66,8 @@ public sealed class Upscaler(SrNetwork network, UpscaleOptions? options = null) 
     {
         ArgumentNullException.ThrowIfNull(image);
         int colorChannels = image.HasAlpha ? image.Channels - 1 : image.Channels;
-        var color = image.SelectChannels(0, colorChannels);
+        // Only read from here on: without alpha the image itself is the colour (no copy).
+        var color = image.HasAlpha ? image.SelectChannels(0, colorChannels) : image;
         var upColor = Network.Colors == ColorConvention.Y01 ? UpscaleViaLuma(color, workDone) : UpscaleRgb(color, workDone);
         Image result = upColor;
         if (image.HasAlpha)
@@ -77,7 +78,10 @@ public sealed class Upscaler(SrNetwork network, UpscaleOptions? options = null) 
                 : Resize.Bicubic(alpha, upColor.Width, upColor.Height);
             result = Image.Stack(upColor, upAlpha);
         }
-        return quantize ? result.Quantized() : result;
+        // result is ours (never the caller's image): rounding it in place spares an output-size copy.
+        if (quantize)
+            result.Quantize();
+        return result;
     }
 
     /// <summary>
@@ -218,6 +222,7 @@ public sealed class Upscaler(SrNetwork network, UpscaleOptions? options = null) 
         var rgb = color.Channels == 3 ? color : Image.Stack(color, color, color);
         var input = new Image(rgb.Width, rgb.Height, 3, Scaled(rgb.Data, toNet));
         var output = UpscalePlanes(input, workDone);
+        ReleaseForwardMemory();
         float fromNet = 1f / toNet;
         int channels = color.Channels;
         var result = new Image(output.Width, output.Height, channels, color.BitDepth);
@@ -242,18 +247,29 @@ public sealed class Upscaler(SrNetwork network, UpscaleOptions? options = null) 
         var rgb = color.Channels == 3 ? color : Image.Stack(color, color, color);
         var ycc = ColorSpace.RgbToYCbCr(rgb);
         var y = RunLuma(ycc.SelectChannels(0, 1), workDone);
-        var cbcr = Resize.Bicubic(ycc.SelectChannels(1, 2), y.Width, y.Height);
-        var up = ColorSpace.YCbCrToRgb(Image.Stack(y, cbcr));
+        ReleaseForwardMemory();
+        var up = Image.Stack(y, Resize.Bicubic(ycc.SelectChannels(1, 2), y.Width, y.Height));
+        ColorSpace.YCbCrToRgbInPlace(up);
         return color.Channels == 3 ? up : up.SelectChannels(0, 1);
     }
 
+    // Takes ownership of luma (a copy made for it): its samples are scaled in place.
     private Image RunLuma(Image luma, Action? workDone)
     {
         var input = Network.NeedsPreUpsampledInput ? Resize.Bicubic(luma, luma.Width * Scale, luma.Height * Scale) : luma;
-        float toNet = 1f / luma.MaxValue;
-        var planes = new Image(input.Width, input.Height, 1, Scaled(input.Data, toNet));
-        var output = UpscalePlanes(planes, workDone);
-        return new Image(output.Width, output.Height, 1, Scaled(output.Data, luma.MaxValue), luma.BitDepth);
+        ScaleInPlace(input.Data, 1f / luma.MaxValue);
+        var output = UpscalePlanes(new Image(input.Width, input.Height, 1, input.Data), workDone);
+        ScaleInPlace(output.Data, luma.MaxValue);
+        return new Image(output.Width, output.Height, 1, output.Data, luma.BitDepth);
+    }
+
+    /// <summary>See <see cref="UpscaleOptions.ReleaseForwardMemory"/>; a full collection returns the blocks' arrays at once.</summary>
+    private void ReleaseForwardMemory()
+    {
+        if (!Options.ReleaseForwardMemory || Network.Device.Info.IsGpu)
+            return;
+        Network.Device.Memory.Trim();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
     }
 
     private static float[] Scaled(float[] data, float factor)
@@ -262,5 +278,11 @@ public sealed class Upscaler(SrNetwork network, UpscaleOptions? options = null) 
         for (int i = 0; i < data.Length; i++)
             result[i] = data[i] * factor;
         return result;
+    }
+
+    private static void ScaleInPlace(float[] data, float factor)
+    {
+        for (int i = 0; i < data.Length; i++)
+            data[i] *= factor;
     }
 }
