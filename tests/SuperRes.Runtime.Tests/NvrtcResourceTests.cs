@@ -116,15 +116,21 @@ public sealed class NvrtcResourceTests(ITestOutputHelper output)
 
     private static string Describe(KernelDefines config) => config.Values.Count == 0 ? "defaults" : config.ToString();
 
+    /// <summary>One line per kernel × config, sm_80 and sm_90 side by side: registers, spill stores/loads, shared memory, occupancy.</summary>
     private static string Table(IEnumerable<Row> rows)
     {
-        var text = new StringBuilder($"NVRTC {NvrtcCompiler.Version}, ptxas -v; occupancy is theoretical (floor {OccupancyFloor:P0}).\n\n");
-        text.AppendLine("| kernel | file | config | arch | block | registers | stack | spill stores/loads | shared | occupancy |");
-        text.AppendLine("|---|---|---|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var r in rows)
-            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Kernel.Kernel} | {r.File} | {Describe(r.Config)} | {r.Arch} | {r.Block} | {r.Kernel.Registers} | {r.Kernel.StackBytes} B "
-                + $"| {r.Kernel.SpillStoreBytes}/{r.Kernel.SpillLoadBytes} B | {r.Kernel.SharedBytes} B | {r.Occupancy:P0}{(r.BuiltForCuda ? "" : " (not built for CUDA)")} |"));
+        var text = new StringBuilder($"NVRTC {NvrtcCompiler.Version}, `--ptxas-options=-v`; per arch: registers, spill stores/loads, "
+            + $"shared memory per block, theoretical occupancy (floor {OccupancyFloor:P0}).\n\n");
+        text.AppendLine($"| kernel | file | config | block | {string.Join(" | ", Archs)} |");
+        text.AppendLine($"|---|---|---|---:|{string.Concat(Archs.Select(_ => "---:|"))}");
+        foreach (var line in rows.GroupBy(r => (r.File, Config: r.Config.ToString(), r.Kernel.Kernel)))
+        {
+            var first = line.First();
+            var cells = Archs.Select(arch => line.Single(r => r.Arch == arch)).Select(r => string.Create(CultureInfo.InvariantCulture,
+                $"{r.Kernel.Registers} r, {r.Kernel.SpillStoreBytes}/{r.Kernel.SpillLoadBytes} B, {r.Kernel.SharedBytes} B, {r.Occupancy:P0}"));
+            text.AppendLine($"| {first.Kernel.Kernel} | {first.File} | {Describe(first.Config)}{(first.BuiltForCuda ? "" : " (not built for CUDA)")} "
+                + $"| {first.Block} | {string.Join(" | ", cells)} |");
+        }
         return text.ToString();
     }
 }
