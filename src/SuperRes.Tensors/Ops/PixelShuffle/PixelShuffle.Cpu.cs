@@ -5,8 +5,8 @@ namespace SuperRes.Tensors.Primitives;
 
 /// <summary>
 /// The C# reference, row by row in fixed chunks (<see cref="CpuChunks"/>): a wide row interleaves r deep rows,
-/// so it is written one source row at a time (r = 2 with SSE unpacks); a chunk boundary inside a row goes element
-/// by element.
+/// so it is written one source row at a time (r = 2 with SSE unpacks), and a deep row gathers every r-th element
+/// of a wide row (r = 2 with SSE shuffles); a chunk boundary inside a row goes element by element.
 /// </summary>
 internal sealed class PixelShuffleCpu : PixelShuffle.IBackend
 {
@@ -37,10 +37,19 @@ internal sealed class PixelShuffleCpu : PixelShuffle.IBackend
         {
             int y = deepRow % h, plane = deepRow / h;
             int j = plane % r, i = plane / r % r, nc = plane / (r * r);
-            int first = (nc * h * r + y * r + i) * w * r + j;
+            var wideRow = src.AsSpan((nc * h * r + y * r + i) * w * r, w * r);
             var output = dst.AsSpan(deepRow * w, w);
-            for (int x = start; x < end; x++)
-                output[x] = src[first + x * r];
+            int x = start;
+            if (r == 2 && Sse.IsSupported)
+                for (; x <= end - 4; x += 4)
+                {
+                    // lanes j and j + 2 of two consecutive wide vectors: the four sub-pixels of column j
+                    var a = Vector128.Create<float>(wideRow[(2 * x)..]);
+                    var b = Vector128.Create<float>(wideRow[(2 * x + 4)..]);
+                    (j == 0 ? Sse.Shuffle(a, b, 0b10_00_10_00) : Sse.Shuffle(a, b, 0b11_01_11_01)).CopyTo(output[x..]);
+                }
+            for (; x < end; x++)
+                output[x] = wideRow[x * r + j];
         });
     }
 
