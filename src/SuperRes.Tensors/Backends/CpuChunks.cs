@@ -1,15 +1,18 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 
 namespace SuperRes.Tensors.Backends;
 
 /// <summary>
 /// How the Cpu backend shares a memory-bound loop between cores: [0, n) is cut into a number of chunks that
-/// depends on n only (never on the core count), run on the .NET thread pool (the one the convolutions use) with
-/// at most one worker per core, and on the calling thread below <see cref="MinChunk"/> elements. Because the
-/// chunks are fixed, a reduction that sums per chunk and then adds the chunk sums in order gives the same bits
-/// on any machine with the same vector width. Never call these from inside another parallel loop.
+/// depends on n only (never on the core count), and on the calling thread below <see cref="MinChunk"/> elements.
+/// Above, the caller and up to (cores − 1) helpers queued on the .NET thread pool (the one the convolutions use)
+/// claim chunks one at a time; the caller waits only for chunks a helper has started, never for a helper that has
+/// not (on a loaded machine a queued helper may wait tens of milliseconds for a core, and Parallel.For waited with
+/// it). Because the chunks are fixed, a reduction that sums per chunk and then adds the chunk sums in order gives
+/// the same bits on any machine with the same vector width. Never call these from inside another parallel loop.
 /// </summary>
 public static class CpuChunks
 {
@@ -18,8 +21,6 @@ public static class CpuChunks
 
     /// <summary>At most this many chunks, so a chunk stays large and the pool's queue short.</summary>
     public const int MaxChunks = 64;
-
-    private static readonly ParallelOptions OnePerCore = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
 
     public delegate void RangeBody(int start, int end);
 
@@ -38,7 +39,7 @@ public static class CpuChunks
         if (count == 1)
             body(0, checked((int)n));
         else
-            Parallel.For(0, count, OnePerCore, c => body(Boundary(n, c, count), Boundary(n, c + 1, count)));
+            Share(count, c => body(Boundary(n, c, count), Boundary(n, c + 1, count)));
     }
 
     /// <summary>
@@ -63,11 +64,54 @@ public static class CpuChunks
         if (count == 1)
             return partial(0, checked((int)n));
         var sums = new double[count];
-        Parallel.For(0, count, OnePerCore, c => sums[c] = partial(Boundary(n, c, count), Boundary(n, c + 1, count)));
+        Share(count, c => sums[c] = partial(Boundary(n, c, count), Boundary(n, c + 1, count)));
         double total = 0;
         foreach (double s in sums)
             total += s;
         return total;
+    }
+
+    /// <summary>run(c) for c in [0, count): the caller and its helpers claim chunks until none is left.</summary>
+    private static void Share(int count, Action<int> run)
+    {
+        var job = new Job(count, run);
+        for (int h = Math.Min(Environment.ProcessorCount, count) - 1; h > 0; h--)
+            ThreadPool.UnsafeQueueUserWorkItem(static j => j.Work(), job, preferLocal: false);
+        job.Work();
+        job.WaitForStartedChunks();
+    }
+
+    private sealed class Job(int count, Action<int> run)
+    {
+        private readonly ManualResetEventSlim _finished = new(); // never asked for its WaitHandle: nothing to dispose
+        private int _next = -1;
+        private int _done;
+        private ExceptionDispatchInfo? _error;
+
+        public void Work()
+        {
+            int c;
+            while ((c = Interlocked.Increment(ref _next)) < count)
+            {
+                try
+                {
+                    run(c);
+                }
+                catch (Exception e)
+                {
+                    Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
+                }
+                if (Interlocked.Increment(ref _done) == count)
+                    _finished.Set();
+            }
+        }
+
+        /// <summary>Returns when every chunk has run (the caller has claimed the rest); rethrows the first failure.</summary>
+        public void WaitForStartedChunks()
+        {
+            _finished.Wait();
+            _error?.Throw();
+        }
     }
 
     /// <summary>The vector at <paramref name="span"/>[i] (no bounds check: i + Vector.Count ≤ length is the caller's).</summary>

@@ -29,8 +29,19 @@ internal sealed class LossesCpu : Losses.IBackend
             ElementwiseCpu.Zip(p, t, gp, n, new DifferenceTimes(g));
     }
 
-    /// <summary>Σ |p − t| in double (each float widened before subtracting, so the difference is exact).</summary>
-    private static double AbsoluteDifferences(ReadOnlySpan<float> p, ReadOnlySpan<float> t)
+    private interface ITerm
+    {
+        double Of(double d);
+
+        Vector<double> Of(Vector<double> d);
+    }
+
+    private static double AbsoluteDifferences(ReadOnlySpan<float> p, ReadOnlySpan<float> t) => SumOfTerms(p, t, new Absolute());
+
+    private static double SquaredDifferences(ReadOnlySpan<float> p, ReadOnlySpan<float> t) => SumOfTerms(p, t, new Squared());
+
+    /// <summary>Σ term(p − t) in double (each float widened before subtracting, so the difference is exact).</summary>
+    private static double SumOfTerms<TTerm>(ReadOnlySpan<float> p, ReadOnlySpan<float> t, TTerm term) where TTerm : struct, ITerm
     {
         var acc = Vector<double>.Zero;
         int i = 0;
@@ -38,34 +49,26 @@ internal sealed class LossesCpu : Losses.IBackend
         {
             Vector.Widen(CpuChunks.Load(p, i), out var pLow, out var pHigh);
             Vector.Widen(CpuChunks.Load(t, i), out var tLow, out var tHigh);
-            acc += Vector.Abs(pLow - tLow) + Vector.Abs(pHigh - tHigh);
+            acc += term.Of(pLow - tLow) + term.Of(pHigh - tHigh);
         }
         double sum = Vector.Sum(acc);
         for (; i < p.Length; i++)
-            sum += Math.Abs((double)p[i] - t[i]);
+            sum += term.Of((double)p[i] - t[i]);
         return sum;
     }
 
-    /// <summary>Σ (p − t)² in double.</summary>
-    private static double SquaredDifferences(ReadOnlySpan<float> p, ReadOnlySpan<float> t)
+    private readonly struct Absolute : ITerm
     {
-        var acc = Vector<double>.Zero;
-        int i = 0;
-        for (; i <= p.Length - Vector<float>.Count; i += Vector<float>.Count)
-        {
-            Vector.Widen(CpuChunks.Load(p, i), out var pLow, out var pHigh);
-            Vector.Widen(CpuChunks.Load(t, i), out var tLow, out var tHigh);
-            var low = pLow - tLow;
-            var high = pHigh - tHigh;
-            acc += low * low + high * high;
-        }
-        double sum = Vector.Sum(acc);
-        for (; i < p.Length; i++)
-        {
-            double d = (double)p[i] - t[i];
-            sum += d * d;
-        }
-        return sum;
+        public double Of(double d) => Math.Abs(d);
+
+        public Vector<double> Of(Vector<double> d) => Vector.Abs(d);
+    }
+
+    private readonly struct Squared : ITerm
+    {
+        public double Of(double d) => d * d;
+
+        public Vector<double> Of(Vector<double> d) => d * d;
     }
 
     /// <summary>g·sign(p − t), with sign(0) = 0 (and 0 where p − t is NaN).</summary>
