@@ -72,10 +72,7 @@ public sealed partial class Image
         return result;
     }
 
-    internal static void QuantizeInto(ReadOnlySpan<float> src, Span<float> dst, float max)
-    {
-        for (int i = 0; i < src.Length; i++) dst[i] = QuantizeSample(src[i], max);
-    }
+    internal static void QuantizeInto(ReadOnlySpan<float> src, Span<float> dst, float max) => SampleRounding.Round(src, dst, max);
 
     internal static float QuantizeSample(double v, float max)
     {

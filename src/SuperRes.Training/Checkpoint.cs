@@ -81,7 +81,8 @@ public static class Checkpoint
         Safetensors.Write(path, tensors, meta);
     }
 
-    /// <summary>The newest complete checkpoint of a run folder (last.ckpt, else last.ckpt.next, else last.ckpt.prev), or null.</summary>
+    /// <summary>The first of last.ckpt, last.ckpt.next, last.ckpt.prev that exists, or null: whether a run folder holds a
+    /// checkpoint at all. <see cref="CheckpointRecovery.Recover"/> finds the newest complete one.</summary>
     public static string? Find(string runDirectory)
     {
         foreach (var name in new[] { FileName, NextFileName, PreviousFileName })

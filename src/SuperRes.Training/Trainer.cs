@@ -222,8 +222,7 @@ public sealed class Trainer : IDisposable
     /// <summary>Forward and backward of the mean loss over <paramref name="batch"/>, leaving the gradients in the parameters.</summary>
     private float ForwardBackward(Batch batch)
     {
-        if (_network is Mdsr mdsr)
-            mdsr.SelectScale(batch.Scale);
+        _network.SelectScale(batch.Scale); // a multi-scale network trains every scale's branch in turn
         using var x = Tensor.FromArray(_device, new Shape(batch.InputShape), batch.Input);
         using var y = Tensor.FromArray(_device, new Shape(batch.TargetShape), batch.Target);
         float value;
@@ -273,8 +272,7 @@ public sealed class Trainer : IDisposable
 
     private void SelectReportedScale()
     {
-        if (_network is Mdsr mdsr)
-            mdsr.SelectScale(_options.Scale);
+        _network.SelectScale(_options.Scale);
     }
 
     /// <summary>Writes last.ckpt (keeping the previous one as last.ckpt.prev).</summary>

@@ -35,9 +35,24 @@ internal static class TrainerSetup
         var existing = Checkpoint.Find(options.OutputDirectory);
         if (options.Resume)
         {
-            if (existing is null)
-                throw new SuperResException($"--resume: no checkpoint ({Checkpoint.FileName}) in {options.OutputDirectory}");
-            checkpoint = Checkpoint.Load(existing);
+            // The newest complete, verified checkpoint among last / .next / .prev; temporaries of a killed save removed.
+            // Rank 0 puts the shared folder in order while the other ranks wait, then they only read it.
+            RecoveredCheckpoint? recovered = null;
+            try
+            {
+                if (collective.Rank == 0) recovered = CheckpointRecovery.Recover(options.OutputDirectory);
+            }
+            finally
+            {
+                collective.Barrier();
+            }
+            recovered ??= CheckpointRecovery.Recover(options.OutputDirectory, readOnly: true);
+            foreach (string action in recovered.Actions)
+                info($"resume: {action}");
+            if (recovered.Data is null)
+                throw new SuperResException($"--resume: no complete checkpoint ({Checkpoint.FileName}, {Checkpoint.NextFileName} or {Checkpoint.PreviousFileName}) in {options.OutputDirectory}");
+            checkpoint = recovered.Data;
+            existing = recovered.Path!;
             CheckCompatible(checkpoint, existing, entry, options, info);
         }
         else if (existing is not null)
@@ -60,7 +75,7 @@ internal static class TrainerSetup
         AdamOptimizer? optimizer = null;
         try
         {
-            var scales = entry.IsMultiScale ? Mdsr.SupportedScales : [options.Scale];
+            int[] scales = entry.IsMultiScale ? [.. entry.Scales] : [options.Scale];
             var data = TrainingData.Load(options.DataDirectory, options.LrDataDirectory, scales, DataConvention.Of(network), options.Patch);
             info($"training data: {data.ImageCount} images from {options.DataDirectory}" +
                  (options.LrDataDirectory is null ? " (LR by MATLAB bicubic)" : $" with LR from {options.LrDataDirectory}") +

@@ -10,7 +10,7 @@ public class DevicesCommandTests
     {
         var run = CliRun.Of("devices");
 
-        Assert.True(run.ExitCode == 0, run.ToString());
+        run.AssertExit(0);
         Assert.Contains("C# reference", run.Out);
         foreach (var device in Devices.Discover().Devices)
             Assert.True(run.Out.Contains(device.Id, StringComparison.Ordinal), $"{device.Id} missing\n{run}");
@@ -23,7 +23,7 @@ public class DevicesCommandTests
     {
         var run = CliRun.Of("devices", "--json");
 
-        Assert.True(run.ExitCode == 0, run.ToString());
+        run.AssertExit(0);
         using var json = JsonDocument.Parse(run.Out);
         var ids = json.RootElement.GetProperty("devices").EnumerateArray().Select(d => d.GetProperty("id").GetString()).ToList();
         Assert.Contains("cpu", ids);
@@ -36,7 +36,7 @@ public class DevicesCommandTests
     {
         var run = CliRun.Of("devices");
 
-        Assert.True(run.ExitCode == 0, run.ToString());
+        run.AssertExit(0);
         Assert.Contains("opencl:0", run.Out);
     }
 }

@@ -1,5 +1,4 @@
 using SuperRes.Runtime;
-using Xunit.Abstractions;
 
 namespace SuperRes.Cli.Tests;
 
@@ -8,10 +7,9 @@ public class DoctorCommandTests(ITestOutputHelper log)
     [Fact]
     public void Passes_on_the_cpu_device()
     {
-        var run = CliRun.Of("doctor", "--device", "cpu", "--seed", "1");
-        log.WriteLine(run.ToString());
+        var run = CliRun.Logged(log, "doctor", "--device", "cpu", "--seed", "1");
 
-        Assert.True(run.ExitCode == 0, run.ToString());
+        run.AssertExit(0);
         Assert.Contains("seed: 1", run.Out);
         Assert.Contains("PASS", run.Out);
         Assert.DoesNotContain("FAIL", run.Out);
@@ -21,10 +19,9 @@ public class DoctorCommandTests(ITestOutputHelper log)
     [OpenClFact]
     public void Passes_on_the_opencl_device()
     {
-        var run = CliRun.Of("doctor", "--device", "opencl");
-        log.WriteLine(run.ToString());
+        var run = CliRun.Logged(log, "doctor", "--device", "opencl");
 
-        Assert.True(run.ExitCode == 0, run.ToString());
+        run.AssertExit(0);
         Assert.Contains("kernel builds", run.Out);
         Assert.DoesNotContain("FAIL", run.Out);
     }
@@ -49,7 +46,7 @@ public class DoctorCommandTests(ITestOutputHelper log)
     {
         var run = CliRun.Of(["doctor", .. args]);
 
-        Assert.True(run.ExitCode == 2, run.ToString());
+        run.AssertExit(2);
         Assert.Contains("error:", run.Err);
         Assert.Equal("", run.Out);
     }
@@ -60,7 +57,7 @@ public class DoctorCommandTests(ITestOutputHelper log)
         // 1 KiB cannot hold the checks' buffers: the run must fail, proving the cap reached the device.
         var run = CliRun.Of("doctor", "--device", "cpu", "--max-memory", "1KiB", "--cases", "1", "--seed", "1");
 
-        Assert.True(run.ExitCode == 1, run.ToString());
+        run.AssertExit(1);
         Assert.Contains("out of memory", run.Out + run.Err);
     }
 }

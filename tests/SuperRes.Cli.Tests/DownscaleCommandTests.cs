@@ -1,16 +1,10 @@
 using SuperRes.Imaging;
-using Xunit.Abstractions;
 
 namespace SuperRes.Cli.Tests;
 
 public sealed class DownscaleCommandTests(ITestOutputHelper log, CliFixtures fx) : IClassFixture<CliFixtures>
 {
-    private CliRun Run(params string[] args)
-    {
-        var run = CliRun.Of(args);
-        log.WriteLine($"superres {string.Join(' ', args)}\n{run}");
-        return run;
-    }
+    private CliRun Run(params string[] args) => CliRun.Logged(log, args);
 
     [Theory]
     [InlineData(2)]
@@ -22,7 +16,7 @@ public sealed class DownscaleCommandTests(ITestOutputHelper log, CliFixtures fx)
 
         var run = Run("downscale", TestPaths.Benchmark("Set5", scale, "HR"), "-o", output, "--scale", scale.ToString());
 
-        Assert.True(run.ExitCode == 0, run.ToString());
+        run.AssertExit(0);
         var expected = Directory.GetFiles(TestPaths.Benchmark("Set5", scale, "LR"), "*.png").Order().ToArray();
         Assert.Equal(expected.Select(Path.GetFileName), Directory.GetFiles(output).Select(Path.GetFileName).Order());
         foreach (var file in expected)
@@ -45,7 +39,7 @@ public sealed class DownscaleCommandTests(ITestOutputHelper log, CliFixtures fx)
 
         var run = Run("downscale", input, "-o", output, "--scale", "2");
 
-        Assert.True(run.ExitCode == 1, run.ToString());
+        run.AssertExit(1);
         Assert.Contains("c.png", run.Err);
         var a = ImageCodec.Read(Path.Combine(output, "a.png"));
         Assert.Equal((8, 6, 3, 8), (a.Width, a.Height, a.Channels, a.BitDepth));

@@ -1,17 +1,11 @@
 using System.Text.Json;
 using SuperRes.Imaging;
-using Xunit.Abstractions;
 
 namespace SuperRes.Cli.Tests;
 
 public sealed class EvalCommandTests(ITestOutputHelper log, CliFixtures fx) : IClassFixture<CliFixtures>
 {
-    private CliRun Run(params string[] args)
-    {
-        var run = CliRun.Of(args);
-        log.WriteLine($"superres {string.Join(' ', args)}\n{run}");
-        return run;
-    }
+    private CliRun Run(params string[] args) => CliRun.Logged(log, args);
 
     private static JsonElement ReadJson(string path) => JsonDocument.Parse(File.ReadAllText(path)).RootElement;
 
@@ -23,7 +17,7 @@ public sealed class EvalCommandTests(ITestOutputHelper log, CliFixtures fx) : IC
         var json = Path.Combine(fx.NewFolder("eval"), "set5.json");
         var run = Run("eval", "--model", "bicubic", "--scale", "2", "--hr", TestPaths.Benchmark("Set5", 2, "HR"), "--lr", TestPaths.Benchmark("Set5", 2, "LR"), "--json", json);
 
-        Assert.True(run.ExitCode == 0, run.ToString());
+        run.AssertExit(0);
         var doc = ReadJson(json);
         double psnr = doc.GetProperty("psnr").GetDouble();
         Assert.InRange(psnr, 33.64, 33.68);
@@ -80,7 +74,7 @@ public sealed class EvalCommandTests(ITestOutputHelper log, CliFixtures fx) : IC
                 ? ["eval", "--model", "bicubic", "--scale", "2", "--hr", hrDir, "--json", json]
                 : ["eval", "--model", "bicubic", "--scale", "2", "--hr", hrDir, "--lr", lrDir, "--json", json];
             var run = Run(args);
-            Assert.True(run.ExitCode == 0, run.ToString());
+            run.AssertExit(0);
         }
         var expected = ImagePsnrs(ReadJson(runs[0].Json));
         Assert.Equal(3, expected.Length);
@@ -106,7 +100,7 @@ public sealed class EvalCommandTests(ITestOutputHelper log, CliFixtures fx) : IC
 
         var run = Run("eval", "--weights", fx.Edsr, "--scale", "2", "--hr", hrDir, "--save", save, "--json", json, "--device", device);
 
-        Assert.True(run.ExitCode == 0, run.ToString());
+        run.AssertExit(0);
         var doc = ReadJson(json);
         Assert.Equal(2, doc.GetProperty("images").GetArrayLength());
         Assert.True(doc.TryGetProperty("bicubic", out var bicubic), "no bicubic comparison in the JSON");
@@ -126,14 +120,14 @@ public sealed class EvalCommandTests(ITestOutputHelper log, CliFixtures fx) : IC
     public void Bad_arguments_are_errors()
     {
         var bicubicWithWeights = Run("eval", "--model", "bicubic", "--weights", fx.Edsr, "--scale", "2", "--hr", TestPaths.Benchmark("Set5", 2, "HR"));
-        Assert.True(bicubicWithWeights.ExitCode == 1, bicubicWithWeights.ToString());
+        bicubicWithWeights.AssertExit(1);
 
         var noScale = Run("eval", "--model", "bicubic", "--hr", TestPaths.Benchmark("Set5", 2, "HR"));
-        Assert.True(noScale.ExitCode == 1, noScale.ToString());
+        noScale.AssertExit(1);
         Assert.Contains("--scale", noScale.Err);
 
         var wrongLr = Run("eval", "--model", "bicubic", "--scale", "3", "--hr", TestPaths.Benchmark("Set5", 2, "HR"), "--lr", TestPaths.Benchmark("Set5", 2, "LR"));
-        Assert.True(wrongLr.ExitCode == 1, wrongLr.ToString());
+        wrongLr.AssertExit(1);
         Assert.Contains("x3", wrongLr.Err);
     }
 }

@@ -17,7 +17,7 @@ public class HelpTests
     {
         var run = CliRun.Of("--help");
 
-        Assert.True(run.ExitCode == 0, run.ToString());
+        run.AssertExit(0);
         Assert.Contains("Usage:", run.Out);
         foreach (var name in CommandNames())
             Assert.Contains(name, run.Out);
@@ -29,7 +29,7 @@ public class HelpTests
     {
         var run = CliRun.Of(command, "--help");
 
-        Assert.True(run.ExitCode == 0, run.ToString());
+        run.AssertExit(0);
         // The program name in "Usage:" is the host's (superres, or testhost here).
         Assert.Matches($@"Usage:\s+\S+ {command}", run.Out);
         Assert.Equal("", run.Err);

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using SuperRes.Runtime;
-using Xunit.Abstractions;
 
 namespace SuperRes.Cli.Tests;
 
@@ -30,11 +29,10 @@ public sealed class ProfileCommandTests(ITestOutputHelper log) : IDisposable
     public void Forward_only_with_given_peaks_needs_no_calibration()
     {
         var json = Path.Combine(_directory, "forward.json");
-        var run = CliRun.Of("profile", "--model", "fsrcnn", "--scale", "3", "--options", "d=8,s=4,m=1", "--input", "1x1x12x12",
+        var run = CliRun.Logged(log, "profile", "--model", "fsrcnn", "--scale", "3", "--options", "d=8,s=4,m=1", "--input", "1x1x12x12",
             "--device", "cpu", "--warmup", "0", "--iters", "1", "--peak", "100,10", "--json", json);
-        log.WriteLine(run.ToString());
 
-        Assert.True(run.ExitCode == 0, run.ToString());
+        run.AssertExit(0);
         Assert.DoesNotContain("calibrating", run.Out);
         Assert.Contains("conv_transpose2d_forward", run.Out);
         Assert.Contains("prelu", run.Out);
@@ -58,9 +56,9 @@ public sealed class ProfileCommandTests(ITestOutputHelper log) : IDisposable
             args[at + 1] = value;
         else
             args.AddRange([option, value]);
-        var run = CliRun.Of([.. args]);
+        var run = CliRun.Logged(log, [.. args]);
 
-        Assert.True(run.ExitCode == 2, run.ToString());
+        run.AssertExit(2);
         Assert.Contains("error:", run.Err);
     }
 
@@ -70,7 +68,7 @@ public sealed class ProfileCommandTests(ITestOutputHelper log) : IDisposable
         var run = CliRun.Of("profile", "--model", "edsr-baseline", "--options", "blocks=1,features=8", "--input", "1x5x16x16",
             "--device", "cpu", "--peak", "100,10", "--warmup", "0", "--iters", "1");
 
-        Assert.True(run.ExitCode == 1, run.ToString());
+        run.AssertExit(1);
         Assert.StartsWith("error:", run.Err);
         Assert.Contains("cannot take an input", run.Err);
     }
@@ -81,11 +79,10 @@ public sealed class ProfileCommandTests(ITestOutputHelper log) : IDisposable
         var json = Path.Combine(_directory, "profile.json");
         var trace = Path.Combine(_directory, "trace.json");
         string[] peak = calibrate ? [] : ["--peak", "100,10"];
-        var run = CliRun.Of(["profile", "--model", "edsr-baseline", "--options", "blocks=1,features=8", "--input", "1x3x16x16", "--backward", "--adam",
+        var run = CliRun.Logged(log, ["profile", "--model", "edsr-baseline", "--options", "blocks=1,features=8", "--input", "1x3x16x16", "--backward", "--adam",
             "--device", device, "--warmup", "1", "--iters", "2", "--json", json, "--trace", trace, .. peak]);
-        log.WriteLine(run.ToString());
 
-        Assert.True(run.ExitCode == 0, run.ToString());
+        run.AssertExit(0);
         Assert.Contains("conv2d_forward 3x3 3→8 16x16", run.Out);
         Assert.Contains("conv2d_weight_grad", run.Out);
         Assert.Contains("l1_backward", run.Out);

@@ -34,7 +34,7 @@ public sealed class ShippedWeightsTests(CliFixtures fx) : IClassFixture<CliFixtu
 
         var run = CliRun.Of("upscale", input, "-o", output, "--device", "cpu");
 
-        Assert.True(run.ExitCode == 0, run.ToString());
+        run.AssertExit(0);
         var result = ImageCodec.Read(output);
         Assert.Equal((17 * 4, 13 * 4, 3), (result.Width, result.Height, result.Channels));
     }

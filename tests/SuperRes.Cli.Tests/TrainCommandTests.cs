@@ -17,7 +17,7 @@ public sealed class TrainCommandTests
         var run = dir.Sub("run");
 
         var first = CliRun.Of(Train(data, run, "--iters", "3", "--val", data, "--val-every", "2", "--save-every", "2"));
-        Assert.True(first.ExitCode == 0, first.ToString());
+        first.AssertExit(0);
         Assert.Contains("training data: 3 images", first.Out);
         Assert.Contains("validation at iteration 2", first.Out);
         Assert.Contains("iter 3/3", first.Out);  // plain progress lines when not on a terminal
@@ -33,14 +33,14 @@ public sealed class TrainCommandTests
         Assert.Contains("--resume", again.Err);
 
         var resumed = CliRun.Of(Train(data, run, "--iters", "5", "--resume"));
-        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        resumed.AssertExit(0);
         Assert.Contains("resumed from", resumed.Out);
         Assert.Contains("iterations 3 → 5", resumed.Out);
 
         // The best weights are a plain weights file for `superres upscale`.
         var sr = Path.Combine(dir.Path, "sr.png");
         var up = CliRun.Of("upscale", Path.Combine(data, "img00.png"), "-o", sr, "--weights", Path.Combine(run, "best.safetensors"), "--device", "cpu");
-        Assert.True(up.ExitCode == 0, up.ToString());
+        up.AssertExit(0);
         Assert.True(File.Exists(sr));
     }
 

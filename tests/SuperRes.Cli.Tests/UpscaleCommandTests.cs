@@ -5,7 +5,6 @@ using SuperRes.Models.Networks;
 using SuperRes.Models.Weights;
 using SuperRes.Runtime;
 using SuperRes.Runtime.Cpu;
-using Xunit.Abstractions;
 
 namespace SuperRes.Cli.Tests;
 
@@ -59,6 +58,9 @@ public sealed class CliFixtures : IDisposable
         return image;
     }
 
+    /// <summary>A random RGB image written as rgb.png into a fresh input folder; returns its path.</summary>
+    public string NewRgbInput(int width = 17, int height = 13) => Write(NewFolder("in"), "rgb.png", RandomImage(3, width: width, height: height));
+
     public static string Write(string folder, string name, Image image)
     {
         var path = Path.Combine(folder, name);
@@ -71,12 +73,7 @@ public sealed class UpscaleCommandTests(ITestOutputHelper log, CliFixtures fx) :
 {
     private readonly CliFixtures _fx = fx;
 
-    private CliRun Run(params string[] args)
-    {
-        var run = CliRun.Of(args);
-        log.WriteLine($"superres {string.Join(' ', args)}\n{run}");
-        return run;
-    }
+    private CliRun Run(params string[] args) => CliRun.Logged(log, args);
 
     [Fact]
     public void Rgb_gray_rgba_and_16_bit_pngs_on_cpu() => EveryLayout("cpu");
@@ -102,7 +99,7 @@ public sealed class UpscaleCommandTests(ITestOutputHelper log, CliFixtures fx) :
 
         var run = Run("upscale", input, "-o", output, "--weights", _fx.Edsr, "--device", device);
 
-        Assert.True(run.ExitCode == 0, run.ToString());
+        run.AssertExit(0);
         using var cpu = new CpuDevice();
         using var upscaler = Upscaler.Load(cpu, null, null, _fx.Edsr);
         foreach (var (name, image) in images)
@@ -125,16 +122,15 @@ public sealed class UpscaleCommandTests(ITestOutputHelper log, CliFixtures fx) :
     [Fact]
     public void The_y_network_path_keeps_rgb_and_gray()
     {
-        var input = _fx.NewFolder("in");
-        var rgb = CliFixtures.Write(input, "rgb.png", CliFixtures.RandomImage(3));
-        var gray = CliFixtures.Write(input, "gray.png", CliFixtures.RandomImage(1, 16));
+        var rgb = _fx.NewRgbInput();
+        var gray = CliFixtures.Write(Path.GetDirectoryName(rgb)!, "gray.png", CliFixtures.RandomImage(1, 16));
         var output = _fx.NewFolder("out");
 
         var one = Run("upscale", rgb, "-o", Path.Combine(output, "rgb_x2.png"), "--weights", _fx.Fsrcnn, "--device", "cpu");
         var two = Run("upscale", gray, "-o", Path.Combine(output, "gray_x2.png"), "--weights", _fx.Fsrcnn, "--device", "cpu");
 
-        Assert.True(one.ExitCode == 0, one.ToString());
-        Assert.True(two.ExitCode == 0, two.ToString());
+        one.AssertExit(0);
+        two.AssertExit(0);
         var r = ImageCodec.Read(Path.Combine(output, "rgb_x2.png"));
         Assert.Equal((34, 26, 3, 8), (r.Width, r.Height, r.Channels, r.BitDepth));
         var g = ImageCodec.Read(Path.Combine(output, "gray_x2.png"));
@@ -153,7 +149,7 @@ public sealed class UpscaleCommandTests(ITestOutputHelper log, CliFixtures fx) :
 
         var run = Run("upscale", input, "-o", output, "--weights", _fx.Edsr, "--device", "cpu");
 
-        Assert.True(run.ExitCode == 1, run.ToString());
+        run.AssertExit(1);
         Assert.Contains("broken.png", run.Err);
         Assert.Contains("1 of 3 image(s) failed", run.Err);
         Assert.Equal(["a.png", "c.png"], Directory.GetFiles(output).Select(f => Path.GetFileName(f)).Order().ToArray());
@@ -175,8 +171,8 @@ public sealed class UpscaleCommandTests(ITestOutputHelper log, CliFixtures fx) :
         var single = Path.Combine(output, "single." + format);
         var byName = Run("upscale", rgb, "-o", single, "--weights", _fx.Edsr, "--device", "cpu");
 
-        Assert.True(byOption.ExitCode == 0, byOption.ToString());
-        Assert.True(byName.ExitCode == 0, byName.ToString());
+        byOption.AssertExit(0);
+        byName.AssertExit(0);
         foreach (var file in new[] { Path.Combine(output, "photo." + format), Path.Combine(output, "scan." + format), single })
         {
             Assert.Equal(expected, ImageCodec.Sniff(File.ReadAllBytes(file)));
@@ -190,8 +186,7 @@ public sealed class UpscaleCommandTests(ITestOutputHelper log, CliFixtures fx) :
     [Fact]
     public void Pytorch_weights_with_model_and_scale_give_the_same_result()
     {
-        var input = _fx.NewFolder("in");
-        var rgb = CliFixtures.Write(input, "rgb.png", CliFixtures.RandomImage(3));
+        var rgb = _fx.NewRgbInput();
         var output = _fx.NewFolder("out");
 
         var fromSafetensors = Run("upscale", rgb, "-o", Path.Combine(output, "a.png"), "--weights", _fx.Edsr, "--device", "cpu");
@@ -199,10 +194,10 @@ public sealed class UpscaleCommandTests(ITestOutputHelper log, CliFixtures fx) :
             "--model", "edsr-baseline", "--scale", "2", "--options", CliFixtures.EdsrOptions, "--device", "cpu");
         var withoutModel = Run("upscale", rgb, "-o", Path.Combine(output, "c.png"), "--weights", _fx.EdsrPt, "--device", "cpu");
 
-        Assert.True(fromSafetensors.ExitCode == 0, fromSafetensors.ToString());
-        Assert.True(fromPt.ExitCode == 0, fromPt.ToString());
+        fromSafetensors.AssertExit(0);
+        fromPt.AssertExit(0);
         Assert.Equal(File.ReadAllBytes(Path.Combine(output, "a.png")), File.ReadAllBytes(Path.Combine(output, "b.png")));
-        Assert.True(withoutModel.ExitCode == 1, withoutModel.ToString());
+        withoutModel.AssertExit(1);
         Assert.Contains("--model", withoutModel.Err);
         Assert.False(File.Exists(Path.Combine(output, "c.png")));
     }
@@ -210,8 +205,7 @@ public sealed class UpscaleCommandTests(ITestOutputHelper log, CliFixtures fx) :
     [Fact]
     public void Tiled_output_is_identical_and_a_short_overlap_warns()
     {
-        var input = _fx.NewFolder("in");
-        var rgb = CliFixtures.Write(input, "rgb.png", CliFixtures.RandomImage(3, width: 23, height: 19));
+        var rgb = _fx.NewRgbInput(width: 23, height: 19);
         var output = _fx.NewFolder("out");
 
         var whole = Run("upscale", rgb, "-o", Path.Combine(output, "whole.png"), "--weights", _fx.Edsr, "--device", "cpu");
@@ -228,16 +222,15 @@ public sealed class UpscaleCommandTests(ITestOutputHelper log, CliFixtures fx) :
     [Fact]
     public void Self_ensemble_and_a_memory_cap_run()
     {
-        var input = _fx.NewFolder("in");
-        var rgb = CliFixtures.Write(input, "rgb.png", CliFixtures.RandomImage(3));
+        var rgb = _fx.NewRgbInput();
         var output = _fx.NewFolder("out");
 
         var plain = Run("upscale", rgb, "-o", Path.Combine(output, "plain.png"), "--weights", _fx.Edsr, "--device", "cpu");
         var ensemble = Run("upscale", rgb, "-o", Path.Combine(output, "ensemble.png"), "--weights", _fx.Edsr, "--device", "cpu",
             "--self-ensemble", "--max-memory", "64M");
 
-        Assert.True(plain.ExitCode == 0, plain.ToString());
-        Assert.True(ensemble.ExitCode == 0, ensemble.ToString());
+        plain.AssertExit(0);
+        ensemble.AssertExit(0);
         var a = ImageCodec.Read(Path.Combine(output, "plain.png"));
         var b = ImageCodec.Read(Path.Combine(output, "ensemble.png"));
         Assert.Equal((a.Width, a.Height), (b.Width, b.Height));
@@ -249,17 +242,16 @@ public sealed class UpscaleCommandTests(ITestOutputHelper log, CliFixtures fx) :
     {
         var output = _fx.NewFolder("out");
         var noInput = Run("upscale", Path.Combine(_fx.Dir, "nosuch.png"), "-o", output, "--weights", _fx.Edsr, "--device", "cpu");
-        Assert.True(noInput.ExitCode == 1, noInput.ToString());
+        noInput.AssertExit(1);
         Assert.Contains("nosuch.png", noInput.Err);
 
-        var input = _fx.NewFolder("in");
-        var rgb = CliFixtures.Write(input, "rgb.png", CliFixtures.RandomImage(3));
+        var rgb = _fx.NewRgbInput();
         var noWeights = Run("upscale", rgb, "-o", Path.Combine(output, "x.png"), "--weights", Path.Combine(_fx.Dir, "nosuch.safetensors"), "--device", "cpu");
-        Assert.True(noWeights.ExitCode == 1, noWeights.ToString());
+        noWeights.AssertExit(1);
         Assert.Contains("nosuch.safetensors", noWeights.Err);
 
         var badFormat = Run("upscale", rgb, "-o", Path.Combine(output, "x.tiff"), "--weights", _fx.Edsr, "--device", "cpu");
-        Assert.True(badFormat.ExitCode == 1, badFormat.ToString());
+        badFormat.AssertExit(1);
         Assert.Contains("x.tiff", badFormat.Err);
         Assert.Empty(Directory.GetFiles(output));
     }

@@ -47,4 +47,25 @@ public class ColorSpaceTests
         gray.Data[1] = 77;
         Assert.Equal(gray.Data, ColorSpace.Luma(gray).Data); // gray is its own luma
     }
+
+    [Theory]
+    [InlineData(8, 37, 11)] [InlineData(16, 37, 11)] [InlineData(8, 301, 457)] // 457 × 301: three parallel pieces and a tail
+    public void Whole_image_conversion_is_bit_identical_to_the_per_pixel_formulas(int bitDepth, int width, int height)
+    {
+        var rng = new Random(bitDepth + width);
+        var img = new Image(width, height, 3, bitDepth);
+        for (int i = 0; i < img.Data.Length; i++) img.Data[i] = (float)(rng.NextDouble() * (img.MaxValue + 40) - 20);
+        int n = img.PlaneSize;
+        var ycc = ColorSpace.RgbToYCbCr(img);
+        var rgb = ColorSpace.YCbCrToRgb(img);
+        var luma = ColorSpace.Luma(img);
+        for (int i = 0; i < n; i++)
+        {
+            var f = ColorSpace.RgbToYCbCr(img.Data[i], img.Data[n + i], img.Data[2 * n + i], img.MaxValue);
+            var b = ColorSpace.YCbCrToRgb(img.Data[i], img.Data[n + i], img.Data[2 * n + i], img.MaxValue);
+            Assert.Equal(((float)f.Y, (float)f.Cb, (float)f.Cr), (ycc.Data[i], ycc.Data[n + i], ycc.Data[2 * n + i]));
+            Assert.Equal(((float)b.R, (float)b.G, (float)b.B), (rgb.Data[i], rgb.Data[n + i], rgb.Data[2 * n + i]));
+            Assert.Equal((float)f.Y, luma.Data[i]);
+        }
+    }
 }

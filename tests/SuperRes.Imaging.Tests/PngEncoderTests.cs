@@ -42,7 +42,7 @@ public class PngEncoderTests
     }
 
     [Fact]
-    public void Vectorised_rounding_equals_Quantized_sample_for_sample()
+    public void Vectorised_rounding_equals_QuantizeSample_sample_for_sample()
     {
         float[] edges =
         [
@@ -57,9 +57,14 @@ public class PngEncoderTests
         foreach (float max in new[] { 255f, 65535f })
         {
             var levels = new ushort[samples.Length];
-            PngRows.Quantize(samples, levels, max);
+            var floats = new float[samples.Length];
+            SampleRounding.Round(samples, levels, max);
+            SampleRounding.Round(samples, floats, max);
             for (int i = 0; i < samples.Length; i++)
-                Assert.True(Image.QuantizeSample(samples[i], max) == levels[i], $"{samples[i]:R} (max {max}): {levels[i]}, expected {Image.QuantizeSample(samples[i], max)}");
+            {
+                float expected = Image.QuantizeSample(samples[i], max);
+                Assert.True(expected == levels[i] && expected.Equals(floats[i]), $"{samples[i]:R} (max {max}): {levels[i]} / {floats[i]}, expected {expected}");
+            }
         }
     }
 

@@ -1,17 +1,14 @@
 using SuperRes.Runtime.Cuda;
-using Xunit.Abstractions;
 
 namespace SuperRes.Runtime.Tests;
 
-/// <summary>Tests on a real CUDA GPU; on machines without one (CI) each writes "SKIPPED: ..." and passes.</summary>
+/// <summary>Tests on a real CUDA GPU; on machines without one (CI) they are reported as skipped, with the reason.</summary>
 public sealed class CudaDeviceTests(ITestOutputHelper output)
 {
-    [Fact]
+    [CudaFact]
     public void Write_read_copy_and_async_transfers_round_trip()
     {
-        using var device = TestDevices.Cuda(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireCuda();
         const int n = 100_003;
         var data = KernelTestData.RandomData(n, seed: 1);
         using var a = device.Upload(data);
@@ -36,41 +33,19 @@ public sealed class CudaDeviceTests(ITestOutputHelper output)
         Assert.True(float.IsNaN(back.AsSpan()[1]) && float.IsNaN(back.AsSpan()[n - 3]));
     }
 
-    [Fact]
+    [CudaFact]
     public void Axpy_matches_a_CSharp_loop_and_leaves_the_tail_alone()
     {
-        using var device = TestDevices.Cuda(output);
-        if (device is null)
-            return;
-        const int n = 1_000_003; // not a multiple of the block: the kernel's bounds check must hold
-        const float alpha = -1.75f;
-        var x = KernelTestData.RandomData(n, seed: 2);
-        var y = KernelTestData.RandomData(n, seed: 3);
-        using var xBuffer = device.Upload(x);
-        using var yBuffer = device.Upload([.. y, .. Enumerable.Repeat(float.NaN, 333)]); // poison past n
-
-        device.Launch(device.GetKernel("elementwise.cl", "axpy"), LaunchGrid.Linear(n, 256), n, alpha, xBuffer, yBuffer);
-        var result = device.Download(yBuffer);
-
-        for (int i = 0; i < n; i++)
-            KernelTestData.AssertClose(y[i] + (double)alpha * x[i], result[i], 1e-6, $"y[{i}]");
-        Assert.All(result[n..], v => Assert.True(float.IsNaN(v), "axpy wrote past n"));
+        using var device = TestDevices.RequireCuda();
+        KernelTestData.AssertAxpy(device, n: 1_000_003, block: 256, seed: 2);
     }
 
-    [Fact]
+    [CudaFact]
     public void Sum_partial_matches_a_CSharp_reduction_per_group()
     {
-        using var device = TestDevices.Cuda(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireCuda();
         const int group = 256, groups = 40, n = 1_000_001;
-        var x = KernelTestData.RandomData(n, seed: 4);
-        using var xBuffer = device.Upload(x);
-        using var partial = device.Upload(Enumerable.Repeat(float.NaN, groups + 7).ToArray());
-
-        var kernel = device.GetKernel("reduce.cl", "sum_partial", new KernelDefines().With("GROUP", group));
-        device.Launch(kernel, LaunchGrid.Linear((long)groups * group, group), n, xBuffer, partial);
-        var result = device.Download(partial);
+        var (x, result) = KernelTestData.SumPartial(device, n, group, groups, seed: 4);
 
         for (int g = 0; g < groups; g++)
         {
@@ -83,15 +58,12 @@ public sealed class CudaDeviceTests(ITestOutputHelper output)
                 }
             Assert.True(Math.Abs(sum - result[g]) <= 1e-5 * magnitude, $"partial[{g}]: expected {sum:R}, got {result[g]:R}");
         }
-        Assert.All(result[groups..], v => Assert.True(float.IsNaN(v), "sum_partial wrote past its groups"));
     }
 
-    [Fact]
+    [CudaFact]
     public void Events_time_the_work_between_them()
     {
-        using var device = TestDevices.Cuda(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireCuda();
         const int n = 4_000_000;
         using var y = device.Allocate(n);
         var fill = device.GetKernel("elementwise.cl", "fill");
@@ -106,41 +78,37 @@ public sealed class CudaDeviceTests(ITestOutputHelper output)
         Assert.Equal(19f, device.Download(y)[n - 1]);
     }
 
-    [Fact]
+    [CudaFact]
     public void Memory_cap_and_device_exhaustion_give_DeviceOutOfMemoryException()
     {
-        using (var capped = TestDevices.Cuda(output, memoryCapBytes: 1 << 20))
+        using (var capped = TestDevices.RequireCuda(memoryCapBytes: 1 << 20))
         {
-            if (capped is null)
-                return;
             using var fits = capped.Allocate(100_000);
             var error = Assert.Throws<DeviceOutOfMemoryException>(() => capped.Allocate(1 << 20));
             Assert.Contains(capped.Info.Id, error.Message);
         }
 
-        using var device = TestDevices.Cuda(output, memoryCapBytes: long.MaxValue)!;
+        using var device = TestDevices.RequireCuda(memoryCapBytes: long.MaxValue);
         long tooMany = (device.Info.MemoryBytes + (1L << 30)) / sizeof(float);
         var full = Assert.Throws<DeviceOutOfMemoryException>(() => device.Allocate(tooMany));
         Assert.Contains("CUDA_ERROR_OUT_OF_MEMORY", full.Message);
         Assert.True(device.FreeMemoryBytes > 0);
     }
 
-    [Fact]
+    [CudaFact]
     public void A_missing_entry_point_is_named_in_the_error()
     {
-        using var device = TestDevices.Cuda(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireCuda();
         var error = Assert.Throws<NativeCallException>(() => device.GetKernel("elementwise.cl", "no_such_kernel"));
         Assert.Equal("CUDA_ERROR_NOT_FOUND", error.StatusName);
         Assert.Contains("no_such_kernel", error.Message);
     }
 
-    [Fact]
+    [CudaFact]
     public void A_corrupt_cached_binary_is_evicted_and_rebuilt()
     {
-        using var device = TestDevices.Cuda(output);
-        if (device is null || KernelCache.Directory is not { } directory)
+        using var device = TestDevices.RequireCuda();
+        if (KernelCache.Directory is not { } directory)
             return;
         var defines = new KernelDefines().With("GROUP", 128);
         var source = KernelLibrary.Compose(BackendKind.Cuda, "reduce.cl");

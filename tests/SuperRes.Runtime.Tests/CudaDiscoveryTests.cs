@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using SuperRes.Runtime.Cuda;
-using Xunit.Abstractions;
 
 namespace SuperRes.Runtime.Tests;
 
@@ -62,5 +61,16 @@ public sealed class CudaDiscoveryTests(ITestOutputHelper output)
         Assert.Equal("NVRTC_ERROR_INVALID_OPTION", CudaErrors.NvrtcName(5));
         Assert.Throws<NativeCallException>(() => CudaErrors.Check(101, "cuDeviceGet"));
         CudaErrors.Check(0, "cuInit");
+    }
+
+    [Fact]
+    public void A_status_newer_than_the_tables_is_named_by_its_type_and_number()
+    {
+        // The driver refuses to name an unknown CUresult (and may be absent): the number stays.
+        Assert.Equal("CUresult 54321", CudaErrors.CudaName(54321));
+        // NVRTC, when present, names every value itself; without it the number stays.
+        Assert.False(string.IsNullOrWhiteSpace(CudaErrors.NvrtcName(54321)));
+        if (!NvrtcCompiler.IsAvailable)
+            Assert.Equal("nvrtcResult 54321", CudaErrors.NvrtcName(54321));
     }
 }

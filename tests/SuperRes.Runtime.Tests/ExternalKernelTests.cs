@@ -1,5 +1,4 @@
 using SuperRes.Runtime.Cuda;
-using Xunit.Abstractions;
 
 namespace SuperRes.Runtime.Tests;
 
@@ -27,13 +26,11 @@ public sealed class ExternalKernelTests(ITestOutputHelper output)
         Assert.Equal(["test_row_sum_squares"], KernelLibrary.EntryPoints(File));
     }
 
-    [Fact]
+    [OpenClFact]
     public void It_builds_and_runs_on_OpenCL_with_the_engine_header_and_its_own()
     {
         Register();
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl();
         const int rows = 5, cols = 300, group = 64;
         var x = KernelTestData.RandomData(rows * cols, seed: 7);
         using var xBuffer = device.Upload(x);

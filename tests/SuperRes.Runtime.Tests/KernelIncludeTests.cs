@@ -1,5 +1,3 @@
-using Xunit.Abstractions;
-
 namespace SuperRes.Runtime.Tests;
 
 /// <summary>How <c>#include "name"</c> lines are resolved and inlined (KernelIncludes), on in-memory sources.</summary>
@@ -82,12 +80,10 @@ public sealed class KernelIncludeTests(ITestOutputHelper output)
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(composed, "DEVICE_FN float group_sum\\("));
     }
 
-    [Fact]
+    [OpenClFact]
     public void A_compile_error_in_a_header_cites_the_header_and_its_line()
     {
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl();
         var set = Sources(("a.cl", ValueKernel), ("include/value.h", "// fine\n#define VALUE undefined_in_header\n"));
         var e = Assert.Throws<KernelBuildException>(() =>
             device.BuildFromSource("a.cl", KernelDefines.None, KernelLibrary.Prelude(BackendKind.OpenCL) + "\n" + KernelIncludes.Expand(set, "a.cl")));

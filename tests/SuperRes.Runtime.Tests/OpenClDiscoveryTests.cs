@@ -1,19 +1,16 @@
 using SuperRes.Runtime.OpenCL;
-using Xunit.Abstractions;
 
 namespace SuperRes.Runtime.Tests;
 
 public sealed class OpenClDiscoveryTests(ITestOutputHelper output)
 {
-    [Fact]
+    [OpenClFact]
     public void Discovery_lists_the_pocl_device_with_its_properties()
     {
         var found = Devices.Discover();
         var openCl = found.Devices.Where(d => d.Backend == BackendKind.OpenCL).ToList();
         foreach (var d in openCl)
             output.WriteLine($"{d.Id}: {d.Name}, {Bytes.Format(d.MemoryBytes)}, {d.ComputeUnits} CUs, driver {d.DriverVersion}, {d.ApiVersion}, gpu={d.IsGpu}");
-        if (TestDevices.OpenClInfo(output) is null)
-            return;
 
         if (TestDevices.OnCi)
             Assert.Contains(openCl, d => d.Name.Contains(TestDevices.PoclPlatform, StringComparison.Ordinal));
@@ -32,21 +29,17 @@ public sealed class OpenClDiscoveryTests(ITestOutputHelper output)
             Assert.False(pocl.IsGpu);
     }
 
-    [Fact]
+    [OpenClFact]
     public void Discovery_order_is_stable()
     {
-        if (TestDevices.OpenClInfo(output) is null)
-            return;
         var provider = new OpenClProvider();
         Assert.Equal(provider.Discover(), provider.Discover());
     }
 
-    [Fact]
+    [OpenClFact]
     public void Opened_device_reports_limits()
     {
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl();
         Assert.Equal(BackendKind.OpenCL, device.Backend);
         Assert.True(device.MaxWorkGroupSize >= 1);
         Assert.True(device.LocalMemoryBytes > 0);
@@ -57,24 +50,20 @@ public sealed class OpenClDiscoveryTests(ITestOutputHelper output)
         Assert.Equal(before - buffer.Block.SizeBytes, device.FreeMemoryBytes);
     }
 
-    [Fact]
+    [OpenClFact]
     public void Devices_Open_resolves_an_opencl_id()
     {
-        var info = TestDevices.OpenClInfo(output);
-        if (info is null)
-            return;
+        var info = TestDevices.RequireOpenClInfo();
         using var device = Devices.Open(info.Id, 64L << 20);
         Assert.IsType<OpenClDevice>(device);
         Assert.Equal(info, device.Info);
         Assert.Equal(64L << 20, device.Memory.CapBytes);
     }
 
-    [Fact]
+    [OpenClFact]
     public void Dispose_twice_is_harmless_and_use_after_dispose_is_a_clear_error()
     {
-        var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        var device = TestDevices.RequireOpenCl();
         var buffer = device.Upload([1f, 2f, 3f]);
         device.GetKernel("elementwise.cl", "fill");
         buffer.Dispose();

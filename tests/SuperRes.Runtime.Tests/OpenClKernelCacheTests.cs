@@ -1,5 +1,4 @@
 using SuperRes.Runtime.OpenCL;
-using Xunit.Abstractions;
 
 namespace SuperRes.Runtime.Tests;
 
@@ -14,7 +13,7 @@ public sealed class KernelCacheEnvironmentCollection
 }
 
 [Collection(KernelCacheEnvironmentCollection.Name)]
-public sealed class OpenClKernelCacheTests(ITestOutputHelper output) : IDisposable
+public sealed class OpenClKernelCacheTests : IDisposable
 {
     private readonly string? _previous = Environment.GetEnvironmentVariable("SUPERRES_KERNEL_CACHE");
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "superres-opencl-cache-" + Guid.NewGuid().ToString("N"));
@@ -26,54 +25,48 @@ public sealed class OpenClKernelCacheTests(ITestOutputHelper output) : IDisposab
             Directory.Delete(_directory, recursive: true);
     }
 
-    [Fact]
+    [OpenClFact]
     public void A_second_device_loads_the_program_from_the_disk_cache()
     {
         Environment.SetEnvironmentVariable("SUPERRES_KERNEL_CACHE", _directory);
-        using (var first = TestDevices.NewOpenCl(output))
+        using (var first = TestDevices.RequireOpenCl())
         {
-            if (first is null)
-                return;
             first.GetProgram("elementwise.cl", KernelDefines.None);
             Assert.False(first.LastBuildFromCache);
         }
         Assert.Single(Directory.GetFiles(_directory, "*.bin"));
 
-        using var second = TestDevices.NewOpenCl(output)!;
+        using var second = TestDevices.RequireOpenCl();
         second.GetProgram("elementwise.cl", KernelDefines.None);
         Assert.True(second.LastBuildFromCache);
         Assert.Equal(1, second.CacheHits);
         AssertAxpyWorks(second);
     }
 
-    [Fact]
+    [OpenClFact]
     public void Different_defines_are_different_cache_entries()
     {
         Environment.SetEnvironmentVariable("SUPERRES_KERNEL_CACHE", _directory);
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl();
         device.GetProgram("reduce.cl", new KernelDefines().With("GROUP", 64));
         device.GetProgram("reduce.cl", new KernelDefines().With("GROUP", 128));
         Assert.False(device.LastBuildFromCache);
         Assert.Equal(2, Directory.GetFiles(_directory, "*.bin").Length);
     }
 
-    [Fact]
+    [OpenClFact]
     public void A_corrupt_cache_entry_is_evicted_and_rebuilt_from_source()
     {
         Environment.SetEnvironmentVariable("SUPERRES_KERNEL_CACHE", _directory);
-        using (var first = TestDevices.NewOpenCl(output))
+        using (var first = TestDevices.RequireOpenCl())
         {
-            if (first is null)
-                return;
             first.GetProgram("elementwise.cl", KernelDefines.None);
         }
         string entry = Assert.Single(Directory.GetFiles(_directory, "*.bin"));
         var good = File.ReadAllBytes(entry);
         File.WriteAllBytes(entry, [.. good.Take(good.Length / 3), .. new byte[64]]);
 
-        using var second = TestDevices.NewOpenCl(output)!;
+        using var second = TestDevices.RequireOpenCl();
         second.GetProgram("elementwise.cl", KernelDefines.None);
         Assert.False(second.LastBuildFromCache);
         Assert.Equal(0, second.CacheHits);
@@ -81,16 +74,14 @@ public sealed class OpenClKernelCacheTests(ITestOutputHelper output) : IDisposab
         Assert.Equal(good.Length, new FileInfo(entry).Length); // the rebuilt binary replaced the corrupt one
     }
 
-    [Fact]
+    [OpenClFact]
     public async Task Two_devices_building_at_once_leave_one_valid_entry_per_program()
     {
         Environment.SetEnvironmentVariable("SUPERRES_KERNEL_CACHE", _directory);
-        if (TestDevices.OpenClInfo(output) is null)
-            return;
         using var start = new Barrier(2);
         var builds = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(() =>
         {
-            using var device = TestDevices.NewOpenCl(output)!;
+            using var device = TestDevices.RequireOpenCl();
             start.SignalAndWait();
             device.GetProgram("reduce.cl", new KernelDefines().With("GROUP", 256));
             AssertAxpyWorks(device);
@@ -100,7 +91,7 @@ public sealed class OpenClKernelCacheTests(ITestOutputHelper output) : IDisposab
         // One entry per program (reduce.cl, and elementwise.cl for axpy), however many threads stored it.
         Assert.Equal(2, Directory.GetFiles(_directory, "*.bin").Length);
         Assert.Empty(Directory.GetFiles(_directory, "*.tmp"));
-        using var third = TestDevices.NewOpenCl(output)!;
+        using var third = TestDevices.RequireOpenCl();
         var kernel = third.GetKernel("reduce.cl", "sum_partial", new KernelDefines().With("GROUP", 256));
         Assert.True(third.LastBuildFromCache);
         var x = KernelTestData.RandomData(4096, seed: 20);
@@ -110,25 +101,21 @@ public sealed class OpenClKernelCacheTests(ITestOutputHelper output) : IDisposab
         KernelTestData.AssertClose((float)x.Sum(v => (double)v), third.Download(partial)[0], 1e-4f, "sum from the cached binary");
     }
 
-    [Fact]
+    [OpenClFact]
     public void The_cache_can_be_turned_off()
     {
         Environment.SetEnvironmentVariable("SUPERRES_KERNEL_CACHE", "off");
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl();
         device.GetProgram("elementwise.cl", KernelDefines.None);
         Assert.False(device.LastBuildFromCache);
         Assert.False(Directory.Exists(_directory));
     }
 
-    [Fact]
+    [OpenClFact]
     public void Changing_an_included_header_rebuilds_instead_of_loading_the_cached_binary()
     {
         Environment.SetEnvironmentVariable("SUPERRES_KERNEL_CACHE", _directory);
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl();
 
         Assert.Equal(1f, BuildAndRunValueKernel(device, "#define VALUE 1.0f\n", expectCached: false));
         Assert.Equal(1f, BuildAndRunValueKernel(device, "#define VALUE 1.0f\n", expectCached: true));

@@ -1,59 +1,31 @@
-using Xunit.Abstractions;
-
 namespace SuperRes.Runtime.Tests;
 
 public sealed class OpenClKernelTests(ITestOutputHelper output)
 {
-    [Fact]
+    [OpenClFact]
     public void Axpy_matches_a_CSharp_loop_and_leaves_the_tail_alone()
     {
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
-        const int n = 10_007; // not a multiple of the work-group: the kernel's bounds check must hold
-        const float a = -1.75f;
-        var x = KernelTestData.RandomData(n, seed: 10);
-        var y = KernelTestData.RandomData(n, seed: 11);
-        var yPadded = y.Concat(Enumerable.Repeat(float.NaN, 300)).ToArray(); // poison past n
-        using var xBuffer = device.Upload(x);
-        using var yBuffer = device.Upload(yPadded);
-
-        device.Launch(device.GetKernel("elementwise.cl", "axpy"), LaunchGrid.Linear(n, 128), n, a, xBuffer, yBuffer);
-        var result = device.Download(yBuffer);
-
-        for (int i = 0; i < n; i++)
-            KernelTestData.AssertClose(y[i] + a * x[i], result[i], 1e-6f, $"y[{i}]");
-        Assert.All(result[n..], v => Assert.True(float.IsNaN(v), "axpy wrote past n"));
+        using var device = TestDevices.RequireOpenCl();
+        KernelTestData.AssertAxpy(device, n: 10_007, block: 128, seed: 10);
     }
 
-    [Fact]
+    [OpenClFact]
     public void Sum_partial_matches_the_same_reduction_order_in_CSharp()
     {
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
-        const int group = 256, groups = 37, n = 100_003;
-        var x = KernelTestData.RandomData(n, seed: 12);
-        using var xBuffer = device.Upload(x);
-        using var partial = device.Upload(Enumerable.Repeat(float.NaN, groups + 5).ToArray());
-
-        var kernel = device.GetKernel("reduce.cl", "sum_partial", new KernelDefines().With("GROUP", group));
-        device.Launch(kernel, LaunchGrid.Linear(groups * group, group), n, xBuffer, partial);
-        var result = device.Download(partial);
+        using var device = TestDevices.RequireOpenCl();
+        const int group = 256, groups = 37;
+        var (x, result) = KernelTestData.SumPartial(device, n: 100_003, group, groups, seed: 12);
 
         for (int g = 0; g < groups; g++)
             KernelTestData.AssertClose(ReferencePartial(x, g, groups, group), result[g], 1e-5f, $"partial[{g}]");
-        Assert.All(result[groups..], v => Assert.True(float.IsNaN(v), "sum_partial wrote past its groups"));
         double total = x.Sum(v => (double)v);
-        KernelTestData.AssertClose((float)total, result[..groups].Sum(), 1e-4f, "total");
+        KernelTestData.AssertClose((float)total, result.Sum(), 1e-4f, "total");
     }
 
-    [Fact]
+    [OpenClFact]
     public void A_2D_grid_launch_rounds_global_sizes_up()
     {
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl();
         // fill over a 2D grid of 33x5 work-items in 16x4 groups covers indices by x only; the rest must be bounds-checked.
         const int n = 33;
         using var y = device.Upload(Enumerable.Repeat(float.NaN, n + 3).ToArray());
@@ -63,12 +35,10 @@ public sealed class OpenClKernelTests(ITestOutputHelper output)
         Assert.All(result[n..], v => Assert.True(float.IsNaN(v)));
     }
 
-    [Fact]
+    [OpenClFact]
     public void Programs_are_built_once_per_file_and_defines()
     {
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl();
         var a = device.GetProgram("reduce.cl", new KernelDefines().With("GROUP", 64));
         var b = device.GetProgram("reduce.cl", KernelDefines.Parse("GROUP=64"));
         var c = device.GetProgram("reduce.cl", new KernelDefines().With("GROUP", 128));
@@ -77,24 +47,20 @@ public sealed class OpenClKernelTests(ITestOutputHelper output)
         Assert.Same(a.GetKernel("sum_partial"), b.GetKernel("sum_partial"));
     }
 
-    [Fact]
+    [OpenClFact]
     public void An_unknown_entry_point_names_the_kernel_and_file()
     {
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl();
         var e = Assert.Throws<NativeCallException>(() => device.GetKernel("elementwise.cl", "no_such_kernel"));
         Assert.Contains("CL_INVALID_KERNEL_NAME", e.Message);
         Assert.Contains("no_such_kernel", e.Message);
         Assert.Contains("kernels/elementwise.cl", e.Message);
     }
 
-    [Fact]
+    [OpenClFact]
     public void A_compile_error_reports_the_file_line_defines_and_log()
     {
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl();
         const string broken = "KERNEL void broken(GLOBAL float* y)\n{\n    y[0] = undefined_name;\n}\n";
         string source = KernelLibrary.Prelude(BackendKind.OpenCL) + "\n#line 1 \"kernels/broken.cl\"\n" + broken;
         var e = Assert.Throws<KernelBuildException>(() => device.BuildFromSource("broken.cl", KernelDefines.Parse("K=3"), source));

@@ -1,15 +1,11 @@
-using Xunit.Abstractions;
-
 namespace SuperRes.Runtime.Tests;
 
 public sealed class OpenClMemoryTests(ITestOutputHelper output)
 {
-    [Fact]
+    [OpenClFact]
     public void Write_then_read_round_trips_with_offsets()
     {
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl();
         var data = KernelTestData.RandomData(1000, seed: 1);
         using var buffer = device.Allocate(1500);
         device.Write(buffer, Enumerable.Repeat(float.NaN, 1500).ToArray());
@@ -23,12 +19,10 @@ public sealed class OpenClMemoryTests(ITestOutputHelper output)
         Assert.True(float.IsNaN(device.Download(buffer)[1300]), "Write touched an element after its range");
     }
 
-    [Fact]
+    [OpenClFact]
     public void Out_of_range_transfers_are_refused_before_reaching_the_driver()
     {
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl();
         using var buffer = device.Allocate(10);
         Assert.Throws<ArgumentOutOfRangeException>(() => device.Write(buffer, new float[5], destinationOffset: 6));
         Assert.Throws<ArgumentOutOfRangeException>(() => device.Read(buffer, new float[11]));
@@ -36,12 +30,10 @@ public sealed class OpenClMemoryTests(ITestOutputHelper output)
         Assert.Throws<ArgumentOutOfRangeException>(() => device.WriteAsync(host, 2, buffer, 0, 3));
     }
 
-    [Fact]
+    [OpenClFact]
     public void Copy_moves_a_range_between_buffers()
     {
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl();
         var data = KernelTestData.RandomData(777, seed: 2);
         using var source = device.Upload(data);
         using var destination = device.Upload(Enumerable.Repeat(float.NaN, 500).ToArray());
@@ -52,12 +44,10 @@ public sealed class OpenClMemoryTests(ITestOutputHelper output)
         Assert.All(result[450..], v => Assert.True(float.IsNaN(v)));
     }
 
-    [Fact]
+    [OpenClFact]
     public void Async_transfers_complete_after_Synchronize()
     {
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl();
         const int n = 100_000;
         var data = KernelTestData.RandomData(n, seed: 3);
         using var upload = new HostBuffer(n);
@@ -75,12 +65,10 @@ public sealed class OpenClMemoryTests(ITestOutputHelper output)
         Assert.All(download.AsSpan()[..10].ToArray(), v => Assert.True(float.IsNaN(v)));
     }
 
-    [Fact]
+    [OpenClFact]
     public void Events_measure_non_negative_device_time()
     {
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl();
         const int n = 1 << 20;
         using var x = device.Upload(KernelTestData.RandomData(n, seed: 4));
         using var y = device.Allocate(n);
@@ -94,12 +82,10 @@ public sealed class OpenClMemoryTests(ITestOutputHelper output)
         Assert.Equal(0, device.ElapsedMilliseconds(end, end));
     }
 
-    [Fact]
+    [OpenClFact]
     public void Pool_reuses_freed_blocks_without_new_backend_allocations()
     {
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl();
         device.Allocate(10_000).Dispose();
         long allocations = device.Memory.BackendAllocations;
         using (var again = device.Allocate(10_000))
@@ -111,12 +97,10 @@ public sealed class OpenClMemoryTests(ITestOutputHelper output)
         Assert.Equal(allocations, device.Memory.BackendAllocations);
     }
 
-    [Fact]
+    [OpenClFact]
     public void A_memory_cap_gives_DeviceOutOfMemoryException_with_the_numbers()
     {
-        using var device = TestDevices.NewOpenCl(output, memoryCapBytes: 1L << 20);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl(memoryCapBytes: 1L << 20);
         using var first = device.Allocate(200_000);
         var e = Assert.Throws<DeviceOutOfMemoryException>(() => device.Allocate(100_000));
         output.WriteLine(e.Message);
@@ -128,15 +112,13 @@ public sealed class OpenClMemoryTests(ITestOutputHelper output)
         Assert.Contains("cap 1 MiB", e.Message);
     }
 
-    [Fact]
+    [OpenClFact]
     public void A_buffer_above_the_device_allocation_limit_gives_DeviceOutOfMemoryException()
     {
-        var info = TestDevices.OpenClInfo(output);
-        if (info is null)
-            return;
+        var info = TestDevices.RequireOpenClInfo();
         // A cap above the request, so the refusal comes from the device limit and not from the pool.
-        using var probe = TestDevices.NewOpenCl(output)!;
-        using var device = TestDevices.NewOpenCl(output, memoryCapBytes: 2 * probe.MaxAllocationBytes + (1L << 20))!;
+        using var probe = TestDevices.RequireOpenCl();
+        using var device = TestDevices.RequireOpenCl(memoryCapBytes: 2 * probe.MaxAllocationBytes + (1L << 20));
         long floats = device.MaxAllocationBytes / sizeof(float) + 1024;
         var e = Assert.Throws<DeviceOutOfMemoryException>(() => device.Allocate(floats));
         output.WriteLine(e.Message);

@@ -1,30 +1,25 @@
 using System.Text.Json;
 using SuperRes.Runtime.Cpu;
 using SuperRes.Runtime.Profiling;
-using Xunit.Abstractions;
 
 namespace SuperRes.Runtime.Tests;
 
 /// <summary>The profiler: device-timed launches (OpenCL, CUDA when present), host-timed ops (Cpu), labels and costs from OpTimer scopes, the report files.</summary>
-public sealed class ProfilerTests(ITestOutputHelper output)
+public sealed class ProfilerTests
 {
     private static OpCost Cost(string name, string config, double flops, double bytes) => new(name, config, flops, bytes);
 
-    [Fact]
+    [OpenClFact]
     public void OpenCL_launches_get_the_kernel_events_timestamps_and_the_scopes_labels()
     {
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl();
         AssertKernelDeviceProfiles(device);
     }
 
-    [Fact]
+    [CudaFact]
     public void CUDA_launches_are_timed_with_event_pairs()
     {
-        using var device = TestDevices.Cuda(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireCuda();
         AssertKernelDeviceProfiles(device);
     }
 

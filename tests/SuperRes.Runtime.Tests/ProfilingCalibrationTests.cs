@@ -1,6 +1,5 @@
 using SuperRes.Runtime.Cpu;
 using SuperRes.Runtime.Profiling;
-using Xunit.Abstractions;
 
 namespace SuperRes.Runtime.Tests;
 
@@ -18,27 +17,23 @@ public sealed class ProfilingCalibrationTests(ITestOutputHelper output)
         Assert.Contains("SGEMM 256³", peak.Source);
     }
 
-    [Fact]
+    [OpenClFact]
     public void OpenCL_calibration_runs_calibrate_cl()
     {
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl();
         var peak = Calibration.Measure(device, matrix: 256, copyElements: 1 << 16);
         output.WriteLine(peak.ToString());
         Assert.True(peak.Gflops > 0 && double.IsFinite(peak.Gflops));
         Assert.True(peak.Gbps > 0 && double.IsFinite(peak.Gbps));
     }
 
-    [Theory]
+    [OpenClTheory]
     [InlineData(64, 4, 16)]
     [InlineData(128, 8, 16)]
     [InlineData(256, 16, 8)]
     public void The_calibration_SGEMM_computes_a_matrix_product(int ts, int wpt, int tk)
     {
-        using var device = TestDevices.NewOpenCl(output);
-        if (device is null)
-            return;
+        using var device = TestDevices.RequireOpenCl();
         const int n = 256;
         var a = KernelTestData.RandomData(n * n, 1);
         var b = KernelTestData.RandomData(n * n, 2);

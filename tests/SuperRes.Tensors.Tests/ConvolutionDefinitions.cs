@@ -12,40 +12,45 @@ internal static class ConvolutionDefinitions
     /// <summary>conv2d: output (oy, ox) reads the K×K window at (oy·s − K/2, ox·s − K/2), clamped (replicate) or skipped (zeros) outside.</summary>
     public static IEnumerable<(int X, int W, int Y)> Taps(Conv2dShape s)
     {
-        for (int b = 0; b < s.N; b++)
-            for (int co = 0; co < s.Cout; co++)
-                for (int oy = 0; oy < s.OutH; oy++)
-                    for (int ox = 0; ox < s.OutW; ox++)
-                        for (int ci = 0; ci < s.Cin; ci++)
-                            for (int ky = 0; ky < s.K; ky++)
-                                for (int kx = 0; kx < s.K; kx++)
-                                {
-                                    int iy = oy * s.Stride - s.Pad + ky, ix = ox * s.Stride - s.Pad + kx;
-                                    if (s.Padding == PaddingMode.Replicate)
-                                        (iy, ix) = (Math.Clamp(iy, 0, s.H - 1), Math.Clamp(ix, 0, s.W - 1));
-                                    else if (iy < 0 || iy >= s.H || ix < 0 || ix >= s.W)
-                                        continue;
-                                    yield return (((b * s.Cin + ci) * s.H + iy) * s.W + ix, ((co * s.Cin + ci) * s.K + ky) * s.K + kx,
-                                        ((b * s.Cout + co) * s.OutH + oy) * s.OutW + ox);
-                                }
+        foreach (var i in Indices(s.N, s.Cout, s.OutH, s.OutW, s.Cin, s.K, s.K))
+        {
+            var (b, co, oy, ox, ci, ky, kx) = (i[0], i[1], i[2], i[3], i[4], i[5], i[6]);
+            int iy = oy * s.Stride - s.Pad + ky, ix = ox * s.Stride - s.Pad + kx;
+            if (s.Padding == PaddingMode.Replicate)
+                (iy, ix) = (Math.Clamp(iy, 0, s.H - 1), Math.Clamp(ix, 0, s.W - 1));
+            else if (iy < 0 || iy >= s.H || ix < 0 || ix >= s.W)
+                continue;
+            yield return (((b * s.Cin + ci) * s.H + iy) * s.W + ix, ((co * s.Cin + ci) * s.K + ky) * s.K + kx, ((b * s.Cout + co) * s.OutH + oy) * s.OutW + ox);
+        }
     }
 
     /// <summary>conv_transpose2d: input (iy, ix) scatters through the weight onto output (iy·s − p + ky, ix·s − p + kx) inside the output.</summary>
     public static IEnumerable<(int X, int W, int Y)> Taps(ConvTranspose2dGeometry g)
     {
-        for (int b = 0; b < g.N; b++)
-            for (int ci = 0; ci < g.Cin; ci++)
-                for (int iy = 0; iy < g.H; iy++)
-                    for (int ix = 0; ix < g.W; ix++)
-                        for (int co = 0; co < g.Cout; co++)
-                            for (int ky = 0; ky < g.K; ky++)
-                                for (int kx = 0; kx < g.K; kx++)
-                                {
-                                    int oy = iy * g.Stride - g.Padding + ky, ox = ix * g.Stride - g.Padding + kx;
-                                    if (oy >= 0 && oy < g.Ho && ox >= 0 && ox < g.Wo)
-                                        yield return (((b * g.Cin + ci) * g.H + iy) * g.W + ix, ((ci * g.Cout + co) * g.K + ky) * g.K + kx,
-                                            ((b * g.Cout + co) * g.Ho + oy) * g.Wo + ox);
-                                }
+        foreach (var i in Indices(g.N, g.Cin, g.H, g.W, g.Cout, g.K, g.K))
+        {
+            var (b, ci, iy, ix, co, ky, kx) = (i[0], i[1], i[2], i[3], i[4], i[5], i[6]);
+            int oy = iy * g.Stride - g.Padding + ky, ox = ix * g.Stride - g.Padding + kx;
+            if (oy >= 0 && oy < g.Ho && ox >= 0 && ox < g.Wo)
+                yield return (((b * g.Cin + ci) * g.H + iy) * g.W + ix, ((ci * g.Cout + co) * g.K + ky) * g.K + kx, ((b * g.Cout + co) * g.Ho + oy) * g.Wo + ox);
+        }
+    }
+
+    /// <summary>Every index tuple below <paramref name="extents"/>, the last index fastest (one array, updated in place).</summary>
+    private static IEnumerable<int[]> Indices(params int[] extents)
+    {
+        if (extents.Any(e => e <= 0))
+            yield break;
+        var index = new int[extents.Length];
+        while (true)
+        {
+            yield return index;
+            int d = extents.Length - 1;
+            while (d >= 0 && ++index[d] == extents[d])
+                index[d--] = 0;
+            if (d < 0)
+                yield break;
+        }
     }
 
     /// <summary>y [N, channels, plane] = Σ over taps of x·w, plus bias[channel] when given.</summary>

@@ -6,10 +6,19 @@ namespace SuperRes.TestSupport;
 /// </summary>
 public sealed class OpenClFactAttribute : FactAttribute
 {
-    public OpenClFactAttribute()
+    public OpenClFactAttribute() => Skip = SkipReason();
+
+    /// <summary>Why an OpenCL test is skipped here, or null when it runs.</summary>
+    internal static string? SkipReason()
     {
         if (TestDevices.OnCi || TestDevices.OpenClMissingReason() is not { } reason)
-            return;
-        Skip = "no OpenCL device here" + (reason.Length == 0 ? "" : $" ({reason})") + "; install pocl-opencl-icd to run it";
+            return null;
+        return "no OpenCL device here" + (reason.Length == 0 ? "" : $" ({reason})") + "; install pocl-opencl-icd to run it";
     }
+}
+
+/// <summary>The <see cref="OpenClFactAttribute"/> rule for a theory.</summary>
+public sealed class OpenClTheoryAttribute : TheoryAttribute
+{
+    public OpenClTheoryAttribute() => Skip = OpenClFactAttribute.SkipReason();
 }

@@ -32,6 +32,13 @@ public static class TestDevices
     /// <summary>A Cpu device of the test's own (cheap), for tests that run in parallel or measure memory.</summary>
     public static Device NewCpu() => new CpuDevice();
 
+    /// <summary>Runs <paramref name="test"/> on a Cpu device of its own, disposed afterwards.</summary>
+    public static void OnNewCpu(Action<Device> test)
+    {
+        using var device = NewCpu();
+        test(device);
+    }
+
     /// <summary>The shared OpenCL device, or null (with a SKIPPED line written) when there is none and this is not CI.</summary>
     public static Device? OpenCl(ITestOutputHelper output)
     {
@@ -49,6 +56,39 @@ public static class TestDevices
     /// <summary>A fresh OpenCL device of the test's own (optionally with a memory cap), or null as <see cref="OpenClInfo"/>.</summary>
     public static OpenClDevice? NewOpenCl(ITestOutputHelper output, long? memoryCapBytes = null) =>
         OpenClInfo(output) is { } info ? (OpenClDevice)new OpenClProvider().Open(info, memoryCapBytes) : null;
+
+    /// <summary>A fresh OpenCL device for an <see cref="OpenClFactAttribute"/> test (which runs only where there is one, and always on CI).</summary>
+    public static OpenClDevice RequireOpenCl(long? memoryCapBytes = null) =>
+        (OpenClDevice)new OpenClProvider().Open(RequireOpenClInfo(), memoryCapBytes);
+
+    /// <summary>The OpenCL device an <see cref="OpenClFactAttribute"/> test runs on; fails the test when there is none.</summary>
+    public static DeviceInfo RequireOpenClInfo()
+    {
+        var (info, reason) = DiscoverOpenCl();
+        return info ?? throw new Xunit.Sdk.XunitException($"no OpenCL device ({reason}); CI must have one (PoCL)");
+    }
+
+    /// <summary>A fresh device on the first CUDA GPU for a <see cref="CudaFactAttribute"/> test.</summary>
+    public static CudaDevice RequireCuda(long? memoryCapBytes = null)
+    {
+        var provider = new CudaProvider();
+        return (CudaDevice)provider.Open(provider.Discover()[0], memoryCapBytes);
+    }
+
+    /// <summary>Why there is no CUDA device here, or null when there is one.</summary>
+    public static string? CudaMissingReason() => CudaMissing.Value;
+
+    private static readonly Lazy<string?> CudaMissing = new(() =>
+    {
+        try
+        {
+            return new CudaProvider().Discover().Count > 0 ? null : "the driver reports no devices";
+        }
+        catch (SuperResException e)
+        {
+            return e.Message;
+        }
+    });
 
     /// <summary>A fresh device on the first CUDA GPU, or null with a SKIPPED line (on CI too: it has no GPU).</summary>
     public static CudaDevice? Cuda(ITestOutputHelper output, long? memoryCapBytes = null)

@@ -22,11 +22,8 @@ public sealed class AdamFixtureTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void MatchesTorchOnCpu(string name)
-    {
-        using var device = TestDevices.NewCpu();
-        Run(device, name, output);
-    }
+    public void MatchesTorchOnCpu(string name) =>
+        TestDevices.OnNewCpu(device => Run(device, name, output));
 
     internal static void Run(Device device, string name, ITestOutputHelper output)
     {

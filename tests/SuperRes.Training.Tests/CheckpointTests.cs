@@ -16,6 +16,17 @@ public sealed class CheckpointTests
         return options.OutputDirectory;
     }
 
+    /// <summary>Trains, rewrites last.ckpt through <paramref name="damage"/>, and checks that loading it fails naming the file.</summary>
+    private static (CheckpointException Error, string Run, string Last) DamageLastCheckpoint(Device device, TempDir dir, int iterations, Func<byte[], byte[]> damage)
+    {
+        var run = TrainTiny(device, dir, iterations, 2);
+        string last = Path.Combine(run, Checkpoint.FileName);
+        File.WriteAllBytes(last, damage(File.ReadAllBytes(last)));
+        var e = Assert.Throws<CheckpointException>(() => Checkpoint.Load(last));
+        Assert.Contains(last, e.Message);
+        return (e, run, last);
+    }
+
     [Fact]
     public void CheckpointHoldsWeightsMomentsAndMetadata()
     {
@@ -54,23 +65,22 @@ public sealed class CheckpointTests
     }
 
     [Fact]
-    public void TruncatedCheckpointIsRefusedNamingTheFile()
+    public void TruncatedCheckpointIsRefusedNamingTheFileAndResumeFallsBack()
     {
         using var device = TestDevices.NewCpu();
         using var dir = new TempDir("trunc");
-        var run = TrainTiny(device, dir, 4, 2);
-        string last = Path.Combine(run, Checkpoint.FileName);
-        var bytes = File.ReadAllBytes(last);
-        File.WriteAllBytes(last, bytes[..(bytes.Length / 2)]);
-        var e = Assert.Throws<CheckpointException>(() => Checkpoint.Load(last));
-        Assert.Contains(last, e.Message);
+        var (e, run, last) = DamageLastCheckpoint(device, dir, 4, bytes => bytes[..(bytes.Length / 2)]);
         Assert.Contains("truncated", e.Message);
         Assert.Contains(Checkpoint.PreviousFileName, e.Message); // points at the intact previous one
-        // --resume refuses it too, with the same message, and changes nothing.
+        // --resume sets it aside (never deletes it), continues from the intact previous one, and says so.
         var options = TinyData.Options("fsrcnn", 2, "d=8,s=4,m=1", dir.Sub("data"), run, 8) with { Resume = true };
-        var e2 = Assert.Throws<CheckpointException>(() => Trainer.Create(device, options));
-        Assert.Contains(last, e2.Message);
-        Assert.Equal(2, Checkpoint.Load(Path.Combine(run, Checkpoint.PreviousFileName)).Iteration);
+        var lines = new List<string>();
+        using (var trainer = Trainer.Create(device, options, lines.Add))
+            Assert.Equal(2, trainer.StartIteration);
+        Assert.Contains(lines, l => l.StartsWith("resume: last.ckpt is unusable, moved to last.ckpt.corrupt") && l.Contains("truncated"));
+        Assert.Contains(lines, l => l.StartsWith("resume: last.ckpt.prev (iteration 2) is the newest complete checkpoint"));
+        Assert.True(File.Exists(last + CheckpointRecovery.CorruptSuffix)); // kept for inspection
+        Assert.Equal(2, Checkpoint.Load(last).Iteration);
     }
 
     [Fact]
@@ -78,13 +88,11 @@ public sealed class CheckpointTests
     {
         using var device = TestDevices.NewCpu();
         using var dir = new TempDir("corrupt");
-        var run = TrainTiny(device, dir, 2, 2);
-        string last = Path.Combine(run, Checkpoint.FileName);
-        var bytes = File.ReadAllBytes(last);
-        bytes[^5] ^= 0x40; // one bit of the last tensor's data
-        File.WriteAllBytes(last, bytes);
-        var e = Assert.Throws<CheckpointException>(() => Checkpoint.Load(last));
-        Assert.Contains(last, e.Message);
+        var (e, run, _) = DamageLastCheckpoint(device, dir, 2, bytes =>
+        {
+            bytes[^5] ^= 0x40; // one bit of the last tensor's data
+            return bytes;
+        });
         Assert.Contains("checksum", e.Message);
 
         // Not a checkpoint at all: a plain weights file.

@@ -88,7 +88,7 @@ public sealed class DataLoaderTests
     public void BatchesArePureFunctionsOfSeedAndIteration()
     {
         using var dir = new TempDir("pure");
-        var data = TrainingData.Load(TinyData.Create(dir.Sub("data"), count: 4), null, Mdsr.SupportedScales, new DataConvention(ColorConvention.Rgb255, false), 8);
+        var data = TrainingData.Load(TinyData.Create(dir.Sub("data"), count: 4), null, [2, 3, 4], new DataConvention(ColorConvention.Rgb255, false), 8);
         var sampler = new BatchSampler(data, 4, 8, seed: 3);
         var again = new BatchSampler(data, 4, 8, seed: 3);
         var other = new BatchSampler(data, 4, 8, seed: 4);

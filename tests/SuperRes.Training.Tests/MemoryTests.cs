@@ -9,11 +9,8 @@ namespace SuperRes.Training.Tests;
 public sealed class MemoryTests(ITestOutputHelper output)
 {
     [Fact]
-    public void InUseIsFlatOnCpu()
-    {
-        using var device = TestDevices.NewCpu();
-        InUseIsFlat(device, output);
-    }
+    public void InUseIsFlatOnCpu() =>
+        TestDevices.OnNewCpu(device => InUseIsFlat(device, output));
 
     internal static void InUseIsFlat(Device device, ITestOutputHelper output)
     {

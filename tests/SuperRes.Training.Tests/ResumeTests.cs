@@ -10,19 +10,13 @@ public sealed class ResumeTests(ITestOutputHelper output)
 {
     /// <summary>MDSR: per-scale branches skipped on some steps, so per-parameter step counts differ; with clipping.</summary>
     [Fact]
-    public void MdsrResumesBitExactOnCpu()
-    {
-        using var device = TestDevices.NewCpu();
-        ResumeIsBitExact(device, "mdsr-baseline", 2, "blocks=1,features=8", output, o => o with { ClipGradNorm = 5f });
-    }
+    public void MdsrResumesBitExactOnCpu() =>
+        TestDevices.OnNewCpu(device => ResumeIsBitExact(device, "mdsr-baseline", 2, "blocks=1,features=8", output, o => o with { ClipGradNorm = 5f }));
 
     /// <summary>SRResNet: BatchNorm running statistics are state too; with weight decay.</summary>
     [Fact]
-    public void SrResNetResumesBitExactOnCpu()
-    {
-        using var device = TestDevices.NewCpu();
-        ResumeIsBitExact(device, "srresnet", 2, "blocks=1,features=8", output, o => o with { WeightDecay = 1e-3, Schedule = LrSchedule.Parse("cosine") });
-    }
+    public void SrResNetResumesBitExactOnCpu() =>
+        TestDevices.OnNewCpu(device => ResumeIsBitExact(device, "srresnet", 2, "blocks=1,features=8", output, o => o with { WeightDecay = 1e-3, Schedule = LrSchedule.Parse("cosine") }));
 
     internal static void ResumeIsBitExact(Device device, string model, int scale, string options, ITestOutputHelper output,
         Func<TrainingOptions, TrainingOptions>? adjust = null)

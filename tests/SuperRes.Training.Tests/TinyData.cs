@@ -48,8 +48,7 @@ public static class TinyData
     public static float FixedLoss(Trainer trainer, long batchIteration = 1_000_000_007)
     {
         var batch = trainer.Sampler.Make(batchIteration);
-        if (trainer.Network is Mdsr mdsr)
-            mdsr.SelectScale(batch.Scale);
+        trainer.Network.SelectScale(batch.Scale);
         var device = trainer.Network.Device;
         using var _ = Tape.NoGrad();
         using var x = Tensor.FromArray(device, new Shape(batch.InputShape), batch.Input);

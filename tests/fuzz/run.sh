@@ -23,7 +23,9 @@ usage() { echo "usage: $0 <${targets[*]// /|}|all|replay> [EXECUTIONS]" >&2; exi
 # bin/ stays uninstrumented for --replay; afl-bin/ is a copy the sharpfuzz tool rewrites.
 publish() {
     rm -rf "$build/bin"
-    dotnet publish "$here/SuperRes.Fuzz" -c Release -o "$build/bin" --nologo -v quiet >/dev/null
+    mkdir -p "$build"
+    dotnet publish "$here/SuperRes.Fuzz" -c Release -o "$build/bin" --nologo -v quiet >"$build/publish.log" 2>&1 \
+        || { echo "error: building the harness failed; see $build/publish.log" >&2; tail -20 "$build/publish.log" >&2; exit 1; }
 }
 
 instrument() {

@@ -22,7 +22,7 @@ internal static class DownscaleCommand
         command.SetHandler(context, parse =>
         {
             int s = parse.GetValue(scale);
-            var files = DatasetPairs.ImagesIn(parse.GetValue(hr)!);
+            var files = ImageFolder.Files(parse.GetValue(hr)!);
             var outDir = parse.GetValue(output)!;
             Directory.CreateDirectory(outDir);
             int failed = 0;

@@ -10,11 +10,11 @@ internal static class ModelsCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("models", "List the networks, their scales, input conventions and trainable parameter counts");
+        var command = new Command("models", "List the networks (the zoo and --plugin ones), their scales, input conventions, tiling and trainable parameter counts");
         command.SetHandler(context, _ =>
         {
             using var cpu = Devices.Open("cpu");
-            var table = new Table().AddColumns("model", "scales", "input", "parameters", "description");
+            var table = new Table().AddColumns("model", "scales", "input", "tiling", "parameters", "description");
             foreach (var entry in ModelZoo.Entries)
             {
                 var counts = entry.IsMultiScale
@@ -24,11 +24,13 @@ internal static class ModelsCommand
                     Markup.Escape(entry.Name),
                     string.Join(", ", entry.Scales.Select(s => "x" + s)),
                     entry.Colors.ToString(),
+                    entry.Capabilities.TilesExactly ? "exact" : "approx.",
                     string.Join("\n", counts),
                     Markup.Escape(entry.Description));
             }
             context.Out.Write(table);
             context.Out.WriteLine("Input: Rgb255 = RGB in [0, 255] (the network subtracts the DIV2K mean), Rgb01 = RGB in [0, 1], Y01 = the Y channel in [0, 1] (Cb/Cr by bicubic).");
+            context.Out.WriteLine("Tiling: exact = tiles give the untiled result; approx. = the network pools over the whole image, so it runs in one piece when memory allows and tiles with a warning otherwise.");
             context.Out.WriteLine("Parameters: trainable scalars (EDSR's frozen MeanShift not counted); FSRCNN's 12,464 convolution weights plus biases and PReLU slopes.");
             return ExitCodes.Ok;
         });

@@ -12,7 +12,7 @@ internal static class UpscaleCommand
     {
         var inputs = new Argument<string[]>("inputs") { Description = "Image files, folders or globs (*, ?, ** for any folder depth)", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--output", "-o") { Description = "Output file (one input) or folder", Required = true };
-        var name = new Option<string?>("--name", "-n")
+        var name = new Option<string?>("--name")
         {
             Description = $"Output file names in a folder: {UpscalePlan.NamePatternHelp}, e.g. '{{name}}_x{{scale}}.{{ext}}' [default: {UpscalePlan.DefaultNamePattern}]",
             HelpName = "pattern",

@@ -1,5 +1,5 @@
 using System.IO.Enumeration;
-using SuperRes.Models.Evaluation;
+using SuperRes.Imaging;
 
 namespace SuperRes.Cli.Commands;
 
@@ -29,14 +29,14 @@ internal sealed class UpscaleInputs
             if (IsGlob(input))
             {
                 batch = true;
-                found = Glob(input).Where(DatasetPairs.IsImage).ToArray();
+                found = Glob(input).Where(ImageFolder.IsImage).ToArray();
                 if (!found.Any())
                     throw new SuperResException($"no images (.png, .bmp, .jpg) match {input}");
             }
             else if (Directory.Exists(input))
             {
                 batch = true;
-                found = DatasetPairs.ImagesIn(input);
+                found = ImageFolder.Files(input);
             }
             else if (File.Exists(input))
                 found = [input];

@@ -13,7 +13,7 @@ internal static class PngRows
         Span<ushort> levels = width <= 4096 ? stackalloc ushort[width] : new ushort[width];
         for (int c = 0; c < channels; c++)
         {
-            Quantize(img.Data.AsSpan(c * img.PlaneSize + y * width, width), levels, img.MaxValue);
+            SampleRounding.Round(img.Data.AsSpan(c * img.PlaneSize + y * width, width), levels, img.MaxValue);
             if (img.BitDepth == 8)
                 for (int x = 0, o = c; x < width; x++, o += channels)
                     row[o] = (byte)levels[x];
@@ -24,37 +24,6 @@ internal static class PngRows
                     row[o + 1] = (byte)levels[x];
                 }
         }
-    }
-
-    /// <summary>
-    /// <see cref="Image.QuantizeSample"/> for a span: round half away from zero, clip to [0, max], NaN → 0. In float:
-    /// for v ≥ 0.5 (below 2²³), truncating the float sum v + 0.5 is exactly that rounding; below 0.5 the answer is 0.
-    /// </summary>
-    public static void Quantize(ReadOnlySpan<float> src, Span<ushort> dst, float max)
-    {
-        int x = 0;
-        if (Vector.IsHardwareAccelerated && src.Length >= 2 * Vector<float>.Count)
-        {
-            var half = new Vector<float>(0.5f);
-            var top = new Vector<float>(max);
-            var ints = MemoryMarshal.Cast<ushort, short>(dst);
-            int n = Vector<float>.Count;
-            for (; x <= src.Length - 2 * n; x += 2 * n)
-            {
-                var lo = Level(new Vector<float>(src[x..]), half, top);
-                var hi = Level(new Vector<float>(src[(x + n)..]), half, top);
-                // Levels are in [0, 65535]: narrowing the int bits to 16 keeps them exactly (as ushort bit patterns).
-                Vector.Narrow(lo, hi).CopyTo(ints[x..]);
-            }
-        }
-        for (; x < src.Length; x++)
-            dst[x] = (ushort)Image.QuantizeSample(src[x], max);
-    }
-
-    private static Vector<int> Level(Vector<float> v, Vector<float> half, Vector<float> max)
-    {
-        var kept = Vector.ConditionalSelect(Vector.GreaterThanOrEqual(v, half), v, Vector<float>.Zero); // NaN and < 0.5 → 0
-        return Vector.ConvertToInt32(Vector.Min(kept, max) + half);
     }
 
     /// <summary>Writes the filter byte and the filtered row into <paramref name="dst"/>; returns the adaptive heuristic's cost when asked.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SuperRes.Imaging;
 
 namespace SuperRes.Models.Evaluation;
 
@@ -12,27 +13,16 @@ public sealed record ImagePair(string Name, string HrPath, string? LrPath);
 /// </summary>
 public static class DatasetPairs
 {
-    private static readonly string[] ImageExtensions = [".png", ".bmp", ".jpg", ".jpeg"];
-
-    public static bool IsImage(string path) => ImageExtensions.Contains(Path.GetExtension(path).ToLowerInvariant());
-
-    public static IReadOnlyList<string> ImagesIn(string directory)
-    {
-        if (!Directory.Exists(directory))
-            throw new SuperResException($"no folder {directory}");
-        return Directory.EnumerateFiles(directory).Where(IsImage).Order(StringComparer.Ordinal).ToArray();
-    }
-
     /// <summary>Every image of <paramref name="hrDirectory"/> with its LR file (or null when <paramref name="lrDirectory"/> is null).</summary>
     public static IReadOnlyList<ImagePair> Find(string hrDirectory, string? lrDirectory, int scale)
     {
-        var hr = ImagesIn(hrDirectory);
+        var hr = ImageFolder.Files(hrDirectory);
         if (hr.Count == 0)
             throw new SuperResException($"no images (.png, .bmp, .jpg) in {hrDirectory}");
         if (lrDirectory is null)
             return hr.Select(h => new ImagePair(Path.GetFileNameWithoutExtension(h), h, null)).ToArray();
         var lrFolder = ScaleFolder(lrDirectory, scale);
-        var lrByStem = ImagesIn(lrFolder).ToDictionary(p => Path.GetFileNameWithoutExtension(p), StringComparer.Ordinal);
+        var lrByStem = ImageFolder.Files(lrFolder).ToDictionary(p => Path.GetFileNameWithoutExtension(p), StringComparer.Ordinal);
         var pairs = new List<ImagePair>();
         var missing = new List<string>();
         string suffix = "x" + scale.ToString(CultureInfo.InvariantCulture);

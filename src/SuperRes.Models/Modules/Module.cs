@@ -80,34 +80,22 @@ public abstract class Module : IDisposable
     public Module Eval() => Train(false);
 
     /// <summary>Every trainable tensor with its dotted name.</summary>
-    public IEnumerable<(string Name, Tensor Value)> NamedParameters(string prefix = "")
-    {
-        foreach (var (name, p) in _parameters)
-            yield return (prefix + name, p);
-        foreach (var (name, child) in _children)
-            foreach (var item in child.NamedParameters(prefix + name + "."))
-                yield return item;
-    }
+    public IEnumerable<(string Name, Tensor Value)> NamedParameters(string prefix = "") => Named(prefix, m => m._parameters);
 
     /// <summary>Every saved non-trainable tensor with its dotted name.</summary>
-    public IEnumerable<(string Name, Tensor Value)> NamedBuffers(string prefix = "")
-    {
-        foreach (var (name, b) in _buffers)
-            yield return (prefix + name, b);
-        foreach (var (name, child) in _children)
-            foreach (var item in child.NamedBuffers(prefix + name + "."))
-                yield return item;
-    }
+    public IEnumerable<(string Name, Tensor Value)> NamedBuffers(string prefix = "") => Named(prefix, m => m._buffers);
 
     /// <summary>Parameters then buffers, module by module, in PyTorch's state_dict order.</summary>
-    public IEnumerable<(string Name, Tensor Value)> NamedState(string prefix = "")
+    public IEnumerable<(string Name, Tensor Value)> NamedState(string prefix = "") =>
+        Named(prefix, m => m._parameters.Concat(m._buffers));
+
+    // This module's own tensors (as `own` selects them), then each child's under its dotted name.
+    private IEnumerable<(string Name, Tensor Value)> Named(string prefix, Func<Module, IEnumerable<(string Name, Tensor Value)>> own)
     {
-        foreach (var (name, p) in _parameters)
-            yield return (prefix + name, p);
-        foreach (var (name, b) in _buffers)
-            yield return (prefix + name, b);
+        foreach (var (name, t) in own(this))
+            yield return (prefix + name, t);
         foreach (var (name, child) in _children)
-            foreach (var item in child.NamedState(prefix + name + "."))
+            foreach (var item in child.Named(prefix + name + ".", own))
                 yield return item;
     }
 

@@ -48,13 +48,6 @@ public sealed class Mdsr : MeanShiftedNetwork
 
     public override int ReceptiveRadius => 2 * Blocks + 8 + 4;
 
-    /// <summary>The modules that only one scale uses (its pre-processing and upsampler).</summary>
-    public IEnumerable<Module> ScaleSpecificModules(int scale)
-    {
-        int i = Array.IndexOf(SupportedScales, scale);
-        return [_preProcess[i], _upsample[i]];
-    }
-
     protected override Tensor ForwardShifted(Tensor x)
     {
         int branch = Array.IndexOf(SupportedScales, Scale);

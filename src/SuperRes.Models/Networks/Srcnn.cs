@@ -33,11 +33,14 @@ public sealed class Srcnn : SrNetwork
 
     protected override Tensor ForwardCore(Tensor x)
     {
-        using var c1 = _conv1.Forward(x);
-        using var a1 = Ops.Relu(c1);
-        using var c2 = _conv2.Forward(a1);
-        using var a2 = Ops.Relu(c2);
-        return _conv3.Forward(a2);
+        Tensor a1, a2;
+        using (var c1 = _conv1.Forward(x))
+            a1 = Ops.Relu(c1);
+        using (a1)
+        using (var c2 = _conv2.Forward(a1))
+            a2 = Ops.Relu(c2);
+        using (a2)
+            return _conv3.Forward(a2);
     }
 }
 
@@ -90,8 +93,10 @@ public sealed class Fsrcnn : SrNetwork
 
     protected override Tensor ForwardCore(Tensor x)
     {
-        using var first = _first.Forward(x);
-        using var mid = _mid.Forward(first);
-        return _last.Forward(mid);
+        Tensor mid;
+        using (var first = _first.Forward(x))
+            mid = _mid.Forward(first);
+        using (mid)
+            return _last.Forward(mid);
     }
 }

@@ -19,6 +19,7 @@ internal sealed class LoadBudget(string path, long fileBytes)
     private const long BaseBytes = 64L << 20, BytesPerFileByte = 4;
 
     public string Path { get; } = path;
+    public long FileBytes { get; } = fileBytes;
     public long MaxWork { get; } = BaseWork + WorkPerByte * fileBytes;
     public long MaxBytes { get; } = BaseBytes + BytesPerFileByte * fileBytes;
     public long Work { get; private set; }
@@ -38,7 +39,7 @@ internal sealed class LoadBudget(string path, long fileBytes)
     {
         if (bytes < 0 || bytes > MaxBytes - Bytes)
             throw new WeightFormatException(Path, $"refusing to load: {what} would bring the memory this file needs past " +
-                                                  $"{MaxBytes:N0} bytes ({Bytes:N0} already in use); a {fileBytes:N0}-byte file cannot hold that much data");
+                                                  $"{MaxBytes:N0} bytes ({Bytes:N0} already in use); a {FileBytes:N0}-byte file cannot hold that much data");
         Bytes += bytes;
     }
 
@@ -46,12 +47,5 @@ internal sealed class LoadBudget(string path, long fileBytes)
     public void Depth(int depth, string what)
     {
         if (depth > MaxDepth) throw new WeightFormatException(Path, $"refusing to load: {what} nests more than {MaxDepth} deep");
-    }
-
-    /// <summary>A zero-filled storage of the right size, charged to the budget (for the pickle fuzzer and tests).</summary>
-    public float[] AllocateStorage(TorchStorage s)
-    {
-        Allocate(checked(s.Numel * sizeof(float)), $"storage '{s.Key}' ({s.Numel} elements)");
-        return new float[s.Numel];
     }
 }

@@ -55,9 +55,10 @@ public static class PyTorchLegacy
         foreach (var (key, t) in refs) shapes[key] = TensorRebuild.Validate(t, path, key);
         return new WeightFileIndex(path, WeightFileFormat.PyTorchLegacy, metadata, shapes, include =>
         {
+            var dataBudget = new LoadBudget(path, budget.FileBytes); // each read of the data on its own budget
             var wanted = refs.Where(r => include(r.Key)).ToList();
-            var data = ReadStorages(path, dataStart, order, TensorRebuild.StoragesOf(wanted).ToHashSet(), budget);
-            return TensorRebuild.MaterializeAll(wanted, path, budget, s => data.TryGetValue(s, out var f) ? f
+            var data = ReadStorages(path, dataStart, order, TensorRebuild.StoragesOf(wanted).ToHashSet(), dataBudget);
+            return TensorRebuild.MaterializeAll(wanted, path, dataBudget, s => data.TryGetValue(s, out var f) ? f
                 : throw new WeightFormatException(path, $"storage '{s.Key}' is missing from the storage key list"));
         });
     }

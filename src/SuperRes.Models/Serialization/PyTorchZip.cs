@@ -18,12 +18,13 @@ public static class PyTorchZip
     /// <summary>Reads and checks the archive's structure and pickle; tensor data is read by <see cref="WeightFileIndex.Read"/>.</summary>
     public static WeightFileIndex Open(string path)
     {
-        var budget = new LoadBudget(path, new FileInfo(path).Length);
-        var (prefix, refs, metadata) = WithArchive(path, entries => ReadPickle(path, entries, budget));
+        long length = new FileInfo(path).Length;
+        var (prefix, refs, metadata) = WithArchive(path, entries => ReadPickle(path, entries, new LoadBudget(path, length)));
         var shapes = new OrderedDictionary<string, int[]>(refs.Count);
         foreach (var (key, t) in refs) shapes[key] = TensorRebuild.Validate(t, path, key);
         return new WeightFileIndex(path, WeightFileFormat.PyTorchZip, metadata, shapes, include =>
         {
+            var budget = new LoadBudget(path, length); // each read of the data on its own budget
             var wanted = refs.Where(r => include(r.Key)).ToList();
             var data = WithArchive(path, entries => TensorRebuild.StoragesOf(wanted)
                 .ToDictionary(s => s, s => LoadStorage(path, prefix, entries, s, budget)));

@@ -52,9 +52,8 @@ public static class Safetensors
         if (stripModulePrefix) names = StateDicts.StripModulePrefix(names);
         var shapes = new OrderedDictionary<string, int[]>(names.Count);
         foreach (var (name, e) in names) shapes[name] = e.Shape;
-        var budget = new LoadBudget(path, fileLength);
         return new WeightFileIndex(path, WeightFileFormat.Safetensors, metadata, shapes,
-            include => ReadTensors(path, dataStart, names.Where(n => include(n.Key)), budget));
+            include => ReadTensors(path, dataStart, names.Where(n => include(n.Key)), new LoadBudget(path, fileLength)));
     }
 
     private static OrderedDictionary<string, HostTensor> ReadTensors(string path, long dataStart, IEnumerable<KeyValuePair<string, Entry>> entries, LoadBudget budget)

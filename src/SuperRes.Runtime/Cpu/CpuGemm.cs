@@ -33,10 +33,10 @@ public static class CpuGemm
             var r = new RowSet(i, rows);
             int j = 0;
             for (; j + 2 * Lanes <= n; j += 2 * Lanes)
-                Block4x16(k, ref a0, lda, ref Unsafe.Add(ref b0, j), ldb, ref Unsafe.Add(ref c0, j), ldc, r, accumulate);
+                Block<Sixteen>(k, ref a0, lda, ref Unsafe.Add(ref b0, j), ldb, ref Unsafe.Add(ref c0, j), ldc, r, accumulate);
             if (j + Lanes <= n)
             {
-                Block4x8(k, ref a0, lda, ref Unsafe.Add(ref b0, j), ldb, ref Unsafe.Add(ref c0, j), ldc, r, accumulate);
+                Block<Eight>(k, ref a0, lda, ref Unsafe.Add(ref b0, j), ldb, ref Unsafe.Add(ref c0, j), ldc, r, accumulate);
                 j += Lanes;
             }
             for (; j < n; j++)
@@ -84,8 +84,27 @@ public static class CpuGemm
         public readonly int R3 = first + Math.Min(3, count - 1);
     }
 
+    /// <summary>How many vectors wide a register block is, as a type argument: the JIT compiles each width as its own
+    /// loop with the other width's code removed, so one source serves both.</summary>
+    private interface IBlockWidth
+    {
+        static abstract bool TwoVectors { get; }
+    }
+
+    private readonly struct Sixteen : IBlockWidth
+    {
+        public static bool TwoVectors => true;
+    }
+
+    private readonly struct Eight : IBlockWidth
+    {
+        public static bool TwoVectors => false;
+    }
+
+    /// <summary>C rows of <paramref name="r"/> × 8 or 16 columns: four rows of A times the block's columns of B, k deep.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block4x16(int k, ref float a0, int lda, ref float b0, int ldb, ref float c0, int ldc, RowSet r, bool accumulate)
+    private static void Block<TWidth>(int k, ref float a0, int lda, ref float b0, int ldb, ref float c0, int ldc, RowSet r, bool accumulate)
+        where TWidth : struct, IBlockWidth
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
@@ -97,69 +116,43 @@ public static class CpuGemm
         {
             ref float bRow = ref Unsafe.Add(ref b0, p * ldb);
             var b_0 = Vector256.LoadUnsafe(ref bRow);
-            var b_1 = Vector256.LoadUnsafe(ref bRow, Lanes);
-            var a = Vector256.Create(Unsafe.Add(ref a_0, p));
-            c00 = Vector256.FusedMultiplyAdd(a, b_0, c00);
-            c01 = Vector256.FusedMultiplyAdd(a, b_1, c01);
-            a = Vector256.Create(Unsafe.Add(ref a_1, p));
-            c10 = Vector256.FusedMultiplyAdd(a, b_0, c10);
-            c11 = Vector256.FusedMultiplyAdd(a, b_1, c11);
-            a = Vector256.Create(Unsafe.Add(ref a_2, p));
-            c20 = Vector256.FusedMultiplyAdd(a, b_0, c20);
-            c21 = Vector256.FusedMultiplyAdd(a, b_1, c21);
-            a = Vector256.Create(Unsafe.Add(ref a_3, p));
-            c30 = Vector256.FusedMultiplyAdd(a, b_0, c30);
-            c31 = Vector256.FusedMultiplyAdd(a, b_1, c31);
+            var b_1 = TWidth.TwoVectors ? Vector256.LoadUnsafe(ref bRow, Lanes) : default;
+            Fma<TWidth>(Unsafe.Add(ref a_0, p), b_0, b_1, ref c00, ref c01);
+            Fma<TWidth>(Unsafe.Add(ref a_1, p), b_0, b_1, ref c10, ref c11);
+            Fma<TWidth>(Unsafe.Add(ref a_2, p), b_0, b_1, ref c20, ref c21);
+            Fma<TWidth>(Unsafe.Add(ref a_3, p), b_0, b_1, ref c30, ref c31);
         }
-        Store(ref Unsafe.Add(ref c0, r.R0 * ldc), c00, c01, accumulate);
+        Store<TWidth>(ref Unsafe.Add(ref c0, r.R0 * ldc), c00, c01, accumulate);
         if (r.Count > 1)
-            Store(ref Unsafe.Add(ref c0, r.R1 * ldc), c10, c11, accumulate);
+            Store<TWidth>(ref Unsafe.Add(ref c0, r.R1 * ldc), c10, c11, accumulate);
         if (r.Count > 2)
-            Store(ref Unsafe.Add(ref c0, r.R2 * ldc), c20, c21, accumulate);
+            Store<TWidth>(ref Unsafe.Add(ref c0, r.R2 * ldc), c20, c21, accumulate);
         if (r.Count > 3)
-            Store(ref Unsafe.Add(ref c0, r.R3 * ldc), c30, c31, accumulate);
+            Store<TWidth>(ref Unsafe.Add(ref c0, r.R3 * ldc), c30, c31, accumulate);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block4x8(int k, ref float a0, int lda, ref float b0, int ldb, ref float c0, int ldc, RowSet r, bool accumulate)
+    /// <summary>One row's step: (low, high) += a · (b_0, b_1), fused.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Fma<TWidth>(float a, Vector256<float> b_0, Vector256<float> b_1, ref Vector256<float> low, ref Vector256<float> high)
+        where TWidth : struct, IBlockWidth
     {
-        Vector256<float> c0v = default, c1v = default, c2v = default, c3v = default;
-        ref float a_0 = ref Unsafe.Add(ref a0, r.R0 * lda);
-        ref float a_1 = ref Unsafe.Add(ref a0, r.R1 * lda);
-        ref float a_2 = ref Unsafe.Add(ref a0, r.R2 * lda);
-        ref float a_3 = ref Unsafe.Add(ref a0, r.R3 * lda);
-        for (int p = 0; p < k; p++)
-        {
-            var bv = Vector256.LoadUnsafe(ref Unsafe.Add(ref b0, p * ldb));
-            c0v = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref a_0, p)), bv, c0v);
-            c1v = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref a_1, p)), bv, c1v);
-            c2v = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref a_2, p)), bv, c2v);
-            c3v = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref a_3, p)), bv, c3v);
-        }
-        Store(ref Unsafe.Add(ref c0, r.R0 * ldc), c0v, accumulate);
-        if (r.Count > 1)
-            Store(ref Unsafe.Add(ref c0, r.R1 * ldc), c1v, accumulate);
-        if (r.Count > 2)
-            Store(ref Unsafe.Add(ref c0, r.R2 * ldc), c2v, accumulate);
-        if (r.Count > 3)
-            Store(ref Unsafe.Add(ref c0, r.R3 * ldc), c3v, accumulate);
+        var broadcast = Vector256.Create(a);
+        low = Vector256.FusedMultiplyAdd(broadcast, b_0, low);
+        if (TWidth.TwoVectors)
+            high = Vector256.FusedMultiplyAdd(broadcast, b_1, high);
     }
 
-    private static void Store(ref float destination, Vector256<float> value, bool accumulate)
-    {
-        if (accumulate)
-            value += Vector256.LoadUnsafe(ref destination);
-        value.StoreUnsafe(ref destination);
-    }
-
-    private static void Store(ref float destination, Vector256<float> low, Vector256<float> high, bool accumulate)
+    private static void Store<TWidth>(ref float destination, Vector256<float> low, Vector256<float> high, bool accumulate)
+        where TWidth : struct, IBlockWidth
     {
         if (accumulate)
         {
             low += Vector256.LoadUnsafe(ref destination);
-            high += Vector256.LoadUnsafe(ref destination, Lanes);
+            if (TWidth.TwoVectors)
+                high += Vector256.LoadUnsafe(ref destination, Lanes);
         }
         low.StoreUnsafe(ref destination);
-        high.StoreUnsafe(ref destination, Lanes);
+        if (TWidth.TwoVectors)
+            high.StoreUnsafe(ref destination, Lanes);
     }
 }

@@ -21,37 +21,34 @@ internal static unsafe class CudaErrors
             throw new NativeCallException("NVRTC", call, status, NvrtcName(status), detail);
     }
 
-    public static string CudaName(int status)
+    public static string CudaName(int status) => Name(status, CudaNames, "CUresult", &DriverErrorName);
+
+    public static string NvrtcName(int status) => Name(status, NvrtcNames, "nvrtcResult", &NvrtcApi.nvrtcGetErrorString);
+
+    /// <summary>
+    /// The header name from our table; for a value newer than the table, the library's own name (the library
+    /// may not be loaded, hence the guard); else the bare number.
+    /// </summary>
+    private static string Name(int status, Dictionary<int, string> table, string type, delegate*<int, byte*> askLibrary)
     {
-        if (CudaNames.TryGetValue(status, out var name))
+        if (table.TryGetValue(status, out var name))
             return name;
-        // A value newer than this table: ask the driver (it may not be loaded, hence the guard).
         try
         {
-            byte* text = null;
-            if (CudaApi.cuGetErrorName(status, &text) == CudaApi.Success && text != null)
-                return Marshal.PtrToStringUTF8((nint)text) ?? $"CUresult {status}";
+            byte* text = askLibrary(status);
+            if (text != null && Marshal.PtrToStringUTF8((nint)text) is { } asked)
+                return asked;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
         }
-        return $"CUresult {status}";
+        return $"{type} {status}";
     }
 
-    public static string NvrtcName(int status)
+    private static byte* DriverErrorName(int status)
     {
-        if (NvrtcNames.TryGetValue(status, out var name))
-            return name;
-        try
-        {
-            var text = NvrtcApi.nvrtcGetErrorString(status);
-            if (text != null)
-                return Marshal.PtrToStringUTF8((nint)text) ?? $"nvrtcResult {status}";
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-        }
-        return $"nvrtcResult {status}";
+        byte* text = null;
+        return CudaApi.cuGetErrorName(status, &text) == CudaApi.Success ? text : null;
     }
 
     private static readonly Dictionary<int, string> CudaNames = new()

@@ -1,7 +1,4 @@
-using SuperRes.Imaging;
 using SuperRes.Models.Evaluation;
-using SuperRes.Runtime;
-using Xunit.Abstractions;
 
 namespace SuperRes.Models.Tests.Inference;
 
@@ -44,7 +41,7 @@ public sealed class EvaluationTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void The_div2k_and_edsr_layouts_pair_like_ours()
     {
-        var hr = DatasetPairs.ImagesIn(Set5(2, "HR")).Take(2).ToArray();
+        var hr = ImageFolder.Files(Set5(2, "HR")).Take(2).ToArray();
         // DIV2K: DIV2K_valid_HR/0801.png + DIV2K_valid_LR_bicubic/X2/0801x2.png
         var div2kHr = Directory.CreateDirectory(Path.Combine(_dir, "DIV2K_valid_HR")).FullName;
         var div2kLr = Directory.CreateDirectory(Path.Combine(_dir, "DIV2K_valid_LR_bicubic", "X2")).FullName;

@@ -1,11 +1,3 @@
-using SuperRes.Imaging;
-using SuperRes.Models.Inference;
-using SuperRes.Models.Networks;
-using SuperRes.Models.Tests.Zoo;
-using SuperRes.Tensors;
-using SuperRes.Tensors.Autograd;
-using Xunit.Abstractions;
-
 namespace SuperRes.Models.Tests.Inference;
 
 /// <summary>

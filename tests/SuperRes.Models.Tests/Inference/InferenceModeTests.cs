@@ -1,11 +1,3 @@
-using SuperRes.Runtime;
-using SuperRes.Models.Modules;
-using SuperRes.Models.Networks;
-using SuperRes.Models.Tests.Zoo;
-using SuperRes.Tensors;
-using SuperRes.Tensors.Autograd;
-using Xunit.Abstractions;
-
 namespace SuperRes.Models.Tests.Inference;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using SuperRes.Imaging;
-using SuperRes.Models.Inference;
-using SuperRes.Models.Networks;
-using SuperRes.Runtime;
-
 namespace SuperRes.Models.Tests.Inference;
 
 /// <summary>Reduced configurations of every zoo network (a few blocks, 8 features) and random inputs for them.</summary>

@@ -1,9 +1,5 @@
 // The code of README.md's "Library API" section, kept here so that it compiles and runs in the tests
 // (LibraryApiExampleTests). Change both together.
-using SuperRes.Imaging;
-using SuperRes.Models.Inference;
-using SuperRes.Runtime;
-using SuperRes.Tensors;
 
 namespace SuperRes.Models.Tests.Inference;
 

@@ -1,10 +1,3 @@
-using SuperRes.Imaging;
-using SuperRes.Models.Inference;
-using SuperRes.Models.Networks;
-using SuperRes.Models.Tests.Zoo;
-using SuperRes.Models.Weights;
-using SuperRes.Runtime;
-
 namespace SuperRes.Models.Tests.Inference;
 
 /// <summary>Runs README's "Library API" code (<see cref="LibraryApiExample"/>) on a small EDSR-baseline.</summary>

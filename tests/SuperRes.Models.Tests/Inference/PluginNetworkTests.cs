@@ -1,12 +1,4 @@
-using SuperRes.Runtime;
 using SuperRes.ExamplePlugin;
-using SuperRes.Imaging;
-using SuperRes.Models.Inference;
-using SuperRes.Models.Modules;
-using SuperRes.Models.Networks;
-using SuperRes.Models.Tests.Zoo;
-using SuperRes.Models.Weights;
-using Xunit.Abstractions;
 
 namespace SuperRes.Models.Tests.Inference;
 
@@ -85,7 +77,7 @@ public sealed class PluginNetworkTests(ITestOutputHelper output)
     public void A_plugin_network_saves_and_loads_by_the_name_in_its_metadata()
     {
         using var network = Create("tiny-conv", 3);
-        using var dir = new TempDir();
+        using var dir = new TempDir("plugin");
         string path = Path.Combine(dir.Path, "tiny.safetensors");
         NetworkWeights.Save(network, path);
         var (loaded, report) = NetworkWeights.Load(TestDevices.Cpu, path);
@@ -100,7 +92,7 @@ public sealed class PluginNetworkTests(ITestOutputHelper output)
     [Fact]
     public void A_file_that_is_not_a_plugin_fails_with_its_name()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDir("plugin");
         string path = Path.Combine(dir.Path, "not-a-plugin.dll");
         File.WriteAllText(path, "MZ no");
         var e = Assert.Throws<SuperResException>(() => ModelPlugins.Load(path));

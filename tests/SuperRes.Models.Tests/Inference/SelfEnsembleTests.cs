@@ -1,9 +1,3 @@
-using SuperRes.Imaging;
-using SuperRes.Models.Inference;
-using SuperRes.Models.Serialization;
-using SuperRes.Models.Tests.Zoo;
-using Xunit.Abstractions;
-
 namespace SuperRes.Models.Tests.Inference;
 
 /// <summary>

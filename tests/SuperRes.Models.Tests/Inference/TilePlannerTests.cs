@@ -1,9 +1,4 @@
-using SuperRes.Models.Inference;
-using SuperRes.Models.Networks;
-using SuperRes.Models.Tests.Zoo;
-using SuperRes.Runtime;
 using SuperRes.Runtime.Cpu;
-using Xunit.Abstractions;
 
 namespace SuperRes.Models.Tests.Inference;
 

@@ -1,10 +1,3 @@
-using SuperRes.Imaging;
-using SuperRes.Models.Inference;
-using SuperRes.Models.Networks;
-using SuperRes.Models.Tests.Zoo;
-using SuperRes.Tensors;
-using SuperRes.Tensors.Autograd;
-
 namespace SuperRes.Models.Tests.Inference;
 
 /// <summary>Image in, image out: colour conventions, gray, alpha and bit depth.</summary>

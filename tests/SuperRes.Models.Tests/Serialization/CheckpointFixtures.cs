@@ -1,5 +1,4 @@
 using System.Text.Json;
-using SuperRes.Models.Serialization;
 
 namespace SuperRes.Models.Tests.Serialization;
 

@@ -1,5 +1,3 @@
-using SuperRes.Models.Serialization;
-
 namespace SuperRes.Models.Tests.Serialization;
 
 public class FixtureLoadTests

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using SuperRes.Models.Serialization;
-using SuperRes.Models.Tests.Zoo;
-using SuperRes.Models.Weights;
 
 namespace SuperRes.Models.Tests.Serialization;
 
@@ -12,7 +9,7 @@ namespace SuperRes.Models.Tests.Serialization;
 /// </summary>
 public class HostileCorpusTests
 {
-    private static readonly string Dir = Path.Combine(Path.GetDirectoryName(CheckpointFixtures.Dir)!, "hostile");
+    private static readonly string Dir = Path.Combine(TestPaths.Fixtures, "hostile");
 
     private static string PathOf(string name) => Path.Combine(Dir, name);
 
@@ -93,35 +90,21 @@ public class HostileCorpusTests
         Assert.Contains(problem, ex.Message);
     }
 
-    public static TheoryData<string, string> FuzzInputs()
-    {
-        var data = new TheoryData<string, string>();
-        string fuzz = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(CheckpointFixtures.Dir))!, "fuzz");
-        foreach (string target in new[] { "pickle", "zip", "legacy", "safetensors" })
-            foreach (string kind in new[] { "seeds", "regression" })
-            {
-                string dir = Path.Combine(fuzz, kind, target);
-                if (!Directory.Exists(dir)) continue;
-                foreach (string file in Directory.GetFiles(dir).Order())
-                    data.Add(target, Path.GetRelativePath(fuzz, file));
-            }
-        return data;
-    }
+    public static TheoryData<string, string> FuzzInputs() => FuzzCorpus.Inputs("pickle", "zip", "legacy", "safetensors");
 
     /// <summary>Every fuzz seed and every input a fuzzer ever found, through the harness's own entry points.</summary>
     [Theory]
     [MemberData(nameof(FuzzInputs))]
     public void FuzzInputsGiveOnlyEngineErrors(string target, string file)
     {
-        string fuzz = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(CheckpointFixtures.Dir))!, "fuzz");
-        string path = Path.Combine(fuzz, file);
+        string path = Path.Combine(FuzzCorpus.Root, file);
         Bounded(() =>
         {
             try
             {
                 switch (target)
                 {
-                    case "pickle": LoadBarePickle(path); break;
+                    case "pickle": BarePickle.Load(File.ReadAllBytes(path), path); break;
                     case "zip": PyTorchZip.Read(path); break;
                     case "legacy": PyTorchLegacy.Read(path); break;
                     default: Safetensors.Read(path); break;
@@ -130,22 +113,6 @@ public class HostileCorpusTests
             catch (SuperResException) { } // a clean refusal; anything else fails the test
             return 0;
         });
-    }
-
-    /// <summary>What the pickle fuzz harness runs: a bare data.pkl over zero-filled storages.</summary>
-    private static void LoadBarePickle(string path)
-    {
-        byte[] data = File.ReadAllBytes(path);
-        var budget = new LoadBudget(path, data.Length);
-        object? root = new Unpickler(new MemoryStream(data), path, new TorchPickleResolver(path, budget), 0, budget).Load();
-        var (refs, _) = StateDicts.Extract(root, path);
-        foreach (var (key, t) in refs) TensorRebuild.Validate(t, path, key);
-        var storages = TensorRebuild.StoragesOf(refs).ToDictionary(s => s, s =>
-        {
-            budget.Allocate(s.DecodedBytes, $"storage '{s.Key}'");
-            return new float[s.Numel];
-        });
-        TensorRebuild.MaterializeAll(refs, path, budget, s => storages[s]);
     }
 
     /// <summary>Runs on a thread of its own, failing past 10 s or past <paramref name="maxBytes"/> allocated.</summary>

@@ -1,6 +1,3 @@
-using SuperRes.Models.Serialization;
-using Xunit.Abstractions;
-
 namespace SuperRes.Models.Tests.Serialization;
 
 public class HostileFileTests(ITestOutputHelper output)

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using SuperRes.Models.Serialization;
 
 namespace SuperRes.Models.Tests.Serialization;
 

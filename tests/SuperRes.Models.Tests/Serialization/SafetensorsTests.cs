@@ -1,5 +1,4 @@
 using System.Text;
-using SuperRes.Models.Serialization;
 
 namespace SuperRes.Models.Tests.Serialization;
 

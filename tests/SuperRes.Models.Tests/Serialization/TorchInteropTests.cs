@@ -1,6 +1,4 @@
 using System.Text.Json;
-using SuperRes.Models.Serialization;
-using Xunit.Abstractions;
 
 namespace SuperRes.Models.Tests.Serialization;
 

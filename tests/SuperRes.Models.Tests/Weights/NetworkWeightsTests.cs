@@ -1,13 +1,4 @@
-using SuperRes.Models.Modules;
-using SuperRes.Models.Networks;
-using SuperRes.Models.Serialization;
 using SuperRes.Models.Tests.Serialization;
-using SuperRes.Models.Tests.Zoo;
-using SuperRes.Models.Weights;
-using SuperRes.Runtime;
-using SuperRes.Tensors;
-using SuperRes.Tensors.Autograd;
-using Xunit.Abstractions;
 
 namespace SuperRes.Models.Tests.Weights;
 

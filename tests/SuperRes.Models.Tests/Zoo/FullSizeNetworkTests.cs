@@ -1,10 +1,4 @@
 using System.Diagnostics;
-using SuperRes.Models.Modules;
-using SuperRes.Models.Networks;
-using SuperRes.Runtime;
-using SuperRes.Tensors;
-using SuperRes.Tensors.Autograd;
-using Xunit.Abstractions;
 
 namespace SuperRes.Models.Tests.Zoo;
 

@@ -1,8 +1,4 @@
-using SuperRes.Runtime;
 using System.Text.Json;
-using SuperRes.Models.Networks;
-using SuperRes.Models.Serialization;
-using SuperRes.Tensors;
 
 namespace SuperRes.Models.Tests.Zoo;
 

@@ -1,11 +1,3 @@
-using SuperRes.Models.Modules;
-using SuperRes.Models.Networks;
-using SuperRes.Models.Serialization;
-using SuperRes.Runtime;
-using SuperRes.Tensors;
-using SuperRes.Tensors.Autograd;
-using Xunit.Abstractions;
-
 namespace SuperRes.Models.Tests.Zoo;
 
 // The code of docs/porting.md, verbatim: VDSR (Kim et al. 2016) as pytorch-vdsr (twtygqyy) defines it,
@@ -113,14 +105,15 @@ public sealed class PortingExampleTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>docs/porting.md quotes the marked regions of this file verbatim (modulo indentation).</summary>
+    /// <summary>docs/porting.md quotes the marked regions of this file and of the example plugin verbatim (modulo indentation).</summary>
     [Theory]
-    [InlineData("vdsr")]
-    [InlineData("load")]
-    public void PortingDocQuotesThisFile(string region)
+    [InlineData("SuperRes.Models.Tests/Zoo/PortingExampleTests.cs", "vdsr")]
+    [InlineData("SuperRes.Models.Tests/Zoo/PortingExampleTests.cs", "load")]
+    [InlineData("SuperRes.ExamplePlugin/ExampleNetworks.cs", "plugin")]
+    public void PortingDocQuotesThisFile(string file, string region)
     {
         string root = Path.GetFullPath(Path.Combine(ModelFixtures.Dir, "..", "..", ".."));
-        string source = File.ReadAllText(Path.Combine(root, "tests", "SuperRes.Models.Tests", "Zoo", "PortingExampleTests.cs"));
+        string source = File.ReadAllText(Path.Combine(root, "tests", file));
         string doc = File.ReadAllText(Path.Combine(root, "docs", "porting.md")).Replace("\r\n", "\n");
         string start = $"// --8<-- [start:{region}]", end = $"// --8<-- [end:{region}]";
         int a = source.IndexOf(start, StringComparison.Ordinal), b = source.IndexOf(end, StringComparison.Ordinal);
@@ -129,7 +122,7 @@ public sealed class PortingExampleTests(ITestOutputHelper output)
         int indent = lines.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
         string snippet = string.Join("\n", lines.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart()));
         Assert.True(doc.Contains(snippet, StringComparison.Ordinal),
-            $"docs/porting.md no longer quotes region '{region}' of PortingExampleTests.cs; paste it again:\n{snippet}");
+            $"docs/porting.md no longer quotes region '{region}' of {file}; paste it again:\n{snippet}");
     }
 
     [Fact]

@@ -1,11 +1,3 @@
-using SuperRes.Runtime;
-using SuperRes.Models.Modules;
-using SuperRes.Models.Networks;
-using SuperRes.Models.Weights;
-using SuperRes.Tensors;
-using SuperRes.Tensors.Autograd;
-using Xunit.Abstractions;
-
 namespace SuperRes.Models.Tests.Zoo;
 
 /// <summary>
@@ -140,7 +132,7 @@ public sealed class ZooFixtureTests(ITestOutputHelper output)
     {
         var covered = ModelFixtures.Weights.Values.Select(w => w.Architecture).ToHashSet();
         // mdsr and edsr-baseline share their classes with mdsr-baseline and edsr (only defaults differ).
-        foreach (var e in ModelZoo.Entries.Where(e => e.Name is not ("mdsr" or "edsr-baseline")))
+        foreach (var e in ModelZoo.BuiltIn.Where(e => e.Name is not ("mdsr" or "edsr-baseline")))
             Assert.True(covered.Contains(e.Name), $"no fixture for {e.Name}");
     }
 

@@ -21,7 +21,7 @@ public static class Program
         ["png"] = data => PngDecoder.Decode(data, "fuzz.png"),
         ["jpeg"] = data => JpegCodec.Decode(data, "fuzz.jpg"),
         ["bmp"] = data => BmpCodec.Decode(data, "fuzz.bmp"),
-        ["pickle"] = PickleTarget.Run,
+        ["pickle"] = data => BarePickle.Load(data, "fuzz.pkl"),
         ["zip"] = data => WithFile(data, PyTorchZip.Read),
         ["legacy"] = data => WithFile(data, PyTorchLegacy.Read),
         ["safetensors"] = data => WithFile(data, Safetensors.Read),

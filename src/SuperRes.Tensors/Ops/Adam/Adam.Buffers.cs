@@ -67,7 +67,7 @@ public static class GradientNorm
     /// <summary>sums[slot] = Σ x[0..n)² (float on devices; the Cpu reference accumulates in double).</summary>
     public static void SumOfSquares(DeviceBuffer x, long n, DeviceBuffer sums, int slot)
     {
-        using var op = OpTimer.Start(n, static n => new OpCost("sum_squares_partial", OpLabel.Elements(n), 2.0 * n, OpCost.F32(n + AdamKernels.PartialSums(n))));
+        using var op = OpTimer.Start(n, static n => new OpCost("sum_squares_partial", OpLabel.Elements(n), 2.0 * n, OpCost.F32(n + ReduceKernels.Groups(n))));
         ArgumentOutOfRangeException.ThrowIfNegative(slot);
         Launch.SameDevice("sum_squares", 1, x, sums);
         Launch.SameDevice("sum_squares", slot + 1, sums);

@@ -5,14 +5,14 @@ using SuperRes.Imaging.Codecs;
 namespace SuperRes.Benchmarks;
 
 /// <summary>
-/// Times the PNG encoder's filters and zlib levels on a photo-like image and prints time and file size for each, the
+/// Codec timings for docs/performance.md. <see cref="Filters"/> times the PNG encoder's filters and zlib levels on a photo-like image and prints time and file size for each, the
 /// measurement behind <see cref="PngEncoder.DefaultFilter"/> and <see cref="PngEncoder.DefaultLevel"/>.
 /// <c>dotnet run -c Release --project benchmarks/SuperRes.Benchmarks -- png PHOTO.png [runs]</c>: encodes the photo
 /// enlarged x2 by bicubic (the size of a x2 upscale's output); best of <c>runs</c> (3) wall times.
 /// </summary>
-public static class PngEncoderMeasurement
+public static class CodecMeasurement
 {
-    public static void Run(string photo, int runs)
+    public static void Filters(string photo, int runs)
     {
         var image = Resize.Bicubic(ImageCodec.Read(photo), 2.0).Quantized();
         Console.WriteLine($"{photo} x2 by bicubic: {image.Width}x{image.Height}x{image.Channels}, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
@@ -30,6 +30,30 @@ public static class PngEncoderMeasurement
                 }
                 Console.WriteLine($"{filter,-9} {level,5} {best,8} {size / 1e6,6:0.00}   (load {LoadAverage()})");
             }
+    }
+
+    /// <summary>
+    /// <c>-- codec PHOTO SCALE [runs]</c>: best-of-runs times of decoding the photo and of encoding a PNG (default
+    /// settings) of its size × scale, i.e. the decode and encode an upscale of it does around the network.
+    /// </summary>
+    public static void DecodeEncode(string photo, int scale, int runs)
+    {
+        long decode = long.MaxValue, encode = long.MaxValue;
+        Image? image = null;
+        for (int run = 0; run < runs; run++)
+        {
+            var clock = Stopwatch.StartNew();
+            image = ImageCodec.Read(photo);
+            decode = Math.Min(decode, clock.ElapsedMilliseconds);
+        }
+        var big = Resize.Bicubic(image!, scale).Quantized();
+        for (int run = 0; run < runs; run++)
+        {
+            var clock = Stopwatch.StartNew();
+            ImageCodec.Encode(big, ImageFormat.Png);
+            encode = Math.Min(encode, clock.ElapsedMilliseconds);
+        }
+        Console.WriteLine($"decode_ms {decode} encode_ms {encode} ({image!.Width}x{image.Height} → {big.Width}x{big.Height} PNG, load {LoadAverage()})");
     }
 
     private static string LoadAverage() =>
