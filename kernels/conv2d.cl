@@ -1,5 +1,5 @@
 // 2-D convolution over NCHW tensors with a square odd K×K kernel, "same" padding K/2 and stride 1 or 2,
-// and its gradients. The host side (src/SuperRes.Tensors/Primitives/Conv2d.cs) picks the defines:
+// and its gradients. The host side (src/SuperRes.Tensors/Ops/Conv2d/Conv2d.Kernels.cs) picks the defines:
 //   K, STRIDE     kernel size and stride
 //   TILE_W×TILE_H the output tile of one work-group; PX outputs per work-item along a row
 //   BLOCK         channels each work-item produces at once (accumulated in registers)

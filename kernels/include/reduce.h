@@ -1,8 +1,7 @@
 // Work-group sums, the one reduction every kernel uses. Each call contains barriers: every work-item of the
 // group must reach it, so a group returns early only as a whole. `size` is the work-group size, a power of two
 // (pass the compile-time GROUP or THREADS define), `lid` the work-item's local index, and scratch holds
-// rows·size floats of LOCAL memory. The tree order is fixed, so results are deterministic and the same on
-// every device.
+// rows·size floats of LOCAL memory. The tree order is fixed, so results are deterministic from run to run.
 
 // Sums `rows` rows of `size` values in place: afterwards scratch[r·size] holds the sum of row r, visible to
 // the whole group.

@@ -18,11 +18,13 @@ public static class CheckpointRecovery
 {
     public const string CorruptSuffix = ".corrupt";
 
-    public static RecoveredCheckpoint Recover(string runDirectory)
+    /// <param name="readOnly">Only find the checkpoint to resume from, changing nothing (the other ranks of a
+    /// distributed run, after rank 0 has put the shared folder in order).</param>
+    public static RecoveredCheckpoint Recover(string runDirectory, bool readOnly = false)
     {
         var actions = new List<string>();
         if (!Directory.Exists(runDirectory)) return new(null, null, actions);
-        RemoveTemporaries(runDirectory, actions);
+        if (!readOnly) RemoveTemporaries(runDirectory, actions);
 
         var complete = new List<(string Name, string Path, CheckpointData Data)>();
         foreach (string name in new[] { Checkpoint.FileName, Checkpoint.NextFileName, Checkpoint.PreviousFileName })
@@ -33,16 +35,21 @@ public static class CheckpointRecovery
             {
                 complete.Add((name, path, Checkpoint.Load(path)));
             }
-            catch (CheckpointException e)
+            catch (CheckpointException e) when (!readOnly)
             {
                 File.Move(path, path + CorruptSuffix, overwrite: true);
                 actions.Add($"{name} is unusable, moved to {name}{CorruptSuffix}: {e.Message}");
+            }
+            catch (CheckpointException)
+            {
+                // read-only: an unusable candidate is simply not one
             }
         }
         if (complete.Count == 0) return new(null, null, actions);
 
         // Newest first; on a tie the earlier name wins (last, next, prev): equal iterations mean equal content.
         var best = complete.OrderByDescending(c => c.Data.Iteration).First();
+        if (readOnly) return new(best.Path, best.Data, actions);
         string last = Path.Combine(runDirectory, Checkpoint.FileName), prev = Path.Combine(runDirectory, Checkpoint.PreviousFileName);
         if (best.Name != Checkpoint.FileName)
         {

@@ -191,6 +191,7 @@ public sealed class Trainer : IDisposable
                 NetworkWeights.SaveSafetensors(_network, final);
             }
             _metrics?.WritePlot();
+            _exchange?.Barrier();
             long done = _iteration - start;
             double ips = trainTime.TotalSeconds > 0 ? done / trainTime.TotalSeconds : 0;
             return new TrainingSummary(outcome, start, _iteration, total, wall.Elapsed, trainTime, ips, ips * _options.BatchSize,

@@ -36,7 +36,17 @@ internal static class TrainerSetup
         if (options.Resume)
         {
             // The newest complete, verified checkpoint among last / .next / .prev; temporaries of a killed save removed.
-            var recovered = CheckpointRecovery.Recover(options.OutputDirectory);
+            // Rank 0 puts the shared folder in order while the other ranks wait, then they only read it.
+            RecoveredCheckpoint? recovered = null;
+            try
+            {
+                if (collective.Rank == 0) recovered = CheckpointRecovery.Recover(options.OutputDirectory);
+            }
+            finally
+            {
+                collective.Barrier();
+            }
+            recovered ??= CheckpointRecovery.Recover(options.OutputDirectory, readOnly: true);
             foreach (string action in recovered.Actions)
                 info($"resume: {action}");
             if (recovered.Data is null)

@@ -1,5 +1,3 @@
-using Xunit.Abstractions;
-
 namespace SuperRes.Cli.Tests;
 
 /// <summary>The outcome of one in-process <c>superres</c> run.</summary>

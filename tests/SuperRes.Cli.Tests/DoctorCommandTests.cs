@@ -1,5 +1,4 @@
 using SuperRes.Runtime;
-using Xunit.Abstractions;
 
 namespace SuperRes.Cli.Tests;
 

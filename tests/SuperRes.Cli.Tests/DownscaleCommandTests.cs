@@ -1,5 +1,4 @@
 using SuperRes.Imaging;
-using Xunit.Abstractions;
 
 namespace SuperRes.Cli.Tests;
 

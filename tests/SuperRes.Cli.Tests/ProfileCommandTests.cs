@@ -1,6 +1,5 @@
 using System.Text.Json;
 using SuperRes.Runtime;
-using Xunit.Abstractions;
 
 namespace SuperRes.Cli.Tests;
 

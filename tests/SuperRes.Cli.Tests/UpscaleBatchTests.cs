@@ -1,17 +1,11 @@
 using SuperRes.Imaging;
-using Xunit.Abstractions;
 
 namespace SuperRes.Cli.Tests;
 
 /// <summary>Folders, lists and globs: name patterns, --skip-existing, failures reported at the end, realesrgan-style flags.</summary>
 public sealed class UpscaleBatchTests(ITestOutputHelper log, CliFixtures fx) : IClassFixture<CliFixtures>
 {
-    private CliRun Run(params string[] args)
-    {
-        var run = CliRun.Of(args);
-        log.WriteLine($"superres {string.Join(' ', args)}\n{run}");
-        return run;
-    }
+    private CliRun Run(params string[] args) => CliRun.Logged(log, args);
 
     private static string[] Names(string folder) => Directory.GetFiles(folder).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray();
 
@@ -27,18 +21,18 @@ public sealed class UpscaleBatchTests(ITestOutputHelper log, CliFixtures fx) : I
         var output = fx.NewFolder("out");
 
         var glob = Run("upscale", Path.Combine(input, "*.png"), "-o", output, "--name", "{name}_x{scale}_{model}.{ext}", "--weights", fx.Edsr, "--device", "cpu");
-        Assert.True(glob.ExitCode == 0, glob.ToString());
+        glob.AssertExit(0);
         Assert.Equal(["a_x2_edsr-baseline.png"], Names(output));
 
         var deep = fx.NewFolder("deep");
         var everything = Run("upscale", Path.Combine(input, "**", "*.png"), Path.Combine(input, "b.bmp"), Path.Combine(input, "a.png"),
             "-o", deep, "-f", "bmp", "--weights", fx.Edsr, "--device", "cpu");
-        Assert.True(everything.ExitCode == 0, everything.ToString());
+        everything.AssertExit(0);
         Assert.Equal(["a.bmp", "b.bmp", "c.bmp"], Names(deep)); // a.png listed twice is upscaled once
         Assert.Equal((34, 26, 1), (ImageCodec.Read(Path.Combine(deep, "c.bmp")).Width, ImageCodec.Read(Path.Combine(deep, "c.bmp")).Height, ImageCodec.Read(Path.Combine(deep, "c.bmp")).Channels));
 
         var noMatch = Run("upscale", Path.Combine(input, "*.jpg"), "-o", output, "--weights", fx.Edsr, "--device", "cpu");
-        Assert.True(noMatch.ExitCode == 1, noMatch.ToString());
+        noMatch.AssertExit(1);
         Assert.Contains("*.jpg", noMatch.Err);
     }
 
@@ -53,7 +47,7 @@ public sealed class UpscaleBatchTests(ITestOutputHelper log, CliFixtures fx) : I
 
         var run = Run("upscale", input, "-o", output, "--skip-existing", "--weights", fx.Edsr, "--device", "cpu");
 
-        Assert.True(run.ExitCode == 0, run.ToString());
+        run.AssertExit(0);
         Assert.Equal("finished earlier", File.ReadAllText(Path.Combine(output, "a.png")));
         Assert.Equal(34, ImageCodec.Read(Path.Combine(output, "b.png")).Width);
         Assert.Contains("1 written, 1 skipped", run.Out);
@@ -73,7 +67,7 @@ public sealed class UpscaleBatchTests(ITestOutputHelper log, CliFixtures fx) : I
 
         var run = Run("upscale", input, "-o", output, "--weights", fx.Edsr, "--device", "cpu");
 
-        Assert.True(run.ExitCode == 1, run.ToString());
+        run.AssertExit(1);
         Assert.Equal(["a.png", "c.png", "e.png"], Names(output));
         var summary = run.Err[run.Err.IndexOf("2 of 5 image(s) failed:", StringComparison.Ordinal)..];
         Assert.Contains("b_truncated.png", summary);
@@ -98,7 +92,7 @@ public sealed class UpscaleBatchTests(ITestOutputHelper log, CliFixtures fx) : I
         var high = Run("upscale", photo, "-o", Out("high.jpg"), "--jpeg-quality", "100", "--weights", fx.Edsr, "--device", "cpu");
 
         foreach (var run in new[] { tiled, whole, stored, low, high })
-            Assert.True(run.ExitCode == 0, run.ToString());
+            run.AssertExit(0);
         Assert.Equal(ImageCodec.Read(Out("whole.png")).Data, ImageCodec.Read(Out("tiled.png")).Data);
         Assert.NotEqual(ImageCodec.Read(Out("whole.png")).Data, ImageCodec.Read(Out("stored.png")).Data); // no ensemble there
         Assert.True(new FileInfo(Out("stored.png")).Length > 80 * 60 * 3, "level 0 stores the rows");
@@ -109,7 +103,7 @@ public sealed class UpscaleBatchTests(ITestOutputHelper log, CliFixtures fx) : I
         var badPattern = Run("upscale", photo, "-o", output, "--name", "{stem}.png", "--weights", fx.Edsr);
         var pathPattern = Run("upscale", photo, "-o", output, "--name", "sub/{name}.png", "--weights", fx.Edsr);
         foreach (var run in new[] { badQuality, badLevel, badPattern, pathPattern })
-            Assert.True(run.ExitCode == 2, run.ToString());
+            run.AssertExit(2);
         Assert.Contains("{stem}", badPattern.Err);
     }
 }

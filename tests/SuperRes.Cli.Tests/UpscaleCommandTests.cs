@@ -5,7 +5,6 @@ using SuperRes.Models.Networks;
 using SuperRes.Models.Weights;
 using SuperRes.Runtime;
 using SuperRes.Runtime.Cpu;
-using Xunit.Abstractions;
 
 namespace SuperRes.Cli.Tests;
 

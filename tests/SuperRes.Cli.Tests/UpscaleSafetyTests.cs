@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using SuperRes.Imaging;
-using Xunit.Abstractions;
 
 namespace SuperRes.Cli.Tests;
 
@@ -11,12 +10,7 @@ namespace SuperRes.Cli.Tests;
 /// </summary>
 public sealed class UpscaleSafetyTests(ITestOutputHelper log, CliFixtures fx) : IClassFixture<CliFixtures>
 {
-    private CliRun Run(params string[] args)
-    {
-        var run = CliRun.Of(args);
-        log.WriteLine($"superres {string.Join(' ', args)}\n{run}");
-        return run;
-    }
+    private CliRun Run(params string[] args) => CliRun.Logged(log, args);
 
     private static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
 
@@ -34,9 +28,9 @@ public sealed class UpscaleSafetyTests(ITestOutputHelper log, CliFixtures fx) : 
         var same = Run("upscale", photo, "-o", photo, "--weights", fx.Edsr, "--device", "cpu");
         var dotted = Run("upscale", photo, "-o", Path.Combine(input, ".", "..", Path.GetFileName(input), "photo.png"), "--weights", fx.Edsr, "--device", "cpu");
 
-        Assert.True(same.ExitCode == 1, same.ToString());
+        same.AssertExit(1);
         Assert.Contains("the same file", same.Err);
-        Assert.True(dotted.ExitCode == 1, dotted.ToString());
+        dotted.AssertExit(1);
         Assert.Equal(before, Snapshot(input));
     }
 
@@ -58,9 +52,9 @@ public sealed class UpscaleSafetyTests(ITestOutputHelper log, CliFixtures fx) : 
         var viaSymlink = Run("upscale", photo, "-o", symlink, "--weights", fx.Edsr, "--device", "cpu");
         var viaHardLink = Run("upscale", photo, "-o", hardLink, "--weights", fx.Edsr, "--device", "cpu");
 
-        Assert.True(viaSymlink.ExitCode == 1, viaSymlink.ToString());
+        viaSymlink.AssertExit(1);
         Assert.Contains(photo, viaSymlink.Err);
-        Assert.True(viaHardLink.ExitCode == 1, viaHardLink.ToString());
+        viaHardLink.AssertExit(1);
         Assert.Contains(photo, viaHardLink.Err);
         Assert.Equal(before, Hash(photo));
         Assert.Equal(before, Hash(hardLink));
@@ -77,16 +71,16 @@ public sealed class UpscaleSafetyTests(ITestOutputHelper log, CliFixtures fx) : 
         var intoItself = Run("upscale", input, "-o", input, "--weights", fx.Edsr, "--device", "cpu");
         var sameNames = Run("upscale", input, "-o", input, "--name", "{name}.png", "--weights", fx.Edsr, "--device", "cpu");
 
-        Assert.True(intoItself.ExitCode == 1, intoItself.ToString());
+        intoItself.AssertExit(1);
         Assert.Contains("input folder", intoItself.Err);
         Assert.Contains("--name", intoItself.Err);
-        Assert.True(sameNames.ExitCode == 1, sameNames.ToString());
+        sameNames.AssertExit(1);
         Assert.Contains("would overwrite the input", sameNames.Err);
         Assert.Equal(before, Snapshot(input));
 
         var renamed = Run("upscale", input, "-o", input, "--name", "{name}_x{scale}.{ext}", "--weights", fx.Edsr, "--device", "cpu");
 
-        Assert.True(renamed.ExitCode == 0, renamed.ToString());
+        renamed.AssertExit(0);
         Assert.Equal(["a.png", "a_x2.png", "b.png", "b_x2.png"], Directory.GetFiles(input).Select(f => Path.GetFileName(f)).Order().ToArray());
         Assert.Equal(before["a.png"], Hash(Path.Combine(input, "a.png")));
         Assert.Equal(before["b.png"], Hash(Path.Combine(input, "b.png")));
@@ -103,12 +97,12 @@ public sealed class UpscaleSafetyTests(ITestOutputHelper log, CliFixtures fx) : 
         var x3 = Run("upscale", photo, "-o", Path.Combine(output, "x3.png"), "--weights", fx.Fsrcnn, "--scale", "3", "--device", "cpu");
         var x2 = Run("upscale", photo, "-o", Path.Combine(output, "x2.png"), "--weights", fx.Fsrcnn, "-s", "2", "--device", "cpu");
 
-        Assert.True(x3.ExitCode == 1, x3.ToString());
+        x3.AssertExit(1);
         Assert.Contains("--scale 3", x3.Err);
         Assert.Contains("x2", x3.Err);
         Assert.Contains(fx.Fsrcnn, x3.Err);
         Assert.False(File.Exists(Path.Combine(output, "x3.png")));
-        Assert.True(x2.ExitCode == 0, x2.ToString());
+        x2.AssertExit(0);
     }
 
     [Fact]
@@ -123,7 +117,7 @@ public sealed class UpscaleSafetyTests(ITestOutputHelper log, CliFixtures fx) : 
 
         var run = Run("upscale", input, "-o", output, "--max-memory", "64M", "--weights", fx.Edsr, "--device", "cpu");
 
-        Assert.True(run.ExitCode == 1, run.ToString());
+        run.AssertExit(1);
         Assert.Contains("huge.png: upscaling this 12000x12000 image x2 needs about", run.Err);
         Assert.Contains("--max-memory (64 MiB)", run.Err);
         Assert.DoesNotContain("corrupt", run.Err);

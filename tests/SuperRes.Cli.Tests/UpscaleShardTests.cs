@@ -17,7 +17,7 @@ public sealed class UpscaleShardTests(CliFixtures fx) : IClassFixture<CliFixture
             var order = paths.Skip(i).Concat(paths.Take(i)).ToArray();
             var before = Directory.GetFiles(output).ToHashSet();
             var run = CliRun.Of(["upscale", .. order, "-o", output, "--weights", fx.Fsrcnn, "--device", "cpu", "--shard", $"{i}/3"]);
-            Assert.True(run.ExitCode == 0, run.ToString());
+            run.AssertExit(0);
             Assert.Contains($"(shard {i}/3)", run.Out);
             var made = Directory.GetFiles(output).Where(f => !before.Contains(f)).Select(Path.GetFileNameWithoutExtension).Order().ToArray();
             // Sorted a, b, c, d, e: shard 0 takes a and d, shard 1 b and e, shard 2 c.
@@ -33,7 +33,7 @@ public sealed class UpscaleShardTests(CliFixtures fx) : IClassFixture<CliFixture
         var input = fx.NewFolder("in");
         var only = CliFixtures.Write(input, "one.png", CliFixtures.RandomImage(3));
         var run = CliRun.Of("upscale", only, "-o", Path.Combine(fx.NewFolder("out"), "x.png"), "--weights", fx.Fsrcnn, "--device", "cpu", "--shard", "1/2");
-        Assert.True(run.ExitCode == 0, run.ToString());
+        run.AssertExit(0);
         Assert.Contains("shard 1/2: nothing to do (1 image(s) over 2 shards)", run.Out);
     }
 

@@ -2,18 +2,24 @@ namespace SuperRes.Imaging.Tests;
 
 public class BadFileTests
 {
+    /// <summary>Each damaged fixture of tests/fixtures/images and the problem its error must name.</summary>
+    public static TheoryData<string, string> BadFiles { get; } = new()
+    {
+        { "bad_png_crc.png", "CRC mismatch in chunk 'IDAT'" },
+        { "bad_png_truncated.png", "truncated" },
+        { "bad_png_filter.png", "invalid filter type 7 in row 3" },
+        { "bad_png_huge.png", "more than ImageLimits.MaxPixels" },
+        { "bad_jpeg_truncated.jpg", "JPEG corrupt or truncated" },
+        { "bad_jpeg_corrupt.jpg", "JPEG corrupt" },
+        { "bad_jpeg_huge.jpg", "more than ImageLimits.MaxPixels" },
+        { "bad_bmp_truncated.bmp", "BMP truncated" },
+        { "bad_bmp_huge.bmp", "more than ImageLimits.MaxPixels" },
+        { "bad_not_an_image.png", "not a PNG, JPEG or BMP file" },
+        { "bad_empty.png", "empty file" },
+    };
+
     [Theory]
-    [InlineData("bad_png_crc.png", "CRC mismatch in chunk 'IDAT'")]
-    [InlineData("bad_png_truncated.png", "truncated")]
-    [InlineData("bad_png_filter.png", "invalid filter type 7 in row 3")]
-    [InlineData("bad_png_huge.png", "more than ImageLimits.MaxPixels")]
-    [InlineData("bad_jpeg_truncated.jpg", "JPEG corrupt or truncated")]
-    [InlineData("bad_jpeg_corrupt.jpg", "JPEG corrupt")]
-    [InlineData("bad_jpeg_huge.jpg", "more than ImageLimits.MaxPixels")]
-    [InlineData("bad_bmp_truncated.bmp", "BMP truncated")]
-    [InlineData("bad_bmp_huge.bmp", "more than ImageLimits.MaxPixels")]
-    [InlineData("bad_not_an_image.png", "not a PNG, JPEG or BMP file")]
-    [InlineData("bad_empty.png", "empty file")]
+    [MemberData(nameof(BadFiles))]
     public void BadFilesFailWithTheFileNameAndTheProblem(string name, string problem)
     {
         string path = TestPaths.Fixture("images", name);

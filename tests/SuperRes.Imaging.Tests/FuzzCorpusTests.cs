@@ -9,27 +9,13 @@ namespace SuperRes.Imaging.Tests;
 /// </summary>
 public class FuzzCorpusTests
 {
-    private static readonly string Fuzz = Path.Combine(TestPaths.RepoRoot, "tests", "fuzz");
-
-    public static TheoryData<string, string> Inputs()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (string target in new[] { "png", "jpeg", "bmp" })
-            foreach (string kind in new[] { "seeds", "regression" })
-            {
-                string dir = Path.Combine(Fuzz, kind, target);
-                if (!Directory.Exists(dir)) continue;
-                foreach (string file in Directory.GetFiles(dir).Order())
-                    data.Add(target, Path.GetRelativePath(Fuzz, file));
-            }
-        return data;
-    }
+    public static TheoryData<string, string> Inputs() => FuzzCorpus.Inputs("png", "jpeg", "bmp");
 
     [Theory]
     [MemberData(nameof(Inputs))]
     public void DecodesOrFailsCleanly(string target, string file)
     {
-        string path = Path.Combine(Fuzz, file);
+        string path = Path.Combine(FuzzCorpus.Root, file);
         byte[] bytes = File.ReadAllBytes(path);
         try
         {

@@ -1,9 +1,8 @@
 using SuperRes.Runtime.Cuda;
-using Xunit.Abstractions;
 
 namespace SuperRes.Runtime.Tests;
 
-/// <summary>Tests on a real CUDA GPU; on machines without one (CI) each writes "SKIPPED: ..." and passes.</summary>
+/// <summary>Tests on a real CUDA GPU; on machines without one (CI) they are reported as skipped, with the reason.</summary>
 public sealed class CudaDeviceTests(ITestOutputHelper output)
 {
     [CudaFact]

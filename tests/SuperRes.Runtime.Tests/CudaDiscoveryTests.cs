@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using SuperRes.Runtime.Cuda;
-using Xunit.Abstractions;
 
 namespace SuperRes.Runtime.Tests;
 

@@ -1,5 +1,3 @@
-using Xunit.Abstractions;
-
 namespace SuperRes.Runtime.Tests;
 
 /// <summary>How <c>#include "name"</c> lines are resolved and inlined (KernelIncludes), on in-memory sources.</summary>

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using SuperRes.Runtime.Cuda;
-using Xunit.Abstractions;
 
 namespace SuperRes.Runtime.Tests;
 

@@ -1,5 +1,4 @@
 using SuperRes.Runtime.OpenCL;
-using Xunit.Abstractions;
 
 namespace SuperRes.Runtime.Tests;
 

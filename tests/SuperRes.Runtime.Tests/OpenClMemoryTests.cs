@@ -1,5 +1,3 @@
-using Xunit.Abstractions;
-
 namespace SuperRes.Runtime.Tests;
 
 public sealed class OpenClMemoryTests(ITestOutputHelper output)

@@ -1,6 +1,5 @@
 using SuperRes.Runtime.Cpu;
 using SuperRes.Runtime.Profiling;
-using Xunit.Abstractions;
 
 namespace SuperRes.Runtime.Tests;
 

@@ -65,18 +65,22 @@ public sealed class CheckpointTests
     }
 
     [Fact]
-    public void TruncatedCheckpointIsRefusedNamingTheFile()
+    public void TruncatedCheckpointIsRefusedNamingTheFileAndResumeFallsBack()
     {
         using var device = TestDevices.NewCpu();
         using var dir = new TempDir("trunc");
         var (e, run, last) = DamageLastCheckpoint(device, dir, 4, bytes => bytes[..(bytes.Length / 2)]);
         Assert.Contains("truncated", e.Message);
         Assert.Contains(Checkpoint.PreviousFileName, e.Message); // points at the intact previous one
-        // --resume refuses it too, with the same message, and changes nothing.
+        // --resume sets it aside (never deletes it), continues from the intact previous one, and says so.
         var options = TinyData.Options("fsrcnn", 2, "d=8,s=4,m=1", dir.Sub("data"), run, 8) with { Resume = true };
-        var e2 = Assert.Throws<CheckpointException>(() => Trainer.Create(device, options));
-        Assert.Contains(last, e2.Message);
-        Assert.Equal(2, Checkpoint.Load(Path.Combine(run, Checkpoint.PreviousFileName)).Iteration);
+        var lines = new List<string>();
+        using (var trainer = Trainer.Create(device, options, lines.Add))
+            Assert.Equal(2, trainer.StartIteration);
+        Assert.Contains(lines, l => l.StartsWith("resume: last.ckpt is unusable, moved to last.ckpt.corrupt") && l.Contains("truncated"));
+        Assert.Contains(lines, l => l.StartsWith("resume: last.ckpt.prev (iteration 2) is the newest complete checkpoint"));
+        Assert.True(File.Exists(last + CheckpointRecovery.CorruptSuffix)); // kept for inspection
+        Assert.Equal(2, Checkpoint.Load(last).Iteration);
     }
 
     [Fact]

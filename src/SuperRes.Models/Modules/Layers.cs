@@ -2,55 +2,43 @@ using SuperRes.Tensors;
 
 namespace SuperRes.Models.Modules;
 
-/// <summary>2-D convolution with "same" padding (K/2), like <c>nn.Conv2d(in, out, k, padding=k//2)</c>.</summary>
-public sealed class Conv2d : Module
+/// <summary>A convolution's parameters: <c>weight</c> and an optional <c>bias</c>, both U(−1/√fanIn, 1/√fanIn) as PyTorch initialises them.</summary>
+public abstract class ConvolutionLayer : Module
 {
-    public Conv2d(Device device, int inChannels, int outChannels, int kernelSize, int stride = 1, bool bias = true, PaddingMode padding = PaddingMode.Zeros)
-        : base(device)
+    protected ConvolutionLayer(Device device, Shape weightShape, int outChannels, int fanIn, bool bias) : base(device)
     {
-        if (kernelSize % 2 == 0)
-            throw new ArgumentException($"conv2d kernel size {kernelSize}: only odd sizes keep 'same' padding symmetric");
-        InChannels = inChannels;
-        OutChannels = outChannels;
-        KernelSize = kernelSize;
-        Stride = stride;
-        Padding = padding;
-        int fanIn = inChannels * kernelSize * kernelSize;
-        Weight = RegisterParameter("weight", Init.Uniform(device, new Shape(outChannels, inChannels, kernelSize, kernelSize), fanIn));
+        Weight = RegisterParameter("weight", Init.Uniform(device, weightShape, fanIn));
         Bias = bias ? RegisterParameter("bias", Init.Uniform(device, new Shape(outChannels), fanIn)) : null;
     }
 
-    public int InChannels { get; }
-    public int OutChannels { get; }
-    public int KernelSize { get; }
-    public int Stride { get; }
-    public PaddingMode Padding { get; }
     public Tensor Weight { get; }
     public Tensor? Bias { get; }
+}
+
+/// <summary>2-D convolution with "same" padding (K/2), like <c>nn.Conv2d(in, out, k, padding=k//2)</c>.</summary>
+public sealed class Conv2d(Device device, int inChannels, int outChannels, int kernelSize, int stride = 1, bool bias = true, PaddingMode padding = PaddingMode.Zeros)
+    : ConvolutionLayer(device, new Shape(outChannels, inChannels, OddSize(kernelSize), kernelSize), outChannels, inChannels * kernelSize * kernelSize, bias)
+{
+    public int InChannels { get; } = inChannels;
+    public int OutChannels { get; } = outChannels;
+    public int KernelSize { get; } = kernelSize;
+    public int Stride { get; } = stride;
+    public PaddingMode Padding { get; } = padding;
 
     protected override Tensor ForwardCore(Tensor x) => Ops.Conv2d(x, Weight, Bias, Stride, Padding);
+
+    private static int OddSize(int kernelSize) => kernelSize % 2 == 1 ? kernelSize
+        : throw new ArgumentException($"conv2d kernel size {kernelSize}: only odd sizes keep 'same' padding symmetric");
 }
 
 /// <summary><c>nn.ConvTranspose2d(in, out, k, stride, padding, output_padding)</c>; weight is [in, out, k, k].</summary>
-public sealed class ConvTranspose2d : Module
+/// <remarks>PyTorch computes a transposed conv's fan-in from weight.size(1) · k · k, i.e. the output channels.</remarks>
+public sealed class ConvTranspose2d(Device device, int inChannels, int outChannels, int kernelSize, int stride, int padding, int outputPadding, bool bias = true)
+    : ConvolutionLayer(device, new Shape(inChannels, outChannels, kernelSize, kernelSize), outChannels, outChannels * kernelSize * kernelSize, bias)
 {
-    public ConvTranspose2d(Device device, int inChannels, int outChannels, int kernelSize, int stride, int padding, int outputPadding, bool bias = true)
-        : base(device)
-    {
-        Stride = stride;
-        PaddingSize = padding;
-        OutputPadding = outputPadding;
-        // PyTorch computes fan-in of a transposed conv from weight.size(1) · k · k.
-        int fanIn = outChannels * kernelSize * kernelSize;
-        Weight = RegisterParameter("weight", Init.Uniform(device, new Shape(inChannels, outChannels, kernelSize, kernelSize), fanIn));
-        Bias = bias ? RegisterParameter("bias", Init.Uniform(device, new Shape(outChannels), fanIn)) : null;
-    }
-
-    public int Stride { get; }
-    public int PaddingSize { get; }
-    public int OutputPadding { get; }
-    public Tensor Weight { get; }
-    public Tensor? Bias { get; }
+    public int Stride { get; } = stride;
+    public int PaddingSize { get; } = padding;
+    public int OutputPadding { get; } = outputPadding;
 
     protected override Tensor ForwardCore(Tensor x) => Ops.ConvTranspose2d(x, Weight, Bias, Stride, PaddingSize, OutputPadding);
 }

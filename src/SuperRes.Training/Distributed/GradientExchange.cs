@@ -118,6 +118,9 @@ internal sealed class GradientExchange
         Write(_buffers, _bufferOffsets, state, 0);
     }
 
+    /// <summary>Waits for every rank (the end of a run: each returns once rank 0 has written the run folder).</summary>
+    public void Barrier() => _collective.Barrier();
+
     private static long[] Offsets((string Name, Tensor Value)[] tensors, ref long offset)
     {
         var offsets = new long[tensors.Length];

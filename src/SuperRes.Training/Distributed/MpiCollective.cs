@@ -55,11 +55,7 @@ public sealed unsafe class MpiCollective : ICollective
         _send.AsSpan(values.Length).Clear();
         fixed (float* send = _send, receive = _receive)
             MpiNative.Check(MpiNative.MPI_Alltoall(send, chunk, MpiNative.Float, receive, chunk, MpiNative.Float, MpiNative.CommWorld), "MPI_Alltoall");
-        // _receive holds, in rank order, every rank's copy of this rank's chunk; the tree leaves the sum in block 0.
-        var blocks = new Memory<float>[Size];
-        for (int r = 0; r < Size; r++)
-            blocks[r] = _receive.AsMemory(r * chunk, chunk);
-        OrderedSum.Tree(blocks);
+        OrderedSum.TreeOfBlocks(_receive, Size, chunk);
         _receive.AsSpan(0, chunk).CopyTo(_send);
         fixed (float* mine = _send, all = _receive)
             MpiNative.Check(MpiNative.MPI_Allgather(mine, chunk, MpiNative.Float, all, chunk, MpiNative.Float, MpiNative.CommWorld), "MPI_Allgather");

@@ -91,10 +91,7 @@ public sealed unsafe class NcclCollective : ICollective
         NcclNative.Check(NcclNative.ncclGroupEnd(), "ncclGroupEnd");
         NcclNative.CheckCuda(NcclNative.cuStreamSynchronize(NcclNative.DefaultStream), "cuStreamSynchronize");
         var received = _receive.ToArray();
-        var blocks = new Memory<float>[Size];
-        for (int r = 0; r < Size; r++)
-            blocks[r] = received.AsMemory(r * chunk, chunk);
-        OrderedSum.Tree(blocks);
+        OrderedSum.TreeOfBlocks(received, Size, chunk);
         received.AsSpan(0, chunk).CopyTo(_host);
         _send.CopyFrom(_host);
         _device.Synchronize();

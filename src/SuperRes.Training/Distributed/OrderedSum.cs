@@ -14,6 +14,19 @@ public static class OrderedSum
     /// <summary>Sums <paramref name="parts"/> (all the same length) into <c>parts[0]</c>, overwriting the others' contents.</summary>
     public static void Tree(IReadOnlyList<Memory<float>> parts) => Tree(parts, 0, parts.Count);
 
+    /// <summary>
+    /// The reduce step of an ordered all-reduce: <paramref name="received"/> holds <paramref name="ranks"/> blocks of
+    /// <paramref name="chunk"/> values, rank r's contribution to this rank's chunk in block r; their tree sum is left
+    /// in block 0.
+    /// </summary>
+    public static void TreeOfBlocks(float[] received, int ranks, int chunk)
+    {
+        var blocks = new Memory<float>[ranks];
+        for (int r = 0; r < ranks; r++)
+            blocks[r] = received.AsMemory(r * chunk, chunk);
+        Tree(blocks);
+    }
+
     private static void Tree(IReadOnlyList<Memory<float>> parts, int lo, int hi)
     {
         if (hi - lo <= 1)

@@ -10,7 +10,6 @@ namespace SuperRes.Models.Tests.Serialization;
 public class HostileCorpusTests
 {
     private static readonly string Dir = Path.Combine(TestPaths.Fixtures, "hostile");
-    private static readonly string Fuzz = Path.Combine(TestPaths.RepoRoot, "tests", "fuzz");
 
     private static string PathOf(string name) => Path.Combine(Dir, name);
 
@@ -91,26 +90,14 @@ public class HostileCorpusTests
         Assert.Contains(problem, ex.Message);
     }
 
-    public static TheoryData<string, string> FuzzInputs()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (string target in new[] { "pickle", "zip", "legacy", "safetensors" })
-            foreach (string kind in new[] { "seeds", "regression" })
-            {
-                string dir = Path.Combine(Fuzz, kind, target);
-                if (!Directory.Exists(dir)) continue;
-                foreach (string file in Directory.GetFiles(dir).Order())
-                    data.Add(target, Path.GetRelativePath(Fuzz, file));
-            }
-        return data;
-    }
+    public static TheoryData<string, string> FuzzInputs() => FuzzCorpus.Inputs("pickle", "zip", "legacy", "safetensors");
 
     /// <summary>Every fuzz seed and every input a fuzzer ever found, through the harness's own entry points.</summary>
     [Theory]
     [MemberData(nameof(FuzzInputs))]
     public void FuzzInputsGiveOnlyEngineErrors(string target, string file)
     {
-        string path = Path.Combine(Fuzz, file);
+        string path = Path.Combine(FuzzCorpus.Root, file);
         Bounded(() =>
         {
             try
