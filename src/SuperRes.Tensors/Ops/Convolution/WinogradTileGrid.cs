@@ -28,6 +28,17 @@ internal readonly struct TileGrid(Conv2dShape s)
                 continue;
             }
             int tile = first + t, top = tile / Across * Output - 1, left = tile % Across * Output - 1;
+            if (top >= 0 && left >= 0 && top + Tile <= _h && left + Tile <= _w)
+            {
+                // Inside the plane, as most tiles are: no padding to decide per pixel.
+                for (int r = 0; r < Tile; r++)
+                {
+                    var row = plane.Slice((top + r) * _w + left, Tile);
+                    for (int c = 0; c < Tile; c++)
+                        tiles[(r * Tile + c) * width + t] = row[c];
+                }
+                continue;
+            }
             for (int r = 0; r < Tile; r++)
             {
                 int row = top + r;
