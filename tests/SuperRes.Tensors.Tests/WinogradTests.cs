@@ -37,6 +37,20 @@ public sealed class WinogradTests
     }
 
     [Fact]
+    public async Task OneWorkerGivesTheSameBitsAsAllCores()
+    {
+        var s = new Conv2dShape(2, 48, 29, 23, 48, 3, 1, PaddingMode.Replicate);
+        var (x, weight, bias) = Data(s, seed: 11);
+        var (parallel, serial) = (new float[s.OutputLength], new float[s.OutputLength]);
+        Conv2dWinograd.Forward(s, x, weight, bias, parallel, cacheWeights: false);
+        // Parallel.For schedules on the current scheduler: inside this task, one block runs at a time.
+        var oneWorker = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, maxConcurrencyLevel: 1).ConcurrentScheduler;
+        await Task.Factory.StartNew(() => Conv2dWinograd.Forward(s, x, weight, bias, serial, cacheWeights: false),
+            CancellationToken.None, TaskCreationOptions.None, oneWorker);
+        Assert.True(parallel.AsSpan().SequenceEqual(serial), "the bits depend on how many blocks run at once");
+    }
+
+    [Fact]
     public void CachedWeightsFollowAnInPlaceUpdate()
     {
         var s = new Conv2dShape(1, 16, 11, 10, 16, 3, 1, PaddingMode.Zeros);
