@@ -59,6 +59,17 @@ public sealed class MpiTrainingTests
         }
     }
 
+    [Fact]
+    public void Nccl_without_a_cuda_device_or_nccl_is_one_clear_error()
+    {
+        using var dir = new TempDir("nccl-cpu");
+        var data = TestImages.WriteSmooth(dir.Sub("data"), count: 2, size: 24);
+        var run = CliRun.Of(Train("fsrcnn", "d=8,s=4,m=1", data, dir.Sub("run"), "--iters", "2", "--distributed", "nccl"));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("error: --distributed nccl needs a CUDA device (--device cuda:N), not cpu", run.Err);
+        Assert.Single(run.Err.Trim().Split('\n'));
+    }
+
     [MpiFact]
     public void A_diverging_run_ends_every_rank_with_the_reason()
     {
