@@ -21,6 +21,7 @@ PyTorch CUDA.
     python3 benchmarks/pytorch_compare.py --json /tmp/compare.json
 
 Needs PyTorch (python3-torch) and the .NET SDK; builds src/SuperRes.Cli in Release first (--no-build to skip).
+With --superres PATH (a single-file publish of the CLI) it needs no .NET at all.
 """
 
 import argparse
@@ -197,16 +198,20 @@ def main():
                         help="PyTorch CPU threads [default: every core; this machine's torch build otherwise starts with 1]")
     parser.add_argument("--no-build", action="store_true", help="use the existing Release build of src/SuperRes.Cli")
     parser.add_argument("--json", help="write every measurement to this file")
+    parser.add_argument("--superres", help="our CLI as an executable, e.g. a single-file publish (no build, no .NET SDK needed) "
+                                           "[default: dotnet <the Release build of src/SuperRes.Cli>]")
     args = parser.parse_args()
 
     names = [n.strip() for n in args.workloads.split(",") if n.strip()]
     for n in names:
         if n not in WORKLOADS:
             sys.exit(f"unknown workload {n}; known: {', '.join(WORKLOADS)}")
-    if not args.no_build:
+    if args.superres and not os.access(args.superres, os.X_OK):
+        sys.exit(f"--superres {args.superres}: not an executable file")
+    if not args.no_build and not args.superres:
         subprocess.run(["dotnet", "build", "-c", "Release", "src/SuperRes.Cli", "-v", "q", "-nologo"], cwd=ROOT, check=True,
                        stdout=subprocess.DEVNULL)
-    cli = ["dotnet", CLI_DLL]
+    cli = [os.path.abspath(args.superres)] if args.superres else ["dotnet", CLI_DLL]
     ours_warmup = args.warmup if args.ours_warmup is None else args.ours_warmup
     ours_iters = args.iters if args.ours_iters is None else args.ours_iters
 

@@ -75,16 +75,6 @@ public sealed class ConvBandsTests
             y[i] += bias[i / plane % bias.Length];
     }
 
-    private static void AssertClose(string what, double[] expected, float[] actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double maxDiff = 0, maxRef = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            maxDiff = Math.Max(maxDiff, Math.Abs(expected[i] - actual[i]));
-            maxRef = Math.Max(maxRef, Math.Abs(expected[i]));
-        }
-        Assert.True(maxRef > 0, $"{what}: all-zero reference");
-        Assert.True(maxDiff / maxRef <= Tolerance, $"{what}: relative error {maxDiff / maxRef:G3} > {Tolerance:G3}");
-    }
+    private static void AssertClose(string what, double[] expected, float[] actual) =>
+        RelativeError.AssertWithin(what, expected, actual, Tolerance);
 }

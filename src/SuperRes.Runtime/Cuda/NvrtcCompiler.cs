@@ -71,14 +71,22 @@ public static unsafe class NvrtcCompiler
     public static NvrtcImage Compile(string file, KernelDefines defines, string arch) =>
         CompileSource(KernelLibrary.Compose(BackendKind.Cuda, file), file, defines, Target(arch));
 
+    /// <summary>
+    /// As <see cref="Compile"/>, with ptxas's resource report (registers, spills, shared memory per entry point)
+    /// in <see cref="NvrtcImage.Log"/>. The report option changes nothing in the generated code.
+    /// </summary>
+    internal static NvrtcImage CompileWithResourceReport(string file, KernelDefines defines, string arch) =>
+        CompileSource(KernelLibrary.Compose(BackendKind.Cuda, file), file, defines, Target(arch), ["--ptxas-options=-v"]);
+
     /// <summary>Compiles an already composed source; <paramref name="file"/> only names it in errors.</summary>
     internal static NvrtcImage CompileSource(string source, string file, KernelDefines defines, string arch) =>
         CompileSource(source, file, defines, Target(arch));
 
-    internal static NvrtcImage CompileSource(string source, string file, KernelDefines defines, NvrtcTarget target)
+    internal static NvrtcImage CompileSource(string source, string file, KernelDefines defines, NvrtcTarget target,
+        IReadOnlyList<string>? extraOptions = null)
     {
         Require();
-        var options = Options(target, defines);
+        IReadOnlyList<string> options = [.. Options(target, defines), .. extraOptions ?? []];
         nint program = 0;
         byte[] sourceBytes = NulTerminated(source), nameBytes = NulTerminated(ProgramName);
         fixed (byte* s = sourceBytes, n = nameBytes)

@@ -154,6 +154,13 @@ public static class Calibration
     /// <summary>The SGEMM configurations of kernels/calibrate.cl (tile, work per work-item, k-step); the fastest counts.</summary>
     private static readonly (int Ts, int Wpt, int Tk)[] SgemmConfigs = [(64, 4, 16), (128, 8, 16), (256, 16, 8)];
 
+    /// <summary>
+    /// The configurations tried on a backend. CUDA leaves out WPT=16: its 256 accumulators per work-item exceed
+    /// the 255 registers of an NVIDIA thread, so ptxas spills them (NvrtcResourceTests shows it).
+    /// </summary>
+    internal static IReadOnlyList<(int Ts, int Wpt, int Tk)> SgemmConfigsFor(BackendKind backend) =>
+        backend == BackendKind.Cuda ? [.. SgemmConfigs.Where(c => c.Wpt * c.Wpt < 255)] : SgemmConfigs;
+
     private static double KernelSgemm(KernelDevice k, int n)
     {
         long count = (long)n * n;
@@ -165,7 +172,7 @@ public static class Calibration
         using var b = k.Upload(values);
         using var c = k.Allocate(count);
         double best = 0;
-        foreach (var (ts, wpt, tk) in SgemmConfigs)
+        foreach (var (ts, wpt, tk) in SgemmConfigsFor(k.Info.Backend))
         {
             int rts = ts / wpt;
             if (n % ts != 0 || rts * rts > k.MaxWorkGroupSize || 2L * ts * tk * sizeof(float) > Math.Min(k.LocalMemoryBytes, 48 * 1024))

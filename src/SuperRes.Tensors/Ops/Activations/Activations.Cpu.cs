@@ -2,12 +2,12 @@ using System.Numerics;
 
 namespace SuperRes.Tensors.Primitives;
 
-/// <summary>The C# reference: PReLU vectorised plane by plane, the rest plain loops.</summary>
+/// <summary>
+/// The C# reference: vectorised, chunked loops (<see cref="CpuChunks"/>); PReLU walks the planes inside each chunk.
+/// Sigmoid and tanh apply MathF lane by lane (no vector exp here rounds like MathF.Exp), still chunked.
+/// </summary>
 internal sealed class ActivationsCpu : Activations.IBackend
 {
-    // Below this many elements the loops run on the calling thread: sharing them costs more than it saves.
-    private const long ParallelThreshold = 1 << 16;
-
     public void LeakyRelu(DeviceBuffer x, float slope, DeviceBuffer y, long n) => ElementwiseCpu.Zip(x, x, y, n, new Leaky(slope));
 
     public void LeakyReluBackward(DeviceBuffer x, float slope, DeviceBuffer gy, DeviceBuffer gx, long n) =>
@@ -18,7 +18,7 @@ internal sealed class ActivationsCpu : Activations.IBackend
         var xs = Launch.Array(x);
         var ss = Launch.Array(slope);
         var ys = Launch.Array(y);
-        ForEachPlane(n, plane, p => ScaleNonPositive(xs.AsSpan(p * plane, plane), xs.AsSpan(p * plane, plane), ss[p % slopes], ys.AsSpan(p * plane, plane)));
+        ForEachPlane(n, plane, (p, i, length) => ScaleNonPositive(xs.AsSpan(i, length), xs.AsSpan(i, length), ss[p % slopes], ys.AsSpan(i, length)));
     }
 
     public void PreluBackward(DeviceBuffer x, DeviceBuffer slope, int slopes, int plane, DeviceBuffer gy, DeviceBuffer gx, long n)
@@ -27,7 +27,7 @@ internal sealed class ActivationsCpu : Activations.IBackend
         var ss = Launch.Array(slope);
         var gys = Launch.Array(gy);
         var gxs = Launch.Array(gx);
-        ForEachPlane(n, plane, p => ScaleNonPositive(xs.AsSpan(p * plane, plane), gys.AsSpan(p * plane, plane), ss[p % slopes], gxs.AsSpan(p * plane, plane)));
+        ForEachPlane(n, plane, (p, i, length) => ScaleNonPositive(xs.AsSpan(i, length), gys.AsSpan(i, length), ss[p % slopes], gxs.AsSpan(i, length)));
     }
 
     public void PreluSlopeGradient(DeviceBuffer x, DeviceBuffer gy, int slopes, int plane, DeviceBuffer gslope, long n)
@@ -56,16 +56,9 @@ internal sealed class ActivationsCpu : Activations.IBackend
 
     public void TanhBackward(DeviceBuffer y, DeviceBuffer gy, DeviceBuffer gx, long n) => ElementwiseCpu.Zip(y, gy, gx, n, new HyperbolicGradient());
 
-    /// <summary>Runs body(p) for every plane of n elements: in parallel when there is enough work to share.</summary>
-    private static void ForEachPlane(long n, int plane, Action<int> body)
-    {
-        int planes = checked((int)(n / plane));
-        if (n < ParallelThreshold)
-            for (int p = 0; p < planes; p++)
-                body(p);
-        else
-            Parallel.For(0, planes, body);
-    }
+    /// <summary>body(plane index, first element, length) over the runs of [0, n) that lie in one plane.</summary>
+    private static void ForEachPlane(long n, int plane, Action<int, int, int> body) =>
+        CpuChunks.ForSegments(n, plane, (p, start, end) => body(p, p * plane + start, end - start));
 
     /// <summary>result = value where x &gt; 0, else slope·value.</summary>
     private static void ScaleNonPositive(ReadOnlySpan<float> x, ReadOnlySpan<float> value, float slope, Span<float> result)
@@ -74,8 +67,8 @@ internal sealed class ActivationsCpu : Activations.IBackend
         var vs = new Vector<float>(slope);
         for (; i + Vector<float>.Count <= x.Length; i += Vector<float>.Count)
         {
-            var v = new Vector<float>(value[i..]);
-            Vector.ConditionalSelect(Vector.GreaterThan(new Vector<float>(x[i..]), Vector<float>.Zero), v, vs * v).CopyTo(result[i..]);
+            var v = CpuChunks.Load(value, i);
+            CpuChunks.Store(Vector.ConditionalSelect(Vector.GreaterThan(CpuChunks.Load(x, i), Vector<float>.Zero), v, vs * v), result, i);
         }
         for (; i < x.Length; i++)
             result[i] = x[i] > 0 ? value[i] : slope * value[i];
@@ -102,27 +95,38 @@ internal sealed class ActivationsCpu : Activations.IBackend
     private readonly record struct Leaky(float Slope) : ElementwiseCpu.IZip
     {
         public float Apply(float x, float v) => x > 0 ? v : Slope * v;
+
+        public Vector<float> Apply(Vector<float> x, Vector<float> v) =>
+            Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<float>.Zero), v, Slope * v);
     }
 
     private readonly record struct Logistic : ElementwiseCpu.IMap
     {
         public float Apply(float x) => 1f / (1f + MathF.Exp(-x));
+
+        public Vector<float> Apply(Vector<float> x) => ElementwiseCpu.PerLane(x, this);
     }
 
     /// <summary>gy·y·(1 − y) from sigmoid's output y.</summary>
     private readonly record struct LogisticGradient : ElementwiseCpu.IZip
     {
         public float Apply(float y, float g) => g * y * (1f - y);
+
+        public Vector<float> Apply(Vector<float> y, Vector<float> g) => g * y * (Vector<float>.One - y);
     }
 
     private readonly record struct Hyperbolic : ElementwiseCpu.IMap
     {
         public float Apply(float x) => MathF.Tanh(x);
+
+        public Vector<float> Apply(Vector<float> x) => ElementwiseCpu.PerLane(x, this);
     }
 
     /// <summary>gy·(1 − y²) from tanh's output y.</summary>
     private readonly record struct HyperbolicGradient : ElementwiseCpu.IZip
     {
         public float Apply(float y, float g) => g * (1f - y * y);
+
+        public Vector<float> Apply(Vector<float> y, Vector<float> g) => g * (Vector<float>.One - y * y);
     }
 }

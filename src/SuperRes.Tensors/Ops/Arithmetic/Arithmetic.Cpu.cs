@@ -1,6 +1,8 @@
+using System.Numerics;
+
 namespace SuperRes.Tensors.Primitives;
 
-/// <summary>The C# reference: plain loops over the buffers' host arrays.</summary>
+/// <summary>The C# reference: vectorised, chunked loops (<see cref="ElementwiseCpu.Zip"/>).</summary>
 internal sealed class ArithmeticCpu : Arithmetic.IBackend
 {
     public void Subtract(DeviceBuffer a, DeviceBuffer b, DeviceBuffer y, long n) => ElementwiseCpu.Zip(a, b, y, n, new Difference());
@@ -14,5 +16,7 @@ internal sealed class ArithmeticCpu : Arithmetic.IBackend
     private readonly record struct Difference : ElementwiseCpu.IZip
     {
         public float Apply(float a, float b) => a - b;
+
+        public Vector<float> Apply(Vector<float> a, Vector<float> b) => a - b;
     }
 }

@@ -1,6 +1,11 @@
+using System.Numerics;
+
 namespace SuperRes.Tensors.Primitives;
 
-/// <summary>The C# reference: one block copy or add per sample, plain loops for the per-channel maps.</summary>
+/// <summary>
+/// The C# reference: block copies and adds per sample, per-channel maps per plane, vectorised and shared between
+/// cores in fixed chunks (<see cref="CpuChunks.ForSegments"/>).
+/// </summary>
 internal sealed class ChannelsCpu : Channels.IBackend
 {
     private delegate void BlockAction(ReadOnlySpan<float> src, Span<float> dst);
@@ -9,39 +14,71 @@ internal sealed class ChannelsCpu : Channels.IBackend
 
     public void Add(ChannelTransfer t) => Transfer(t, static (s, d) =>
     {
-        for (int i = 0; i < s.Length; i++)
+        int i = 0;
+        for (; i <= s.Length - Vector<float>.Count; i += Vector<float>.Count)
+            CpuChunks.Store(CpuChunks.Load(d, i) + CpuChunks.Load(s, i), d, i);
+        for (; i < s.Length; i++)
             d[i] += s[i];
     });
 
     public void Affine(DeviceBuffer x, DeviceBuffer scale, DeviceBuffer shift, int channels, int plane, DeviceBuffer y, long n)
     {
-        var xs = Launch.Span(x, n);
-        var scales = Launch.Span(scale, channels);
-        var shifts = Launch.Span(shift, channels);
-        var ys = Launch.Span(y, n);
-        for (int i = 0; i < xs.Length; i++)
+        var xs = Launch.Array(x);
+        var scales = Launch.Span(scale, channels).ToArray();
+        var shifts = Launch.Span(shift, channels).ToArray();
+        var ys = Launch.Array(y);
+        _ = Launch.Span(x, n); // these throw when n overruns a buffer, before any work starts
+        _ = Launch.Span(y, n);
+        CpuChunks.ForSegments(n, plane, (p, start, end) =>
         {
-            int c = i / plane % channels;
-            ys[i] = scales[c] * xs[i] + shifts[c];
-        }
+            int c = p % channels, first = p * plane + start;
+            ScaleShift(xs.AsSpan(first, end - start), scales[c], shifts[c], ys.AsSpan(first, end - start));
+        });
     }
 
     public void Scale(DeviceBuffer x, DeviceBuffer scale, int channels, int plane, DeviceBuffer y, long n)
     {
-        var xs = Launch.Span(x, n);
-        var scales = Launch.Span(scale, channels);
-        var ys = Launch.Span(y, n);
-        for (int i = 0; i < xs.Length; i++)
-            ys[i] = scales[i / plane % channels] * xs[i];
+        var xs = Launch.Array(x);
+        var scales = Launch.Span(scale, channels).ToArray();
+        var ys = Launch.Array(y);
+        _ = Launch.Span(x, n); // these throw when n overruns a buffer, before any work starts
+        _ = Launch.Span(y, n);
+        CpuChunks.ForSegments(n, plane, (p, start, end) =>
+        {
+            int first = p * plane + start;
+            Scaled(xs.AsSpan(first, end - start), scales[p % channels], ys.AsSpan(first, end - start));
+        });
+    }
+
+    /// <summary>y = a·x + b.</summary>
+    private static void ScaleShift(ReadOnlySpan<float> x, float a, float b, Span<float> y)
+    {
+        int i = 0;
+        for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+            CpuChunks.Store(a * CpuChunks.Load(x, i) + new Vector<float>(b), y, i);
+        for (; i < x.Length; i++)
+            y[i] = a * x[i] + b;
+    }
+
+    /// <summary>y = a·x.</summary>
+    private static void Scaled(ReadOnlySpan<float> x, float a, Span<float> y)
+    {
+        int i = 0;
+        for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+            CpuChunks.Store(a * CpuChunks.Load(x, i), y, i);
+        for (; i < x.Length; i++)
+            y[i] = a * x[i];
     }
 
     private static void Transfer(ChannelTransfer t, BlockAction block)
     {
-        var s = Launch.Span(t.Source.Buffer, t.Batch * t.SourceStride);
-        var d = Launch.Span(t.Destination.Buffer, t.Batch * t.DestinationStride);
+        var s = Launch.Array(t.Source.Buffer);
+        var d = Launch.Array(t.Destination.Buffer);
+        _ = Launch.Span(t.Source.Buffer, t.Batch * t.SourceStride); // these throw when a transfer overruns a buffer
+        _ = Launch.Span(t.Destination.Buffer, t.Batch * t.DestinationStride);
         int length = checked((int)t.Block);
-        for (int b = 0; b < t.Batch; b++)
-            block(s.Slice(checked((int)(b * t.SourceStride + t.SourceOffset)), length),
-                  d.Slice(checked((int)(b * t.DestinationStride + t.DestinationOffset)), length));
+        CpuChunks.ForSegments(t.Batch * t.Block, length, (b, start, end) =>
+            block(s.AsSpan(checked((int)(b * t.SourceStride + t.SourceOffset + start)), end - start),
+                  d.AsSpan(checked((int)(b * t.DestinationStride + t.DestinationOffset + start)), end - start)));
     }
 }

@@ -2,12 +2,13 @@ namespace SuperRes.Tensors.Primitives;
 
 /// <summary>
 /// The Cpu reference of conv2d, also the inference fallback: the weights times a patch matrix of the input (im2col,
-/// <see cref="Patches"/>), band by band (<see cref="ConvBands"/>), deterministic whatever the thread count.
+/// <see cref="Patches"/>), band by band (<see cref="ConvBands"/>), or for 3×3 stride-1 layers with enough channels by
+/// Winograd (<see cref="Conv2dWinograd"/>); deterministic whatever the thread count.
 /// </summary>
 internal sealed class Conv2dCpu : Conv2d.IBackend
 {
     public void Forward(Conv2dShape s, DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y) =>
-        Forward(s, Launch.Array(x), Launch.Array(weight), bias is null ? null : Launch.Array(bias), Launch.Array(y));
+        Forward(s, Launch.Array(x), Launch.Array(weight), bias is null ? null : Launch.Array(bias), Launch.Array(y), cacheWeights: true);
 
     // The adjoint of the forward: the weightsᵀ times gy gives a patch matrix of input gradients, which spreads
     // back onto the input (clamped reads of replicate padding pile their gradient onto the border pixels).
@@ -18,7 +19,7 @@ internal sealed class Conv2dCpu : Conv2d.IBackend
         {
             // Stride 1 with zero padding: the adjoint is itself a "same" convolution, of gy with the weights flipped
             // and transposed, which gathers instead of scattering.
-            Forward(s with { Cin = s.Cout, Cout = s.Cin, Padding = PaddingMode.Zeros }, gys, FlippedTranspose(s, weights), null, gxs);
+            Forward(s with { Cin = s.Cout, Cout = s.Cin, Padding = PaddingMode.Zeros }, gys, FlippedTranspose(s, weights), null, gxs, cacheWeights: false);
             return;
         }
         var patches = PatchesOf(s);
@@ -38,8 +39,14 @@ internal sealed class Conv2dCpu : Conv2d.IBackend
     private static Patches PatchesOf(Conv2dShape s) =>
         new(s.Cin, s.H, s.W, s.OutH, s.OutW, s.K, s.Stride, s.Pad, s.Padding == PaddingMode.Replicate);
 
-    private static void Forward(Conv2dShape s, float[] x, float[] weight, float[]? bias, float[] y)
+    // 3×3 stride-1 layers with enough channels go by Winograd (Conv2dWinograd), the rest by the banded GEMM.
+    private static void Forward(Conv2dShape s, float[] x, float[] weight, float[]? bias, float[] y, bool cacheWeights)
     {
+        if (Conv2dWinograd.IsFaster(s))
+        {
+            Conv2dWinograd.Forward(s, x, weight, bias, y, cacheWeights);
+            return;
+        }
         if (bias is not null)
             ConvBands.FillBias(y, s.N, s.Cout, s.OutH * s.OutW, bias);
         new ConvBands(PatchesOf(s), s.N).Correlate(x, weight, s.Cout, y, accumulate: bias is not null);
