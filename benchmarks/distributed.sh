@@ -2,7 +2,7 @@
 # Data-parallel overhead on one host: `superres train` throughput of 2 MPI ranks with 1 core each against one
 # process with 2 cores, on the same global batch. Prints iterations/s (training time only, the summary line)
 # and the 1-minute load average before and after each run: on a shared machine a figure is only as good as
-# the load beside it. Usage: benchmarks/distributed.sh [iterations-fsrcnn] [iterations-edsr]
+# the load beside it. Usage: benchmarks/distributed.sh [--loaded] [iterations-fsrcnn] [iterations-edsr]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -14,9 +14,16 @@ data=../shared/data/T91
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
-# A rank waiting in a collective yields its core instead of spinning: on a shared (loaded) machine spinning
-# ranks take time from the rank they are waiting for (measured under load ~100: 3.9 → 6.2 it/s for FSRCNN).
-export OMPI_MCA_mpi_yield_when_idle=1
+# On a quiet machine each rank is bound to its own core and spins while it waits (Open MPI's defaults: measured
+# 2026-11-29 at load < 4, EDSR-baseline 1.47 it/s bound and spinning against 1.25 unbound and yielding). On a shared,
+# oversubscribed machine pass --loaded: ranks are not bound and yield their core while waiting, so a spinning rank
+# does not take time from the rank it waits for (measured under load ~100: FSRCNN 3.9 → 6.2 it/s).
+bind=core yield=0
+if [[ ${1:-} == --loaded ]]; then
+    bind=none yield=1
+    shift
+fi
+export OMPI_MCA_mpi_yield_when_idle=$yield
 
 runs=0
 load() { cut -d' ' -f1 /proc/loadavg; }
@@ -27,7 +34,7 @@ measure() {
     local out="$work/run$((++runs))" before after rate
     before=$(load)
     if ((ranks > 0)); then
-        DOTNET_PROCESSOR_COUNT=$cores mpirun -n "$ranks" --bind-to none -x DOTNET_PROCESSOR_COUNT -x OMPI_MCA_mpi_yield_when_idle \
+        DOTNET_PROCESSOR_COUNT=$cores mpirun -n "$ranks" --bind-to "$bind" -x DOTNET_PROCESSOR_COUNT -x OMPI_MCA_mpi_yield_when_idle \
             dotnet "$cli" train "$@" --out "$out" --distributed mpi >"$out.log" 2>&1
     else
         DOTNET_PROCESSOR_COUNT=$cores dotnet "$cli" train "$@" --out "$out" >"$out.log" 2>&1
