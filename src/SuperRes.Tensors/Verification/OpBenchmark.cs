@@ -7,7 +7,8 @@ namespace SuperRes.Tensors.Verification;
 /// </summary>
 public abstract class OpBenchmark : IDisposable
 {
-    private readonly List<IDisposable> _owned = [];
+    // Owns what the case allocates, as a check's context does, and releases it with the benchmark.
+    private CheckContext? _owned;
     private Random _rng = new(1);
 
     /// <summary>The op, its pass and its shape, e.g. <c>pixel_shuffle forward 256→64 128x128 r2</c>.</summary>
@@ -18,6 +19,7 @@ public abstract class OpBenchmark : IDisposable
     public void Setup(Device device)
     {
         Device = device;
+        _owned = new CheckContext(device);
         _rng = new Random(1);
         Allocate();
     }
@@ -33,22 +35,16 @@ public abstract class OpBenchmark : IDisposable
         var values = new float[length];
         for (long i = 0; i < length; i++)
             values[i] = _rng.NextSingle() * 2 - 1 + offset;
-        return Own(Device.Upload(values));
+        return _owned!.Input(values);
     }
 
     protected DeviceBuffer Empty(long length) => Own(Device.Allocate(length));
 
-    protected T Own<T>(T item) where T : IDisposable
-    {
-        _owned.Add(item);
-        return item;
-    }
+    protected T Own<T>(T item) where T : IDisposable => _owned!.Own(item);
 
     public void Dispose()
     {
-        foreach (var item in _owned)
-            item.Dispose();
-        _owned.Clear();
+        _owned?.Dispose();
         GC.SuppressFinalize(this);
     }
 
