@@ -44,6 +44,20 @@ measure() {
     printf '%-44s %-22s load %s → %s\n' "$label" "$rate" "$before" "$after"
 }
 
+# The ceiling without any communication: two independent single-core processes, each on half the batch and pinned
+# to its own core, started together (what the two ranks compute, minus the exchange). Prints the slower one.
+pair() {
+    local label=$1; shift
+    local before after rate a="$work/run$((++runs))" b="$work/run$((++runs))"
+    before=$(load)
+    DOTNET_PROCESSOR_COUNT=1 taskset -c 0 dotnet "$cli" train "$@" --out "$a" >"$a.log" 2>&1 &
+    DOTNET_PROCESSOR_COUNT=1 taskset -c 1 dotnet "$cli" train "$@" --out "$b" >"$b.log" 2>&1
+    wait
+    after=$(load)
+    rate=$(grep -ho '[0-9.]* iterations/s' "$a.log" "$b.log" | sort -n | head -1)
+    printf '%-44s %-22s load %s → %s\n' "$label" "$rate" "$before" "$after"
+}
+
 common=(--scale 2 --data "$data" --batch 16 --patch 24 --save-every 0 --log-every 1000000 --device cpu --workers 1 --schedule constant)
 for model in fsrcnn edsr-baseline; do
     iters=$fsrcnn_iters
@@ -52,4 +66,5 @@ for model in fsrcnn edsr-baseline; do
     measure "$model: 1 process × 2 cores, whole batch" 0 2 "${args[@]}"
     measure "$model: 1 process × 2 cores, 2 slices" 0 2 "${args[@]}" --grad-slices 2
     measure "$model: 2 ranks × 1 core (mpi)" 2 1 "${args[@]}"
+    pair "$model: 2 lone processes × 1 core, half batch" --model "$model" --iters "$iters" "${common[@]/#16/8}"
 done
