@@ -47,7 +47,7 @@ internal static class Conv2dWinograd
         var grid = new TileGrid(s);
         int width = BlockWidth(s.Cin, s.Cout, grid.Count);
         int blocks = (grid.Count + width - 1) / width;
-        Parallel.For(0, s.N * blocks, task =>
+        CpuChunks.ForEachTask(s.N * blocks, task =>
         {
             int n = task / blocks, first = task % blocks * width;
             var scratch = ArrayPool<float>.Shared.Rent(Elements * width * (s.Cin + s.Cout + 2));
