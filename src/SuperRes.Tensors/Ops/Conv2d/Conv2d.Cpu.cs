@@ -39,10 +39,11 @@ internal sealed class Conv2dCpu : Conv2d.IBackend
     private static Patches PatchesOf(Conv2dShape s) =>
         new(s.Cin, s.H, s.W, s.OutH, s.OutW, s.K, s.Stride, s.Pad, s.Padding == PaddingMode.Replicate);
 
-    // 3×3 stride-1 layers with enough channels go by Winograd (Conv2dWinograd), the rest by the banded GEMM.
+    // 3×3 stride-1 layers with enough channels go by Winograd (Conv2dWinograd), the rest, and every layer inside
+    // PositionIndependentConvolution, by the banded GEMM.
     private static void Forward(Conv2dShape s, float[] x, float[] weight, float[]? bias, float[] y, bool cacheWeights)
     {
-        if (Conv2dWinograd.IsFaster(s))
+        if (Conv2dWinograd.IsFaster(s) && !PositionIndependentConvolution.IsActive)
         {
             Conv2dWinograd.Forward(s, x, weight, bias, y, cacheWeights);
             return;
