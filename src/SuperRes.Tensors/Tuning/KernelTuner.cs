@@ -35,10 +35,16 @@ public sealed class KernelTuner(KernelDevice device, Device reference)
     /// <summary>OpenCL build options tried after the kernels, each kept only if it is faster and every tuned case stays within tolerance.</summary>
     private static readonly string[] OpenClOptions = ["-cl-mad-enable"];
 
+    /// <summary>How many of the slowest tuned cases judge a build option.</summary>
+    private const int OptionCases = 3;
+
     /// <summary>Share of the budget kept for trying build options.</summary>
     private const double OptionsShare = 0.15;
 
     public Action<TuneStep>? Progress { get; init; }
+
+    /// <summary>Called when a case is finished and stored in the database.</summary>
+    public Action<TunedCase>? CaseDone { get; init; }
 
     public TuneReport Run(IReadOnlyList<TunableKernel> kernels, TimeSpan budget, CancellationToken cancel)
     {
@@ -56,6 +62,7 @@ public sealed class KernelTuner(KernelDevice device, Device reference)
             results.Add(result);
             db.Set(kernel.Name, c.ShapeClass, new TunedEntry(result.Best, c.Label, result.BestMs, result.DefaultMs));
             db.Save();
+            CaseDone?.Invoke(result);
         }
         string? note = null;
         if (tryOptions && !cancel.IsCancellationRequested && results.Count > 0)
@@ -140,12 +147,14 @@ public sealed class KernelTuner(KernelDevice device, Device reference)
     }
 
     /// <summary>
-    /// Tries each extra build option with every tuned case's best configuration; keeps the option when the summed time
-    /// drops by at least 3% and every case stays within tolerance. Returns what was decided, for the report.
+    /// Tries each extra build option with the best configurations of the <see cref="OptionCases"/> slowest cases (each
+    /// option rebuilds every program, which costs seconds on PoCL); keeps the option when their summed time drops by at
+    /// least 3% and each stays within tolerance. Returns what was decided, for the report.
     /// </summary>
-    private string ChooseOptions(IReadOnlyList<TunableKernel> kernels, List<TunedCase> results, TimeSpan budget, Stopwatch clock, CancellationToken cancel)
+    private string ChooseOptions(IReadOnlyList<TunableKernel> kernels, List<TunedCase> tuned, TimeSpan budget, Stopwatch clock, CancellationToken cancel)
     {
         var notes = new List<string>();
+        var results = tuned.OrderByDescending(r => r.BestMs).Take(OptionCases).ToList();
         string baseline = device.ExtraBuildOptions;
         double baselineMs = results.Sum(r => r.BestMs);
         foreach (var option in OpenClOptions.Where(o => !baseline.Contains(o, StringComparison.Ordinal)))
@@ -175,7 +184,7 @@ public sealed class KernelTuner(KernelDevice device, Device reference)
             }
             bool keep = failure is null && total < 0.97 * baselineMs;
             notes.Add(failure is not null ? $"{option}: not kept ({failure})"
-                : $"{option}: {total:F1} ms against {baselineMs:F1} ms over the tuned cases, {(keep ? "kept" : "not kept")}");
+                : $"{option}: {total:F1} ms against {baselineMs:F1} ms over the {results.Count} slowest cases, {(keep ? "kept" : "not kept")}");
             if (keep)
                 (baseline, baselineMs) = (candidate, total);
         }
