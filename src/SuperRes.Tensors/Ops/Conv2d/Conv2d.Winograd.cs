@@ -22,13 +22,14 @@ internal static class Conv2dWinograd
     private const int GroupRows = 64;
 
     /// <summary>
-    /// Whether Winograd is the faster Cpu path for this layer: 3×3 stride 1 with at least 48 input and output channels.
-    /// Measured (docs/performance.md): 1.0–2.4× faster at 56→56, 64→64 and 64→256; slower at 32→32 and below, and
-    /// for the 3→64 head and 64→3 tail, where the transforms cost more than the products save.
+    /// Whether Winograd is the faster Cpu path for this layer: 3×3 stride 1 with at least 32 input channels (any
+    /// output count: EDSR's 64→3 tail too), or at least 12 in and out on planes at least 64 wide. Measured
+    /// (docs/performance.md): 1.5–3× faster at 64→64, 64→256, 32→32 and 64→3 on 128²–256² planes and at 12→12 on
+    /// 256²; even or slower at 16→16 and 12→12 on 32² planes (tiles whose rows do not fill a vector are read one
+    /// pixel at a time) and for the 3→64 head.
     /// </summary>
-    public static bool IsFaster(Conv2dShape s) => Applies(s) && s.Cin >= MinChannels && s.Cout >= MinChannels;
-
-    private const int MinChannels = 48;
+    public static bool IsFaster(Conv2dShape s) =>
+        Applies(s) && (s.Cin >= 32 || (s.Cin >= 12 && s.Cout >= 12 && s.W >= 64));
 
     /// <summary>Whether this path computes the layer at all: 3×3 kernels at stride 1.</summary>
     public static bool Applies(Conv2dShape s) => s.K == 3 && s.Stride == 1;
