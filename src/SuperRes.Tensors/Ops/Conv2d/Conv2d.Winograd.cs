@@ -97,8 +97,12 @@ internal static class Conv2dWinograd
 
         public int TileRows => Width / Grid.Across + 2;
         public int Padded => Grid.PaddedLength(TileRows);
-        public int Transformed => Elements * S.Cin * Width;
-        public int Products => Elements * Group * Width;
+        // One vector more than the matrices between elements: strides of a power of two (64 channels × 64 tiles,
+        // 16 KiB) put all 36 elements of a tile in one L1 set.
+        public int TransformedStride => S.Cin * Width + Vector;
+        public int ProductStride => Group * Width + Vector;
+        public int Transformed => Elements * TransformedStride;
+        public int Products => Elements * ProductStride;
         public int ScratchFloats => Padded + Transformed + Products + 3 * Elements * Vector;
     }
 
@@ -121,21 +125,21 @@ internal static class Conv2dWinograd
             for (int t = 0; t < width; t += lanes)
             {
                 b.Grid.Read<TLanes, TVector>(padded, firstTileRow, first + t, Math.Clamp(count - t, 0, lanes), d);
-                Input<TLanes, TVector>(ref d[0], ref transformScratch[0], ref v[ci * width + t], s.Cin * width);
+                Input<TLanes, TVector>(ref d[0], ref transformScratch[0], ref v[ci * width + t], b.TransformedStride);
             }
         }
         int panels = PaddedRows(s.Cout) / PanelRows;
         for (int group = 0; group < s.Cout; group += b.Group)
         {
             int rows = Math.Min(b.Group, panels * PanelRows - group);
-            WinogradProducts.Multiply<TLanes, TVector>(u, panels, group, rows, s.Cin, v, width, m);
+            WinogradProducts.Multiply<TLanes, TVector>(u, panels, group, rows, s.Cin, v, b.TransformedStride, width, m, b.ProductStride);
             for (int co = group; co < Math.Min(s.Cout, group + rows); co++)
             {
                 int planeStart = (n * s.Cout + co) * plane;
                 var output = y.AsSpan(planeStart, plane);
                 for (int t = 0; t < count; t += lanes)
                 {
-                    Inverse<TLanes, TVector>(ref m[(co - group) * width + t], rows * width, ref transformScratch[0], ref o[0]);
+                    Inverse<TLanes, TVector>(ref m[(co - group) * width + t], b.ProductStride, ref transformScratch[0], ref o[0]);
                     b.Grid.Write<TLanes, TVector>(o, epilogue, co, first + t, Math.Min(lanes, count - t), output, planeStart);
                 }
             }
