@@ -22,14 +22,13 @@ internal static class Conv2dWinograd
     private const int GroupRows = 64;
 
     /// <summary>
-    /// Whether Winograd is the faster Cpu path for this layer: 3×3 stride 1 with at least 32 input channels (any
-    /// output count: EDSR's 64→3 tail too), or at least 12 in and out on planes at least 64 wide. Measured
-    /// (docs/performance.md): 1.5–3× faster at 64→64, 64→256, 32→32 and 64→3 on 128²–256² planes and at 12→12 on
-    /// 256²; even or slower at 16→16 and 12→12 on 32² planes (tiles whose rows do not fill a vector are read one
-    /// pixel at a time) and for the 3→64 head.
+    /// Whether Winograd is the Cpu path for this layer: 3×3 stride 1 with at least 48 input channels, whatever the
+    /// output count (EDSR's 64→3 tail too). Measured (docs/performance.md): 1.5–3× faster than the banded GEMM at
+    /// 64→64, 64→256 and 64→3; slower for the 3→64 head. It is also faster at 32→32 and at 12→12 on planes 64 wide or
+    /// more, but a Winograd layer rounds each output by its place in a 4×4 tile, so a tiled upscale of a network that
+    /// used to be position-independent would no longer match its untiled output; those layers stay on the GEMM.
     /// </summary>
-    public static bool IsFaster(Conv2dShape s) =>
-        Applies(s) && (s.Cin >= 32 || (s.Cin >= 12 && s.Cout >= 12 && s.W >= 64));
+    public static bool IsFaster(Conv2dShape s) => Applies(s) && s.Cin >= 48;
 
     /// <summary>Whether this path computes the layer at all: 3×3 kernels at stride 1.</summary>
     public static bool Applies(Conv2dShape s) => s.K == 3 && s.Stride == 1;
