@@ -72,7 +72,7 @@ internal static class Conv2dWinograd
         int width = BlockWidth(s.Cin, grid.Count);
         int blocks = (grid.Count + width - 1) / width;
         var block = new BlockShape(s, grid, width, Math.Min(GroupRows, PaddedRows(s.Cout)));
-        Parallel.For(0, s.N * blocks, task =>
+        CpuChunks.ForEachTask(s.N * blocks, task =>
         {
             int n = task / blocks, first = task % blocks * width;
             var scratch = ArrayPool<float>.Shared.Rent(block.ScratchFloats);
