@@ -29,6 +29,11 @@ internal sealed class Conv2dCpu : Conv2d.IBackend
 
     public void WeightGrad(Conv2dShape s, DeviceBuffer x, DeviceBuffer gy, DeviceBuffer gw)
     {
+        if (Conv2dWinogradWeightGrad.IsFaster(s))
+        {
+            Conv2dWinogradWeightGrad.WeightGrad(s, Launch.Array(x), Launch.Array(gy), Launch.Span(gw, s.WeightLength));
+            return;
+        }
         var patches = PatchesOf(s);
         new ConvBands(patches, s.N).CorrelationGradient(Launch.Array(gy), s.Cout, Launch.Array(x), Launch.Span(gw, s.Cout * patches.Rows));
     }
