@@ -97,6 +97,7 @@ public sealed partial class Upscaler
         var output = new PixelImage(input.Width * s, input.Height * s, color.Channels, color.BitDepth);
         using var queue = new BlockingCollection<(Image Block, int X, int Y)>(QueuedBlocks);
         using var stop = new CancellationTokenSource();
+        var garbage = new GarbageBound(!Device.Info.IsGpu);
         var consumer = Task.Run(() =>
         {
             try
@@ -107,6 +108,7 @@ public sealed partial class Upscaler
                     var levels = toLevels(block, x, y);
                     levels.Quantize();
                     output.Write(levels, x, y);
+                    garbage.CollectWhenGrown();
                     workDone?.Invoke();
                 }
             }
@@ -145,6 +147,25 @@ public sealed partial class Upscaler
             ExceptionDispatchInfo.Throw(forwardError);
         ReleaseForwardMemory();
         return output;
+    }
+
+    /// <summary>
+    /// Each tile leaves large arrays behind (its output, crops, converted planes), which the GC, with memory to spare,
+    /// lets pile up in the large-object heap for many tiles: on a host-memory device, where the forwards share that
+    /// memory, a full collection runs whenever the heap has grown by <see cref="Allowance"/> since the last one.
+    /// </summary>
+    private sealed class GarbageBound(bool active)
+    {
+        private const long Allowance = 128L << 20;
+        private long _limit = GC.GetTotalMemory(false) + Allowance;
+
+        public void CollectWhenGrown()
+        {
+            if (!active || GC.GetTotalMemory(false) <= _limit)
+                return;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
+            _limit = GC.GetTotalMemory(false) + Allowance;
+        }
     }
 
     private void RequireFinite(Image block)
