@@ -17,9 +17,11 @@ internal static class SuperResCli
         ConvertCommand.Create,
         UpscaleCommand.Create,
         EvalCommand.Create,
+        CompareCommand.Create,
         DownscaleCommand.Create,
         TrainCommand.Create,
         ProfileCommand.Create,
+        TuneCommand.Create,
     ];
 
     public static RootCommand Build(CliContext context)
