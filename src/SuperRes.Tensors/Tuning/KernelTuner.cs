@@ -32,6 +32,9 @@ public sealed class KernelTuner(KernelDevice device, Device reference)
     private const int Repeats = 3;
     private const double GiveUpFactor = 2.5;
 
+    /// <summary>A candidate replaces the best so far only when it is at least 3% faster, confirmed by a second timing of both.</summary>
+    private const double Margin = 0.97;
+
     /// <summary>OpenCL build options tried after the kernels, each kept only if it is faster and every tuned case stays within tolerance.</summary>
     private static readonly string[] OpenClOptions = ["-cl-mad-enable"];
 
@@ -105,9 +108,15 @@ public sealed class KernelTuner(KernelDevice device, Device reference)
             double ms = Measure(kernel, c, trial, config, bestMs, out problem);
             if (problem is not null)
                 rejected++;
-            else if (ms < bestMs)
+            else if (ms < Margin * bestMs)
             {
-                (best, bestMs, improved) = (config, ms, true);
+                // Other processes make single timings noisy: time both again, alternately, before switching.
+                double incumbent = Math.Min(bestMs, Time(trial, best, double.PositiveInfinity));
+                ms = Math.Min(ms, Time(trial, config, double.PositiveInfinity));
+                if (ms < Margin * incumbent)
+                    (best, bestMs, improved) = (config, ms, true);
+                else
+                    bestMs = incumbent;
             }
         }
         return new TunedCase(kernel.Name, c, fallback, defaultMs, best, bestMs, trial.Flops, tried, rejected);
@@ -128,15 +137,7 @@ public sealed class KernelTuner(KernelDevice device, Device reference)
             if (!(error <= Tolerance))
                 problem = $"error {error:G3} over the tolerance {Tolerance:G1}";
             else
-                for (int r = 0; r < Repeats; r++)
-                {
-                    var watch = Stopwatch.StartNew();
-                    trial.Run(config);
-                    device.Synchronize();
-                    best = Math.Min(best, watch.Elapsed.TotalMilliseconds);
-                    if (best > GiveUpFactor * bestMs)
-                        break;
-                }
+                best = Time(trial, config, bestMs);
         }
         catch (Exception e) when (e is KernelBuildException or SuperResException or NotSupportedException or ArgumentException)
         {
@@ -144,6 +145,20 @@ public sealed class KernelTuner(KernelDevice device, Device reference)
         }
         Progress?.Invoke(new TuneStep(kernel.Name, c, config, problem is null ? best : null, problem));
         return problem is null ? best : double.PositiveInfinity;
+    }
+
+    /// <summary>The fastest of <see cref="Repeats"/> runs, fewer when one is <see cref="GiveUpFactor"/>× slower than <paramref name="bestMs"/>.</summary>
+    private double Time(ITuningTrial trial, KernelDefines config, double bestMs)
+    {
+        double best = double.PositiveInfinity;
+        for (int r = 0; r < Repeats && best <= GiveUpFactor * bestMs; r++)
+        {
+            var watch = Stopwatch.StartNew();
+            trial.Run(config);
+            device.Synchronize();
+            best = Math.Min(best, watch.Elapsed.TotalMilliseconds);
+        }
+        return best;
     }
 
     /// <summary>
