@@ -29,6 +29,7 @@
 // CUDA-style single-precision math names map onto OpenCL's overloaded built-ins.
 #define expf(x) exp(x)
 #define logf(x) log(x)
+#define log1pf(x) log1p(x)
 #define sqrtf(x) sqrt(x)
 #define rsqrtf(x) rsqrt(x)
 #define fabsf(x) fabs(x)

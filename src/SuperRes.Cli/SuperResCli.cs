@@ -17,6 +17,7 @@ internal static class SuperResCli
         ConvertCommand.Create,
         UpscaleCommand.Create,
         EvalCommand.Create,
+        CompareCommand.Create,
         DownscaleCommand.Create,
         TrainCommand.Create,
         ProfileCommand.Create,

@@ -14,17 +14,28 @@ public sealed class CheckpointException : SuperResException
     public CheckpointException(string message, Exception inner) : base(message, inner) { }
 }
 
+/// <summary>One network's part of a checkpoint: its parameters and buffers, and its optimiser's moments and per-parameter step counts.</summary>
+public sealed record NetworkState(
+    IReadOnlyDictionary<string, HostTensor> Parameters,
+    IReadOnlyDictionary<string, HostTensor> Buffers,
+    IReadOnlyList<(string Name, HostTensor M, HostTensor V, long Step)> Adam);
+
 /// <summary>
 /// Everything a run needs to continue exactly: the network's parameters and buffers, Adam's moments and per-
 /// parameter step counts, the iteration, and the run's settings (seed, model, optimiser, schedule, data) as
-/// metadata. The data order needs no state of its own: every batch is a pure function of (seed, iteration).
+/// metadata; an adversarial run adds its discriminator's state. The data order needs no state of its own:
+/// every batch is a pure function of (seed, iteration).
 /// </summary>
 public sealed record CheckpointData(
     long Iteration,
     IReadOnlyDictionary<string, string> Metadata,
     IReadOnlyDictionary<string, HostTensor> Parameters,
     IReadOnlyDictionary<string, HostTensor> Buffers,
-    IReadOnlyList<(string Name, HostTensor M, HostTensor V, long Step)> Adam);
+    IReadOnlyList<(string Name, HostTensor M, HostTensor V, long Step)> Adam,
+    NetworkState? Discriminator = null)
+{
+    public NetworkState Generator => new(Parameters, Buffers, Adam);
+}
 
 /// <summary>
 /// Training checkpoints: safetensors files with tensors <c>param.NAME</c>, <c>buffer.NAME</c>,
@@ -45,6 +56,9 @@ public static class Checkpoint
     public const string ParamPrefix = "param.", BufferPrefix = "buffer.", AdamMPrefix = "adam_m.", AdamVPrefix = "adam_v.";
     public const string ChecksumKey = "checksum", IterationKey = "iteration", AdamStepsKey = "adam_steps", FormatKey = "format", VersionKey = "format_version";
 
+    /// <summary>Prefixed to every tensor name and to <see cref="AdamStepsKey"/> for the discriminator of an adversarial run.</summary>
+    public const string DiscriminatorPrefix = "d_";
+
     /// <summary>Writes <paramref name="data"/> as the run folder's newest checkpoint, keeping the previous one.</summary>
     public static string Save(string runDirectory, CheckpointData data)
     {
@@ -61,24 +75,31 @@ public static class Checkpoint
     public static void Write(string path, CheckpointData data)
     {
         var tensors = new List<KeyValuePair<string, HostTensor>>();
-        foreach (var (name, t) in data.Parameters)
-            tensors.Add(new(ParamPrefix + name, t));
-        foreach (var (name, t) in data.Buffers)
-            tensors.Add(new(BufferPrefix + name, t));
-        foreach (var (name, m, _, _) in data.Adam)
-            tensors.Add(new(AdamMPrefix + name, m));
-        foreach (var (name, _, v, _) in data.Adam)
-            tensors.Add(new(AdamVPrefix + name, v));
         var meta = new Dictionary<string, string>(data.Metadata, StringComparer.Ordinal)
         {
             [FormatKey] = Format,
             [VersionKey] = FormatVersion,
             [IterationKey] = data.Iteration.ToString(CultureInfo.InvariantCulture),
-            [AdamStepsKey] = JsonSerializer.Serialize(data.Adam.ToDictionary(a => a.Name, a => a.Step)),
         };
+        AddState(data.Generator, "", tensors, meta);
+        if (data.Discriminator is not null)
+            AddState(data.Discriminator, DiscriminatorPrefix, tensors, meta);
         meta.Remove(ChecksumKey);
         meta[ChecksumKey] = Checksum(meta, tensors);
         Safetensors.Write(path, tensors, meta);
+    }
+
+    private static void AddState(NetworkState state, string prefix, List<KeyValuePair<string, HostTensor>> tensors, Dictionary<string, string> meta)
+    {
+        foreach (var (name, t) in state.Parameters)
+            tensors.Add(new(prefix + ParamPrefix + name, t));
+        foreach (var (name, t) in state.Buffers)
+            tensors.Add(new(prefix + BufferPrefix + name, t));
+        foreach (var (name, m, _, _) in state.Adam)
+            tensors.Add(new(prefix + AdamMPrefix + name, m));
+        foreach (var (name, _, v, _) in state.Adam)
+            tensors.Add(new(prefix + AdamVPrefix + name, v));
+        meta[prefix + AdamStepsKey] = JsonSerializer.Serialize(state.Adam.ToDictionary(a => a.Name, a => a.Step));
     }
 
     /// <summary>The first of last.ckpt, last.ckpt.next, last.ckpt.prev that exists, or null: whether a run folder holds a
@@ -124,35 +145,62 @@ public static class Checkpoint
         if (!long.TryParse(meta.GetValueOrDefault(IterationKey), NumberStyles.Integer, CultureInfo.InvariantCulture, out long iteration) || iteration < 0)
             throw new CheckpointException($"{path}: metadata '{IterationKey}' is not an iteration count");
 
-        Dictionary<string, long> steps;
-        try
-        {
-            steps = JsonSerializer.Deserialize<Dictionary<string, long>>(meta.GetValueOrDefault(AdamStepsKey) ?? "{}") ?? [];
-        }
-        catch (JsonException e)
-        {
-            throw new CheckpointException($"{path}: metadata '{AdamStepsKey}' is not valid: {e.Message}", e);
-        }
-        var parameters = new OrderedDictionary<string, HostTensor>(StringComparer.Ordinal);
-        var buffers = new OrderedDictionary<string, HostTensor>(StringComparer.Ordinal);
-        var ms = new Dictionary<string, HostTensor>(StringComparer.Ordinal);
-        var vs = new Dictionary<string, HostTensor>(StringComparer.Ordinal);
+        var generator = new StateReader("");
+        var discriminator = new StateReader(DiscriminatorPrefix);
         foreach (var (key, t) in file.Tensors)
         {
-            if (key.StartsWith(ParamPrefix, StringComparison.Ordinal)) parameters.Add(key[ParamPrefix.Length..], t);
-            else if (key.StartsWith(BufferPrefix, StringComparison.Ordinal)) buffers.Add(key[BufferPrefix.Length..], t);
-            else if (key.StartsWith(AdamMPrefix, StringComparison.Ordinal)) ms.Add(key[AdamMPrefix.Length..], t);
-            else if (key.StartsWith(AdamVPrefix, StringComparison.Ordinal)) vs.Add(key[AdamVPrefix.Length..], t);
-            else throw new CheckpointException($"{path}: unexpected tensor '{key}'");
+            if (!discriminator.TryAdd(key, t) && !generator.TryAdd(key, t))
+                throw new CheckpointException($"{path}: unexpected tensor '{key}'");
         }
-        var adam = new List<(string, HostTensor, HostTensor, long)>();
-        foreach (var (name, m) in ms)
+        var g = generator.Finish(path, meta);
+        var d = discriminator.IsEmpty && !meta.ContainsKey(DiscriminatorPrefix + AdamStepsKey) ? null : discriminator.Finish(path, meta);
+        return new CheckpointData(iteration, meta, g.Parameters, g.Buffers, g.Adam, d);
+    }
+
+    /// <summary>Sorts a checkpoint's tensors with one prefix into a network's parameters, buffers and Adam state.</summary>
+    private sealed class StateReader(string prefix)
+    {
+        private readonly OrderedDictionary<string, HostTensor> _parameters = new(StringComparer.Ordinal);
+        private readonly OrderedDictionary<string, HostTensor> _buffers = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, HostTensor> _ms = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, HostTensor> _vs = new(StringComparer.Ordinal);
+
+        public bool IsEmpty => _parameters.Count == 0 && _buffers.Count == 0 && _ms.Count == 0;
+
+        public bool TryAdd(string key, HostTensor t)
         {
-            if (!vs.TryGetValue(name, out var v) || !steps.TryGetValue(name, out long step))
-                throw new CheckpointException($"{path}: incomplete optimizer state for '{name}'");
-            adam.Add((name, m, v, step));
+            if (!key.StartsWith(prefix, StringComparison.Ordinal))
+                return false;
+            string rest = key[prefix.Length..];
+            if (rest.StartsWith(ParamPrefix, StringComparison.Ordinal)) _parameters.Add(rest[ParamPrefix.Length..], t);
+            else if (rest.StartsWith(BufferPrefix, StringComparison.Ordinal)) _buffers.Add(rest[BufferPrefix.Length..], t);
+            else if (rest.StartsWith(AdamMPrefix, StringComparison.Ordinal)) _ms.Add(rest[AdamMPrefix.Length..], t);
+            else if (rest.StartsWith(AdamVPrefix, StringComparison.Ordinal)) _vs.Add(rest[AdamVPrefix.Length..], t);
+            else return false;
+            return true;
         }
-        return new CheckpointData(iteration, meta, parameters, buffers, adam);
+
+        public NetworkState Finish(string path, IReadOnlyDictionary<string, string> meta)
+        {
+            string key = prefix + AdamStepsKey;
+            Dictionary<string, long> steps;
+            try
+            {
+                steps = JsonSerializer.Deserialize<Dictionary<string, long>>(meta.GetValueOrDefault(key) ?? "{}") ?? [];
+            }
+            catch (JsonException e)
+            {
+                throw new CheckpointException($"{path}: metadata '{key}' is not valid: {e.Message}", e);
+            }
+            var adam = new List<(string, HostTensor, HostTensor, long)>();
+            foreach (var (name, m) in _ms)
+            {
+                if (!_vs.TryGetValue(name, out var v) || !steps.TryGetValue(name, out long step))
+                    throw new CheckpointException($"{path}: incomplete optimizer state for '{prefix}{name}'");
+                adam.Add((name, m, v, step));
+            }
+            return new NetworkState(_parameters, _buffers, adam);
+        }
     }
 
     private static string PreviousHint(string path)

@@ -48,6 +48,9 @@ public sealed record TrainingOptions
 
     public LossKind Loss { get; init; } = LossKind.L1;
 
+    /// <summary>Adversarial training against a discriminator (SRGAN); null: the pixel loss <see cref="Loss"/> alone.</summary>
+    public GanOptions? Gan { get; init; }
+
     /// <summary>Weights to start from, loaded non-strict (a x2 model for x3/x4: everything but the upsampler).</summary>
     public string? InitFrom { get; init; }
 
@@ -113,6 +116,7 @@ public sealed record TrainingOptions
             $"--grad-slices {GradientSlices} must be at least 1 and divide --batch {BatchSize}");
         Require(DataWorkers >= 1 && PrefetchBatches >= 1, "need at least one data worker and one prefetched batch");
         Require(ValidationLrDirectory is null || ValidationHrDirectory is not null, "a validation LR folder needs the HR folder too");
+        Gan?.Validate();
     }
 }
 

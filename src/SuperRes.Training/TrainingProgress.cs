@@ -18,12 +18,18 @@ public sealed record TrainingProgress(
     long Iteration, long Total, long StartIteration, double Loss, double LearningRate,
     double ItersPerSecond, double DataWaitPercent, double? LastPsnr, TimeSpan Elapsed, TimeSpan? Eta, bool IsLogPoint)
 {
+    /// <summary>An adversarial run's losses and discriminator outputs over the logging interval (on log points).</summary>
+    public GanMetrics? Gan { get; init; }
+
     public string Describe()
     {
         var inv = CultureInfo.InvariantCulture;
         string eta = Eta is { } e ? $"  ETA {(int)e.TotalHours:00}:{e.Minutes:00}:{e.Seconds:00}" : "";
         string psnr = LastPsnr is { } p ? $"  val {p.ToString("F2", inv)} dB" : "";
-        return $"iter {Iteration}/{Total}  loss {Loss.ToString("G5", inv)}  lr {LearningRate.ToString("0.###E+0", inv)}  " +
+        string gan = Gan is { } g
+            ? $"  (content {g.Content.ToString("G4", inv)}, adv {g.Adversarial.ToString("G4", inv)}, D loss {g.DiscriminatorLoss.ToString("G4", inv)}, D(HR) {g.DReal.ToString("F3", inv)}, D(SR) {g.DFake.ToString("F3", inv)})"
+            : "";
+        return $"iter {Iteration}/{Total}  loss {Loss.ToString("G5", inv)}{gan}  lr {LearningRate.ToString("0.###E+0", inv)}  " +
                $"{ItersPerSecond.ToString("F2", inv)} it/s  data wait {DataWaitPercent.ToString("F1", inv)}%{psnr}{eta}";
     }
 }

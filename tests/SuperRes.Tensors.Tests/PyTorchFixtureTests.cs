@@ -46,6 +46,11 @@ public sealed class PyTorchFixtureTests(ITestOutputHelper output)
         ["conv_transpose2d"] = new(f => t => Ops.ConvTranspose2d(t[0], t[1], f.HasInput("bias") ? t[2] : null, f.Int("stride"), f.Int("padding"), f.Int("output_padding"))),
         ["batch_norm2d"] = new(f => t => Ops.BatchNorm2d(t[0], t[1], t[2], t[3], t[4], f.Bool("training"), f.Float("momentum"), f.Float("eps"))),
         ["batch_norm2d_running_stats"] = new(f => t => FixtureCalls.UpdatedRunningStats(t, f.Float("momentum"))),
+        ["linear"] = new(f => t => Ops.Linear(t[0], t[1], f.HasInput("bias") ? t[2] : null)),
+        ["flatten"] = new(f => t => Ops.Flatten(t[0]), Exact),
+        ["bce_with_logits"] = new(f => t => Ops.BceWithLogitsLoss(t[0], t[1])),
+        ["max_pool2d"] = new(f => t => Ops.MaxPool2d(t[0], f.Int("k"), f.Int("s"))),
+        ["adaptive_avg_pool2d"] = new(f => t => Ops.AdaptiveAvgPool2d(t[0], f.Int("h"), f.Int("w"))),
     };
 
     public static TheoryData<string, string> Cases() => OpFixtures.AllNames();
