@@ -151,7 +151,7 @@ public sealed class KernelTuner(KernelDevice device, Device reference)
     private double Time(ITuningTrial trial, KernelDefines config, double bestMs)
     {
         double best = double.PositiveInfinity;
-        for (int r = 0; r < Repeats && best <= GiveUpFactor * bestMs; r++)
+        for (int r = 0; r < Repeats && (r == 0 || best <= GiveUpFactor * bestMs); r++)
         {
             var watch = Stopwatch.StartNew();
             trial.Run(config);
