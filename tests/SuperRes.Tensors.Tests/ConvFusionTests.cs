@@ -1,4 +1,5 @@
 using SuperRes.Tensors.Autograd;
+using SuperRes.Tensors.Primitives;
 using SuperRes.Tensors.Verification;
 
 namespace SuperRes.Tensors.Tests;
@@ -85,6 +86,15 @@ public sealed class ConvFusionTests
             using var shuffled = Ops.PixelShuffle(conv, r);
             Assert.Equal(shuffled.Shape, fused.Shape);
             Assert.True(fused.ToArray().AsSpan().SequenceEqual(shuffled.ToArray()), "the fused pixel shuffle differs from conv2d + PixelShuffle");
+            // Into an output array of exactly the tensor's length (pool blocks are larger): the last vector merge
+            // stays inside it.
+            var s = new Conv2dShape(2, cin, h, w, cout, 3, 1, PaddingMode.Zeros);
+            if (Conv2dWinograd.IsFaster(s))
+            {
+                var exact = new float[s.OutputLength];
+                Conv2dWinograd.Forward(s, x.ToArray(), weight.ToArray(), new ConvEpilogue(bias.ToArray(), Shuffle: r), exact, cacheWeights: false);
+                Assert.True(exact.AsSpan().SequenceEqual(shuffled.ToArray()), "into an exact-length array the values differ");
+            }
         }
     }
 

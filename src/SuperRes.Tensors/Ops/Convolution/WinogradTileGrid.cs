@@ -180,7 +180,7 @@ internal readonly struct TileGrid(Conv2dShape s)
     private void WriteVector512(ReadOnlySpan<float> o, in ConvEpilogue epilogue, int co, int top, int left, float[] y, OutputPlacement at)
     {
         const int lanes = 16;
-        if (o.Length < Output * Output * lanes || y.Length < at.Of(Math.Min(_h, top + Output) - 1, left + Output * lanes - 1) + at.Step)
+        if (o.Length < Output * Output * lanes || y.Length < LastWritten(at.Of(Math.Min(_h, top + Output) - 1, left + Output * lanes - 1), at.Step) + 1)
             throw new ArgumentException("Winograd tile write: buffers too small");
         ref float src = ref Unsafe.AsRef(in o[0]);
         int rows = Math.Min(Output, _h - top);
@@ -202,6 +202,10 @@ internal readonly struct TileGrid(Conv2dShape s)
             Store(y, epilogue, co, index + 48 * at.Step, at.Step, Avx512F.PermuteVar16x32x2(high01, QuadHigh, high23));
         }
     }
+
+    // The last float a vector write touches when its last output goes to y[index]: with step 2 the merge reaches
+    // the odd column after an even one.
+    private static int LastWritten(int index, int step) => step == 1 ? index : index | 1;
 
     // 16 outputs from y[index] on, one apart (step 1) or two apart (step 2: the other lanes keep what they hold).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
