@@ -111,3 +111,31 @@ public sealed class BatchNorm2d : Module
     protected override Tensor ForwardCore(Tensor x) =>
         Ops.BatchNorm2d(x, Weight, Bias, RunningMean, RunningVar, Training, Momentum, Epsilon);
 }
+
+/// <summary><c>nn.Linear(in, out)</c> on [N, in]: weight [out, in] and bias [out], both U(−1/√in, 1/√in) as PyTorch initialises them.</summary>
+public sealed class Linear : Module
+{
+    public Linear(Device device, int inFeatures, int outFeatures, bool bias = true) : base(device)
+    {
+        InFeatures = inFeatures;
+        OutFeatures = outFeatures;
+        Weight = RegisterParameter("weight", Init.Uniform(device, new Shape(outFeatures, inFeatures), inFeatures));
+        Bias = bias ? RegisterParameter("bias", Init.Uniform(device, new Shape(outFeatures), inFeatures)) : null;
+    }
+
+    public int InFeatures { get; }
+    public int OutFeatures { get; }
+    public Tensor Weight { get; }
+    public Tensor? Bias { get; }
+
+    protected override Tensor ForwardCore(Tensor x) => Ops.Linear(x, Weight, Bias);
+}
+
+/// <summary><c>nn.MaxPool2d(kernel, stride)</c>, no padding, floor mode; the stride defaults to the window size.</summary>
+public sealed class MaxPool2d(Device device, int kernelSize = 2, int? stride = null) : Module(device)
+{
+    public int KernelSize { get; } = kernelSize;
+    public int Stride { get; } = stride ?? kernelSize;
+
+    protected override Tensor ForwardCore(Tensor x) => Ops.MaxPool2d(x, KernelSize, Stride);
+}

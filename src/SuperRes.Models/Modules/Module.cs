@@ -104,6 +104,18 @@ public abstract class Module : IDisposable
 
     public IEnumerable<Tensor> Parameters() => NamedParameters().Select(p => p.Value);
 
+    /// <summary>
+    /// Switches gradient collection for every parameter of the tree (PyTorch's <c>requires_grad_</c> on each):
+    /// off freezes the module — a feature extractor used as a loss, a discriminator during the generator's step —
+    /// while gradients still flow through it to its input.
+    /// </summary>
+    public Module SetRequiresGrad(bool on)
+    {
+        foreach (var p in Parameters())
+            p.SetRequiresGrad(on);
+        return this;
+    }
+
     /// <summary>Number of trainable scalars (what the papers' parameter counts count).</summary>
     public long ParameterCount() => Parameters().Sum(p => p.Length);
 

@@ -29,6 +29,11 @@ internal sealed class Conv2dCpu : Conv2d.IBackend
 
     public void WeightGrad(Conv2dShape s, DeviceBuffer x, DeviceBuffer gy, DeviceBuffer gw)
     {
+        if (Conv2dWinogradWeightGrad.IsFaster(s))
+        {
+            Conv2dWinogradWeightGrad.WeightGrad(s, Launch.Array(x), Launch.Array(gy), Launch.Span(gw, s.WeightLength));
+            return;
+        }
         var patches = PatchesOf(s);
         new ConvBands(patches, s.N).CorrelationGradient(Launch.Array(gy), s.Cout, Launch.Array(x), Launch.Span(gw, s.Cout * patches.Rows));
     }
@@ -61,10 +66,11 @@ internal sealed class Conv2dCpu : Conv2d.IBackend
     private static void Forward(Conv2dShape s, float[] x, float[] weight, float[]? bias, float[] y, bool cacheWeights) =>
         Forward(s, x, weight, new ConvEpilogue(bias), y, cacheWeights);
 
-    // 3×3 stride-1 layers with enough channels go by Winograd (Conv2dWinograd), the rest by the banded GEMM.
+    // 3×3 stride-1 layers with enough channels go by Winograd (Conv2dWinograd), the rest, and every layer inside
+    // PositionIndependentConvolution, by the banded GEMM.
     private static void Forward(Conv2dShape s, float[] x, float[] weight, in ConvEpilogue epilogue, float[] y, bool cacheWeights)
     {
-        if (Conv2dWinograd.IsFaster(s))
+        if (Conv2dWinograd.IsFaster(s) && !PositionIndependentConvolution.IsActive)
         {
             Conv2dWinograd.Forward(s, x, weight, epilogue, y, cacheWeights);
             return;

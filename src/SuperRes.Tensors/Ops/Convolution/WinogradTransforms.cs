@@ -18,7 +18,8 @@ internal static class WinogradTransforms
     /// <summary>Output channels are packed in panels of this many rows, the matrix product's register block.</summary>
     public const int PanelRows = 8;
 
-    private static readonly double[] G =
+    // The kernel transform, 6×3; the weight gradient applies its adjoint.
+    internal static readonly double[] G =
     [
         1 / 4.0, 0, 0,
         -1 / 6.0, -1 / 6.0, -1 / 6.0,
