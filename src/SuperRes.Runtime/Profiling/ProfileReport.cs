@@ -40,6 +40,8 @@ public sealed record ProfileSummary
     public double? BackwardMs { get; init; }
     public double? OptimizerMs { get; init; }
     public required long PeakMemoryBytes { get; init; }
+    /// <summary>The process's CPU time (all threads) per timed iteration, ms: unlike wall time, barely moved by other load.</summary>
+    public double? CpuMs { get; init; }
 
     /// <summary>Kernel (Cpu: op) time over all profiled iterations, ms.</summary>
     public double TotalMs => Rows.Sum(r => r.TotalMs);
@@ -92,6 +94,7 @@ public static class ProfileReport
             ["forward_ms"] = Round(summary.ForwardMs),
             ["backward_ms"] = summary.BackwardMs is { } b ? Round(b) : null,
             ["optimizer_ms"] = summary.OptimizerMs is { } o ? Round(o) : null,
+            ["cpu_ms"] = summary.CpuMs is { } c ? Round(c) : null,
             ["peak_memory_bytes"] = summary.PeakMemoryBytes,
             ["peak"] = new JsonObject
             {
