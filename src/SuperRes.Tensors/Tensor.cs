@@ -93,6 +93,19 @@ public sealed class Tensor : IDisposable
     /// <summary>Runs reverse-mode autograd from this scalar (one-element) tensor.</summary>
     public void Backward() => Tape.Backward(this);
 
+    /// <summary>
+    /// PyTorch's <c>requires_grad_()</c> for a leaf: off, later ops record nothing for it (a frozen network, a
+    /// discriminator held fixed during the generator's step); on, it collects gradients again. <see cref="Grad"/> is
+    /// left as it is.
+    /// </summary>
+    public Tensor SetRequiresGrad(bool on)
+    {
+        if (!IsLeaf)
+            throw new InvalidOperationException($"tensor {Shape}{(Name is null ? "" : " '" + Name + "'")} was computed by an op; only leaves (parameters, inputs) can change requires_grad");
+        RequiresGrad = on;
+        return this;
+    }
+
     /// <summary>Drops the gradient (optimisers call this before the next step).</summary>
     public void ZeroGrad()
     {

@@ -1,3 +1,4 @@
+using SuperRes.Models.Networks;
 using SuperRes.Tensors;
 
 namespace SuperRes.Training;
@@ -14,4 +15,16 @@ internal sealed class PixelContentLoss(LossKind kind) : IContentLoss
     public Tensor Loss(Tensor sr, Tensor hr) => kind == LossKind.L1 ? Ops.L1Loss(sr, hr) : Ops.MseLoss(sr, hr);
 
     public void Dispose() { }
+}
+
+/// <summary>MSE between VGG19 feature maps of SR and HR (<see cref="VggFeatureLoss"/>, frozen, ImageNet-normalised).</summary>
+internal sealed class VggContentLoss(VggFeatureLoss vgg) : IContentLoss
+{
+    /// <summary>Loads torchvision's vgg19 weights cut at the layer <paramref name="content"/> names (vgg54 → relu5_4, vgg54-pre → conv5_4).</summary>
+    public static VggContentLoss Load(Device device, ContentLoss content, string weights) =>
+        new(VggFeatureLoss.Load(device, weights, $"{(content.BeforeActivation ? "conv" : "relu")}{content.Block}_{content.Conv}"));
+
+    public Tensor Loss(Tensor sr, Tensor hr) => vgg.Compute(sr, hr);
+
+    public void Dispose() => vgg.Dispose();
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using SuperRes.Models.Evaluation;
 using SuperRes.Models.Inference;
+using SuperRes.Models.Modules;
 using SuperRes.Models.Networks;
 using SuperRes.Models.Serialization;
 using SuperRes.Models.Weights;
@@ -34,16 +35,19 @@ public sealed class Trainer : IDisposable
     private readonly MetricsLog? _metrics;
     private readonly TrainingCheckpoints _checkpoints;
     private readonly GradientExchange? _exchange;
+    private readonly GanStep? _gan;
     private double? _lastPsnr;
     private long _iteration;
     private bool _stopAgreed;
 
     /// <param name="metrics">null on the ranks other than 0, which write nothing.</param>
     /// <param name="exchange">null for one process training on whole batches.</param>
+    /// <param name="gan">the discriminator side of an adversarial run (owned by the trainer); null otherwise.</param>
     internal Trainer(Device device, TrainingOptions options, SrNetwork network, AdamOptimizer optimizer, BatchSampler sampler,
-        IReadOnlyList<ImagePair>? validation, MetricsLog? metrics, long start, int seed, GradientExchange? exchange)
+        IReadOnlyList<ImagePair>? validation, MetricsLog? metrics, long start, int seed, GradientExchange? exchange, GanStep? gan = null)
     {
         _exchange = exchange;
+        _gan = gan;
         _device = device;
         _options = options;
         _network = network;
@@ -51,7 +55,7 @@ public sealed class Trainer : IDisposable
         _sampler = sampler;
         _validation = validation;
         _metrics = metrics;
-        _checkpoints = new TrainingCheckpoints(device, options, network, optimizer, sampler, seed);
+        _checkpoints = new TrainingCheckpoints(device, options, network, optimizer, sampler, seed, gan);
         StartIteration = _iteration = start;
         Seed = seed;
     }
@@ -59,6 +63,12 @@ public sealed class Trainer : IDisposable
     public SrNetwork Network => _network;
 
     public AdamOptimizer Optimizer => _optimizer;
+
+    /// <summary>The discriminator of an adversarial run; null otherwise.</summary>
+    public Module? Discriminator => _gan?.Discriminator;
+
+    /// <summary>The discriminator's optimiser in an adversarial run; null otherwise.</summary>
+    public AdamOptimizer? DiscriminatorOptimizer => _gan?.DiscriminatorOptimizer;
 
     public BatchSampler Sampler => _sampler;
 
@@ -153,12 +163,13 @@ public sealed class Trainer : IDisposable
                 {
                     val = Validate(it, observer);
                 }
+                var gan = log ? _gan?.TakeMeans() : null;
                 if (log)
                 {
-                    _metrics?.Append(new MetricsRow(it, lossSum / lossCount, lr, val?.Psnr, val?.Ssim, rate, waitPct));
+                    _metrics?.Append(new MetricsRow(it, lossSum / lossCount, lr, val?.Psnr, val?.Ssim, rate, waitPct, gan));
                     _metrics?.WritePlot();
                 }
-                observer.Progress(new TrainingProgress(it, total, start, log ? lossSum / lossCount : loss, lr, log ? rate : etaRate, waitPct, _lastPsnr, wall.Elapsed, eta, log));
+                observer.Progress(new TrainingProgress(it, total, start, log ? lossSum / lossCount : loss, lr, log ? rate : etaRate, waitPct, _lastPsnr, wall.Elapsed, eta, log) { Gan = gan });
                 if (log)
                 {
                     lossSum = 0;
@@ -206,6 +217,8 @@ public sealed class Trainer : IDisposable
     /// <summary>One optimiser step on one batch (this rank's rows of it when data-parallel); returns the loss of the whole batch.</summary>
     private float TrainStep(Batch batch, double lr, long iteration, CancellationToken token)
     {
+        if (_gan is not null)
+            return AdversarialStep(batch, lr, iteration);
         float value;
         if (_exchange is null)
             value = ForwardBackward(batch);
@@ -218,6 +231,21 @@ public sealed class Trainer : IDisposable
         }
         _optimizer.Step(lr);
         return value;
+    }
+
+    /// <summary>The generator's and the discriminator's step (<see cref="GanStep"/>); returns the generator's total loss.</summary>
+    private float AdversarialStep(Batch batch, double lr, long iteration)
+    {
+        double dLr = _gan!.Options.DiscriminatorLearningRate is { } d ? _options.Schedule.At(d, iteration - 1, _options.Iterations) : lr;
+        var (generator, discriminator) = _gan.Step(batch, lr, dLr);
+        if (!float.IsFinite(generator) || !float.IsFinite(discriminator))
+        {
+            _optimizer.ZeroGrad();
+            _gan.DiscriminatorOptimizer.ZeroGrad();
+            string which = float.IsFinite(generator) ? $"the discriminator's loss is {discriminator.ToString(Inv)}" : $"the generator's loss is {generator.ToString(Inv)}";
+            throw _checkpoints.Diverged(iteration, $"{which} at iteration {iteration} (lr {lr.ToString("G3", Inv)})");
+        }
+        return generator;
     }
 
     /// <summary>Forward and backward of the mean loss over <paramref name="batch"/>, leaving the gradients in the parameters.</summary>
@@ -285,6 +313,7 @@ public sealed class Trainer : IDisposable
 
     public void Dispose()
     {
+        _gan?.Dispose();
         _optimizer.Dispose();
         _network.Dispose();
     }

@@ -26,6 +26,8 @@ internal static class TrainerSetup
         if (options.BatchSize % slices != 0 || slices % collective.Size != 0)
             throw new SuperResException($"--batch {options.BatchSize} must be a multiple of {slices} gradient slices, and they of the {collective.Size} ranks (--grad-slices, default: the number of ranks)");
         options = options with { GradientSlices = slices };
+        if (options.Gan is not null && slices > 1)
+            throw new SuperResException("adversarial training (--model srgan) runs in one process on whole batches: no --distributed or --grad-slices");
         var entry = ModelZoo.Find(options.Model);
         if (!entry.Scales.Contains(options.Scale))
             throw new SuperResException($"{entry.Name} supports scales {string.Join(", ", entry.Scales)}, not {options.Scale}");
@@ -54,6 +56,7 @@ internal static class TrainerSetup
             checkpoint = recovered.Data;
             existing = recovered.Path!;
             CheckCompatible(checkpoint, existing, entry, options, info);
+            GanSetup.CheckCompatible(checkpoint, existing, options, info);
         }
         else if (existing is not null)
         {
@@ -73,6 +76,7 @@ internal static class TrainerSetup
         network.Train();
 
         AdamOptimizer? optimizer = null;
+        GanStep? gan = null;
         try
         {
             int[] scales = entry.IsMultiScale ? [.. entry.Scales] : [options.Scale];
@@ -100,9 +104,12 @@ internal static class TrainerSetup
                 start = checkpoint.Iteration;
                 info($"resumed from {existing} at iteration {start}");
             }
-            var metrics = collective.Rank == 0 ? new MetricsLog(options.OutputDirectory, start, options.Loss == LossKind.L1 ? "L1" : "MSE") : null;
+            if (options.Gan is not null)
+                gan = GanSetup.Create(device, options, network, optimizer, seed, checkpoint, info);
+            var metrics = collective.Rank == 0 ? new MetricsLog(options.OutputDirectory, start, LossName(options), adversarial: gan is not null) : null;
             var exchange = slices > 1 ? new GradientExchange(network, collective, slices) : null;
-            var trainer = new Trainer(device, options, network, optimizer, new BatchSampler(data, options.BatchSize, options.Patch, seed), validation, metrics, start, seed, exchange);
+            var trainer = new Trainer(device, options, network, optimizer, new BatchSampler(data, options.BatchSize, options.Patch, seed), validation, metrics, start, seed, exchange, gan);
+            gan = null; // the trainer owns it now
             if (checkpoint is not null)
                 trainer.RestoreCheckpointState(existing!, checkpoint);
             // Every rank built or loaded the same state; taking rank 0's makes that a fact rather than an assumption.
@@ -112,11 +119,12 @@ internal static class TrainerSetup
                      $"in {slices} gradient slices summed in a fixed tree");
             info($"{entry.Name} x{options.Scale}{(network.Options.Values.Count > 0 ? $" ({network.Options})" : "")}: {network.ParameterCount():N0} parameters on {device.Info.Id}; " +
                  $"batch {options.BatchSize} of {options.Patch}x{options.Patch} LR patches, Adam lr {options.LearningRate.ToString("G3", Inv)} ({options.Schedule}), " +
-                 $"{(options.Loss == LossKind.L1 ? "L1" : "MSE")} loss, seed {seed}");
+                 $"{LossName(options)} loss, seed {seed}");
             return trainer;
         }
         catch
         {
+            gan?.Dispose();
             optimizer?.Dispose();
             network.Dispose();
             throw;
@@ -188,6 +196,9 @@ internal static class TrainerSetup
         if (differences.Count > 0)
             info($"note: resuming with changed settings ({string.Join(", ", differences)}); the run will not match an uninterrupted one");
     }
+
+    private static string LossName(TrainingOptions options) =>
+        options.Gan is { } g ? $"generator ({g.Content} + adversarial)" : options.Loss == LossKind.L1 ? "L1" : "MSE";
 
     private static string ColorsText(ColorConvention colors) => colors switch
     {

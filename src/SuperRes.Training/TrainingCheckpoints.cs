@@ -9,9 +9,12 @@ namespace SuperRes.Training;
 /// A run's checkpoints and the best validation score they carry: writes last.ckpt with everything a bit-exact
 /// resume needs, restores the score from a loaded checkpoint, and words divergence errors around the last good one.
 /// </summary>
-internal sealed class TrainingCheckpoints(Device device, TrainingOptions options, SrNetwork network, AdamOptimizer optimizer, BatchSampler sampler, int seed)
+internal sealed class TrainingCheckpoints(Device device, TrainingOptions options, SrNetwork network, AdamOptimizer optimizer, BatchSampler sampler, int seed, GanStep? gan)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>Metadata naming the adversarial setup of a run with a discriminator.</summary>
+    public const string GanKey = "gan";
 
     /// <summary>The last checkpoint written or resumed from; null before the first.</summary>
     public string? LastPath { get; private set; }
@@ -63,7 +66,7 @@ internal sealed class TrainingCheckpoints(Device device, TrainingOptions options
         var buffers = new OrderedDictionary<string, HostTensor>(StringComparer.Ordinal);
         foreach (var (name, t) in network.NamedBuffers())
             buffers.Add(name, new HostTensor(t.Shape.ToArray(), t.ToArray()));
-        var data = new CheckpointData(iteration, Metadata(), parameters, buffers, optimizer.ExportState());
+        var data = new CheckpointData(iteration, Metadata(), parameters, buffers, optimizer.ExportState(), gan?.ExportState());
         LastPath = Checkpoint.Save(options.OutputDirectory, data);
         LastIteration = iteration;
         return LastPath;
@@ -105,6 +108,16 @@ internal sealed class TrainingCheckpoints(Device device, TrainingOptions options
             ["device"] = device.Info.Id,
             ["saved_utc"] = DateTime.UtcNow.ToString("o", Inv),
         };
+        if (o.Gan is { } g)
+        {
+            meta[GanKey] = "srgan";
+            meta["content"] = g.Content.ToString();
+            meta["content_weight"] = g.ContentWeight.ToString("R", Inv);
+            meta["adv_weight"] = g.AdversarialWeight.ToString("R", Inv);
+            meta["d_lr"] = (g.DiscriminatorLearningRate ?? o.LearningRate).ToString("R", Inv);
+            meta["d_options"] = g.DiscriminatorOptions.ToString();
+            meta["vgg_weights"] = g.VggWeights is null ? "none" : Path.GetFullPath(g.VggWeights);
+        }
         if (BestPsnr is { } bp)
         {
             meta["best_psnr"] = bp.ToString("R", Inv);

@@ -15,7 +15,7 @@ internal static class TrainCommand
 {
     public static Command Create(CliContext context)
     {
-        var model = new Option<string>("--model", "-m") { Description = "Network to train (see `superres models`)", Required = true };
+        var model = new Option<string>("--model", "-m") { Description = "Network to train (see `superres models`), or srgan: SRResNet trained adversarially", Required = true };
         var scale = new Option<int>("--scale", "-s") { Description = "Upscaling factor (MDSR trains x2, x3 and x4 and validates this one)", Required = true };
         var options = new Option<string?>("--options") { Description = "Network configuration overrides, e.g. blocks=8,features=32", HelpName = "k=v,..." };
         var data = new Option<string>("--data") { Description = "Folder of HR training images (PNG, BMP, JPEG)", Required = true, HelpName = "dir" };
@@ -27,7 +27,7 @@ internal static class TrainCommand
         var patch = new Option<int>("--patch") { Description = "LR patch side (the HR patch is patch·scale)", DefaultValueFactory = _ => 48 };
         var lr = new Option<double>("--lr") { Description = "Base learning rate", DefaultValueFactory = _ => 1e-4 };
         var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule: step:EVERY:FACTOR, cosine[:MIN] or constant", DefaultValueFactory = _ => "step:200000:0.5" };
-        var loss = new Option<string>("--loss") { Description = "Loss: l1 or mse", DefaultValueFactory = _ => "l1" };
+        var loss = new Option<string?>("--loss") { Description = "Loss: l1 or mse [default: l1]" };
         loss.AcceptOnlyFromAmong("l1", "mse");
         var initFrom = new Option<string?>("--init-from") { Description = "Start from these weights, loaded non-strict (e.g. a x2 model for x3/x4: all but the upsampler)", HelpName = "file" };
         var resume = new Option<bool>("--resume") { Description = "Continue from the run folder's last complete checkpoint" };
@@ -41,18 +41,24 @@ internal static class TrainCommand
         var distributed = new Option<string>("--distributed") { Description = "Data-parallel over the ranks of mpirun: none, mpi (CPU processes and hosts) or nccl (one GPU per rank); see docs/distributed.md", DefaultValueFactory = _ => "none" };
         distributed.AcceptOnlyFromAmong("none", "mpi", "nccl");
         var gradSlices = new Option<int?>("--grad-slices") { Description = "Cut each batch into S slices whose gradients are summed in a fixed tree; one rank with S slices equals S ranks bit for bit [default: the number of ranks]", HelpName = "S" };
-        var command = new Command("train", "Train a network on a folder of images (Adam, L1/MSE, checkpoints, validation)")
+        var command = new Command("train", "Train a network on a folder of images (Adam, L1/MSE or adversarial, checkpoints, validation)")
         {
             model, scale, options, data, lrData, val, output, iters, batch, patch, lr, schedule, loss, initFrom, resume, seed,
             valEvery, saveEvery, logEvery, clip, weightDecay, workers, distributed, gradSlices,
         };
+        var gan = new GanArguments();
+        foreach (var option in gan.Options)
+            command.Options.Add(option);
         var device = DeviceOptions.AddTo(command);
         command.SetHandler(context, parse =>
         {
             var (valHr, valLr) = SplitVal(parse.GetValue(val));
+            string modelName = parse.GetValue(model)!;
+            var adversarial = gan.Read(parse, modelName, parse.GetValue(loss));
             var settings = new TrainingOptions
             {
-                Model = parse.GetValue(model)!,
+                Model = adversarial is null ? modelName : GanArguments.Generator,
+                Gan = adversarial,
                 Scale = parse.GetValue(scale),
                 ModelOptions = ModelOptions.Parse(parse.GetValue(options)),
                 DataDirectory = parse.GetValue(data)!,

@@ -27,6 +27,9 @@ public sealed class Conv2d(Device device, int inChannels, int outChannels, int k
 
     protected override Tensor ForwardCore(Tensor x) => Ops.Conv2d(x, Weight, Bias, Stride, Padding);
 
+    /// <summary>This layer followed by <paramref name="fusion"/>'s activation and residual add, fused where the backend can.</summary>
+    public Tensor Forward(Tensor x, ConvFusion fusion) => InMode((x, fusion), p => Ops.Conv2d(p.x, Weight, Bias, p.fusion, Stride, Padding));
+
     private static int OddSize(int kernelSize) => kernelSize % 2 == 1 ? kernelSize
         : throw new ArgumentException($"conv2d kernel size {kernelSize}: only odd sizes keep 'same' padding symmetric");
 }
@@ -107,4 +110,32 @@ public sealed class BatchNorm2d : Module
 
     protected override Tensor ForwardCore(Tensor x) =>
         Ops.BatchNorm2d(x, Weight, Bias, RunningMean, RunningVar, Training, Momentum, Epsilon);
+}
+
+/// <summary><c>nn.Linear(in, out)</c> on [N, in]: weight [out, in] and bias [out], both U(−1/√in, 1/√in) as PyTorch initialises them.</summary>
+public sealed class Linear : Module
+{
+    public Linear(Device device, int inFeatures, int outFeatures, bool bias = true) : base(device)
+    {
+        InFeatures = inFeatures;
+        OutFeatures = outFeatures;
+        Weight = RegisterParameter("weight", Init.Uniform(device, new Shape(outFeatures, inFeatures), inFeatures));
+        Bias = bias ? RegisterParameter("bias", Init.Uniform(device, new Shape(outFeatures), inFeatures)) : null;
+    }
+
+    public int InFeatures { get; }
+    public int OutFeatures { get; }
+    public Tensor Weight { get; }
+    public Tensor? Bias { get; }
+
+    protected override Tensor ForwardCore(Tensor x) => Ops.Linear(x, Weight, Bias);
+}
+
+/// <summary><c>nn.MaxPool2d(kernel, stride)</c>, no padding, floor mode; the stride defaults to the window size.</summary>
+public sealed class MaxPool2d(Device device, int kernelSize = 2, int? stride = null) : Module(device)
+{
+    public int KernelSize { get; } = kernelSize;
+    public int Stride { get; } = stride ?? kernelSize;
+
+    protected override Tensor ForwardCore(Tensor x) => Ops.MaxPool2d(x, KernelSize, Stride);
 }

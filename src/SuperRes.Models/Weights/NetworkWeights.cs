@@ -80,7 +80,7 @@ public static class NetworkWeights
     /// NaN or ±Inf in a weight turns every output pixel into garbage (a black or white image) without an error,
     /// so such a file is refused, naming the first tensor and how many of its values are bad.
     /// </summary>
-    private static void RefuseNonFinite(string path, WeightFile file)
+    internal static void RefuseNonFinite(string path, WeightFile file)
     {
         foreach (var (key, t) in file.Tensors)
         {

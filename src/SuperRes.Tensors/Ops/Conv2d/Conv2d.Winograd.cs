@@ -22,13 +22,13 @@ internal static class Conv2dWinograd
     private const int GroupRows = 64;
 
     /// <summary>
-    /// Whether Winograd is the faster Cpu path for this layer: 3×3 stride 1 with at least 48 input and output channels.
-    /// Measured (docs/performance.md): 1.0–2.4× faster at 56→56, 64→64 and 64→256; slower at 32→32 and below, and
-    /// for the 3→64 head and 64→3 tail, where the transforms cost more than the products save.
+    /// Whether Winograd is the Cpu path for this layer: 3×3 stride 1 with at least 48 input channels, whatever the
+    /// output count (EDSR's 64→3 tail too). Measured (docs/performance.md): 1.5–3× faster than the banded GEMM at
+    /// 64→64, 64→256 and 64→3; slower for the 3→64 head. It is also faster at 32→32 and at 12→12 on planes 64 wide or
+    /// more, but a Winograd layer rounds each output by its place in a 4×4 tile, so a tiled upscale of a network that
+    /// used to be position-independent would no longer match its untiled output; those layers stay on the GEMM.
     /// </summary>
-    public static bool IsFaster(Conv2dShape s) => Applies(s) && s.Cin >= MinChannels && s.Cout >= MinChannels;
-
-    private const int MinChannels = 48;
+    public static bool IsFaster(Conv2dShape s) => Applies(s) && s.Cin >= 48;
 
     /// <summary>Whether this path computes the layer at all: 3×3 kernels at stride 1.</summary>
     public static bool Applies(Conv2dShape s) => s.K == 3 && s.Stride == 1;
@@ -96,8 +96,12 @@ internal static class Conv2dWinograd
 
         public int TileRows => Width / Grid.Across + 2;
         public int Padded => Grid.PaddedLength(TileRows);
-        public int Transformed => Elements * S.Cin * Width;
-        public int Products => Elements * Group * Width;
+        // One vector more than the matrices between elements: strides of a power of two (64 channels × 64 tiles,
+        // 16 KiB) put all 36 elements of a tile in one L1 set.
+        public int TransformedStride => S.Cin * Width + Vector;
+        public int ProductStride => Group * Width + Vector;
+        public int Transformed => Elements * TransformedStride;
+        public int Products => Elements * ProductStride;
         public int ScratchFloats => Padded + Transformed + Products + 3 * Elements * Vector;
     }
 
@@ -120,21 +124,21 @@ internal static class Conv2dWinograd
             for (int t = 0; t < width; t += lanes)
             {
                 b.Grid.Read<TLanes, TVector>(padded, firstTileRow, first + t, Math.Clamp(count - t, 0, lanes), d);
-                Input<TLanes, TVector>(ref d[0], ref transformScratch[0], ref v[ci * width + t], s.Cin * width);
+                Input<TLanes, TVector>(ref d[0], ref transformScratch[0], ref v[ci * width + t], b.TransformedStride);
             }
         }
         int panels = PaddedRows(s.Cout) / PanelRows;
         for (int group = 0; group < s.Cout; group += b.Group)
         {
             int rows = Math.Min(b.Group, panels * PanelRows - group);
-            WinogradProducts.Multiply<TLanes, TVector>(u, panels, group, rows, s.Cin, v, width, m);
+            WinogradProducts.Multiply<TLanes, TVector>(u, panels, group, rows, s.Cin, v, b.TransformedStride, width, m, b.ProductStride);
             for (int co = group; co < Math.Min(s.Cout, group + rows); co++)
             {
                 int planeStart = (n * s.Cout + co) * plane;
                 var output = y.AsSpan(planeStart, plane);
                 for (int t = 0; t < count; t += lanes)
                 {
-                    Inverse<TLanes, TVector>(ref m[(co - group) * width + t], rows * width, ref transformScratch[0], ref o[0]);
+                    Inverse<TLanes, TVector>(ref m[(co - group) * width + t], b.ProductStride, ref transformScratch[0], ref o[0]);
                     b.Grid.Write<TLanes, TVector>(o, epilogue, co, first + t, Math.Min(lanes, count - t), output, planeStart);
                 }
             }

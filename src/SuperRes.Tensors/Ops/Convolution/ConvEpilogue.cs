@@ -3,15 +3,6 @@ using System.Runtime.Intrinsics;
 
 namespace SuperRes.Tensors.Primitives;
 
-/// <summary>An activation a convolution can apply to its outputs as it stores them.</summary>
-public enum ConvActivation
-{
-    None,
-    Relu,
-    LeakyRelu,
-    PRelu,
-}
-
 /// <summary>
 /// What a convolution does to each output value v = Σ(weights · inputs) before storing it, in this order and with
 /// the rounding of the separate ops (conv2d's bias, Relu/LeakyRelu/Prelu, ResidualAdd):

@@ -13,13 +13,15 @@ namespace SuperRes.Tensors.Primitives;
 internal static class WinogradProducts
 {
     /// <summary>
-    /// For each element e: m[(e·rows + r)·width + t] = Σ_ci u[e, firstRow + r, ci] · v[(e·cin + ci)·width + t], for
-    /// r below <paramref name="rows"/> (a multiple of 8) and t below width (a multiple of two vectors).
+    /// For each element e: m[e·mStride + r·width + t] = Σ_ci u[e, firstRow + r, ci] · v[e·vStride + ci·width + t],
+    /// for r below <paramref name="rows"/> (a multiple of 8) and t below width (a multiple of two vectors).
     /// </summary>
-    public static void Multiply<TLanes, TVector>(float[] u, int panels, int firstRow, int rows, int cin, Span<float> v, int width, Span<float> m)
+    public static void Multiply<TLanes, TVector>(float[] u, int panels, int firstRow, int rows, int cin, Span<float> v, int vStride,
+        int width, Span<float> m, int mStride)
         where TLanes : ILanes<TVector> where TVector : struct
     {
-        if (v.Length < Elements * cin * width || m.Length < Elements * rows * width || u.Length < Elements * panels * PanelRows * cin
+        if (vStride < cin * width || mStride < rows * width || v.Length < (Elements - 1) * vStride + cin * width
+            || m.Length < (Elements - 1) * mStride + rows * width || u.Length < Elements * panels * PanelRows * cin
             || rows % PanelRows != 0 || firstRow % PanelRows != 0 || firstRow + rows > panels * PanelRows || width % (2 * TLanes.Count) != 0)
             throw new ArgumentException($"Winograd products: {rows} rows from {firstRow}, {cin} channels, {width} tiles do not fit the buffers");
         ref float u0 = ref u[0];
@@ -30,8 +32,8 @@ internal static class WinogradProducts
             {
                 ref float panel = ref Unsafe.Add(ref u0, ((e * panels + (firstRow + r) / PanelRows) * cin) * PanelRows);
                 for (int t = 0; t < width; t += 2 * TLanes.Count)
-                    Block<TLanes, TVector>(cin, ref panel, ref Unsafe.Add(ref v0, e * cin * width + t), width,
-                        ref Unsafe.Add(ref m0, (e * rows + r) * width + t), width);
+                    Block<TLanes, TVector>(cin, ref panel, ref Unsafe.Add(ref v0, e * vStride + t), width,
+                        ref Unsafe.Add(ref m0, e * mStride + r * width + t), width);
             }
     }
 
