@@ -13,8 +13,15 @@ namespace SuperRes.Models.Inference;
 /// input is the bicubic-enlarged image; <see cref="Upscaler"/> converts). On the cpu backend the forwards run in
 /// <see cref="PositionIndependentConvolution"/>, so the result is the untiled one bit for bit whatever the tiles.
 /// </summary>
-public sealed class TiledForward(SrNetwork network, int tile, int overlap)
+public sealed class TiledForward(SrNetwork network, int tile, int overlap, bool uniformRegions = false)
 {
+    /// <summary>
+    /// Whether every region read is <c>Tile + 2·Overlap</c> on a side (or the whole input), shifted inside the image
+    /// at its edges rather than clipped: for an overlap that already makes tiles exact, where more context changes
+    /// no bit and regions of one size let the memory pool reuse its blocks.
+    /// </summary>
+    public bool UniformRegions { get; } = uniformRegions;
+
     public int Tile { get; } = tile > 0 ? tile : throw new ArgumentOutOfRangeException(nameof(tile), "tile size must be positive");
     public int Overlap { get; } = overlap >= 0 ? overlap : throw new ArgumentOutOfRangeException(nameof(overlap), "tile overlap cannot be negative");
 
@@ -73,8 +80,8 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap)
             for (int x0 = 0; x0 < input.Width; x0 += Tile)
             {
                 int y1 = Math.Min(y0 + Tile, input.Height), x1 = Math.Min(x0 + Tile, input.Width);
-                int cy0 = Math.Max(0, y0 - Overlap), cy1 = Math.Min(input.Height, y1 + Overlap);
-                int cx0 = Math.Max(0, x0 - Overlap), cx1 = Math.Min(input.Width, x1 + Overlap);
+                var (cy0, cy1) = Context(y0, y1, input.Height);
+                var (cx0, cx1) = Context(x0, x1, input.Width);
                 var region = cy0 == 0 && cx0 == 0 && cy1 == input.Height && cx1 == input.Width ? input : input.Crop(cx0, cy0, cx1 - cx0, cy1 - cy0);
                 Image result;
                 // Not across the yield: the caller may convert the block on another thread meanwhile.
@@ -84,6 +91,16 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap)
                 yield return (result, new TileRegion(x0, y0, x1 - x0, y1 - y0, x0 - cx0, y0 - cy0));
             }
         }
+    }
+
+    /// <summary>The span read for the block [start, end) of a side of <paramref name="length"/> pixels.</summary>
+    private (int Start, int End) Context(int start, int end, int length)
+    {
+        if (!UniformRegions)
+            return (Math.Max(0, start - Overlap), Math.Min(length, end + Overlap));
+        int side = Tile + 2 * Overlap;
+        int first = Math.Clamp(start - Overlap, 0, Math.Max(0, length - side));
+        return (first, Math.Min(length, first + side));
     }
 
     private Image Forward(Image region)
