@@ -1,5 +1,6 @@
-// 2-D convolution over NCHW tensors with a square odd K×K kernel, "same" padding K/2 and stride 1 or 2,
-// and its gradients. The host side (src/SuperRes.Tensors/Ops/Conv2d/Conv2d.Kernels.cs) picks the defines:
+// The gradients of the 2-D convolution over NCHW tensors with a square odd K×K kernel, "same" padding K/2 and
+// stride 1 or 2; the forward pass, whose shape parameters are tuned per device, is conv2d_forward.cl. The host
+// side (src/SuperRes.Tensors/Ops/Conv2d/Conv2d.Kernels.cs) picks the defines:
 //   K, STRIDE     kernel size and stride
 //   TILE_W×TILE_H the output tile of one work-group; PX outputs per work-item along a row
 //   BLOCK         channels each work-item produces at once (accumulated in registers)
@@ -13,18 +14,13 @@
 // @config K=9 STRIDE=2 BLOCK=8 CHUNK=2 TILE_W=32 TILE_H=16 PX=2
 // @config K=1 STRIDE=2 BLOCK=1 CHUNK=8 TILE_W=16 TILE_H=16 PX=1
 
-#include "index.h"
-#include "reduce.h"
-
 #define PAD (K / 2)
 #define KK (K * K)
 #define THREADS_X (TILE_W / PX)
 #define THREADS (THREADS_X * TILE_H)
 
-// Forward: the input patch under one output tile.
-#define IN_TILE_H ((TILE_H - 1) * STRIDE + K)
-#define IN_TILE_W ((TILE_W - 1) * STRIDE + K)
-#define IN_TILE (IN_TILE_H * IN_TILE_W)
+#include "conv_tiles.h"
+#include "reduce.h"
 
 // Input gradient: the output-gradient patch that reaches one tile of (padded) input positions.
 #define GY_TILE_H ((TILE_H + K - 2) / STRIDE + 1)
@@ -42,117 +38,6 @@
 #if THREADS_X % STRIDE != 0
 #error "the columns of one work-item must share their parity with stride 2"
 #endif
-
-// x at (iy, ix) of one channel plane, honouring the padding mode.
-DEVICE_FN float read_padded(GLOBAL const float* plane, const int iy, const int ix, const int h, const int w, const int replicate)
-{
-    if (replicate)
-        return plane[clamp_index(iy, h) * w + clamp_index(ix, w)];
-    return (iy >= 0 && iy < h && ix >= 0 && ix < w) ? plane[iy * w + ix] : 0.0f;
-}
-
-// Stages the weights of BLOCK block channels × the cn chunk channels in wTile[b][c][tap], zero past the ends.
-// In the [Cout, Cin, K, K] weight, block channel b0 + b and chunk channel c0 + c meet at
-// ((b0 + b)·blockStride + (c0 + c)·chunkStride)·KK: the forward blocks output channels (strides cin, 1), the
-// input gradient blocks input channels (strides 1, cin).
-DEVICE_FN void stage_weights(LOCAL_PTR float* wTile, GLOBAL const float* weight, const int b0, const int blocks, const int blockStride,
-                             const int c0, const int cn, const int chunkStride, const int lid)
-{
-    for (int i = lid; i < BLOCK * CHUNK * KK; i += THREADS)
-    {
-        const int b = i / (CHUNK * KK), c = (i / KK) % CHUNK, k = i % KK;
-        wTile[i] = (b0 + b < blocks && c < cn) ? weight[((b0 + b) * blockStride + (c0 + c) * chunkStride) * KK + k] : 0.0f;
-    }
-}
-
-// The image n and the first row and column (y0, x0) of the TILE_H×TILE_W tile of work-group GROUP_ID_X, the
-// tiles of each image numbered row by row.
-DEVICE_FN void tile_origin(const int tilesX, const int tilesY, int* n, int* y0, int* x0)
-{
-    *n = GROUP_ID_X / (tilesX * tilesY);
-    *y0 = (GROUP_ID_X / tilesX) % tilesY * TILE_H;
-    *x0 = GROUP_ID_X % tilesX * TILE_W;
-}
-
-DEVICE_FN void zero_block(float acc[BLOCK][PX])
-{
-    for (int b = 0; b < BLOCK; b++)
-        for (int p = 0; p < PX; p++)
-            acc[b][p] = 0.0f;
-}
-
-// acc[b][p] += wTile[b][c][tap] · v[p] for every block channel b.
-DEVICE_FN void accumulate_tap(float acc[BLOCK][PX], LOCAL_PTR const float* wTile, const int c, const int tap, const float v[PX])
-{
-    for (int b = 0; b < BLOCK; b++)
-    {
-        const float wv = wTile[(b * CHUNK + c) * KK + tap];
-        for (int p = 0; p < PX; p++)
-            acc[b][p] += wv * v[p];
-    }
-}
-
-// Writes acc[b][p] to (n, c0 + b, y, x + p·THREADS_X) of a tensor of `channels` channels of h×w, skipping
-// positions past the ends.
-DEVICE_FN void store_block(GLOBAL float* out, float acc[BLOCK][PX], const int n, const int c0, const int channels,
-                           const int y, const int x, const int h, const int w)
-{
-    if (y >= h)
-        return;
-    for (int b = 0; b < BLOCK && c0 + b < channels; b++)
-        for (int p = 0; p < PX; p++)
-            if (x + p * THREADS_X < w)
-                out[nchw_index(n, c0 + b, y, x + p * THREADS_X, channels, h, w)] = acc[b][p];
-}
-
-// y[n, co] = bias[co] + Σ_ci Σ_ky,kx weight[co, ci, ky, kx] · x[n, ci, oy·S + ky − PAD, ox·S + kx − PAD].
-// Group: one TILE_H×TILE_W output tile of one image (X) for BLOCK output channels (Y).
-KERNEL void conv2d_forward(const int cin, const int h, const int w, const int cout, const int ho, const int wo,
-                           const int replicate, const int tilesX, const int tilesY, const int hasBias,
-                           GLOBAL const float* x, GLOBAL const float* weight, GLOBAL const float* bias, GLOBAL float* y)
-{
-    LOCAL float inTile[CHUNK * IN_TILE];
-    LOCAL float wTile[BLOCK * CHUNK * KK];
-
-    const int lid = LOCAL_ID_X;
-    const int tx = lid % THREADS_X, ty = lid / THREADS_X;
-    int n, oy0, ox0;
-    tile_origin(tilesX, tilesY, &n, &oy0, &ox0);
-    const int co0 = GROUP_ID_Y * BLOCK;
-    const int iy0 = oy0 * STRIDE - PAD, ix0 = ox0 * STRIDE - PAD;
-
-    float acc[BLOCK][PX];
-    zero_block(acc);
-
-    for (int c0 = 0; c0 < cin; c0 += CHUNK)
-    {
-        const int cn = min(CHUNK, cin - c0);
-        for (int i = lid; i < cn * IN_TILE; i += THREADS)
-        {
-            const int c = i / IN_TILE, r = i % IN_TILE;
-            inTile[i] = read_padded(x + (n * cin + c0 + c) * h * w, iy0 + r / IN_TILE_W, ix0 + r % IN_TILE_W, h, w, replicate);
-        }
-        stage_weights(wTile, weight, co0, cout, cin, c0, cn, 1, lid);
-        BARRIER();
-
-        for (int c = 0; c < cn; c++)
-            for (int ky = 0; ky < K; ky++)
-                for (int kx = 0; kx < K; kx++)
-                {
-                    float in[PX];
-                    for (int p = 0; p < PX; p++)
-                        in[p] = inTile[(c * IN_TILE_H + ty * STRIDE + ky) * IN_TILE_W + (tx + p * THREADS_X) * STRIDE + kx];
-                    accumulate_tap(acc, wTile, c, ky * K + kx, in);
-                }
-        BARRIER();
-    }
-
-    if (hasBias)
-        for (int b = 0; b < BLOCK && co0 + b < cout; b++)
-            for (int p = 0; p < PX; p++)
-                acc[b][p] += bias[co0 + b];
-    store_block(y, acc, n, co0, cout, oy0 + ty, ox0 + tx, ho, wo);
-}
 
 // Gradient with respect to the zero-padded input, as the transposed convolution of gy:
 //   g[n, ci, q] = Σ_co Σ_ky,kx weight[co, ci, ky, kx] · gy[n, co, (q − k) / S]   where S divides q − k,

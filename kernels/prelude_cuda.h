@@ -23,5 +23,7 @@
 #define NUM_GROUPS_Z ((int)gridDim.z)
 
 #define BARRIER() __syncthreads()
+// Unroll the next loop completely (its trip count is a compile-time constant).
+#define UNROLL _Pragma("unroll")
 
 #define atomic_add_f32(address, value) atomicAdd((address), (value))

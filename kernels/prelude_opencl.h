@@ -23,6 +23,8 @@
 #define NUM_GROUPS_Z ((int)get_num_groups(2))
 
 #define BARRIER() barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE)
+// Unroll the next loop completely (its trip count is a compile-time constant).
+#define UNROLL _Pragma("unroll")
 
 // CUDA-style single-precision math names map onto OpenCL's overloaded built-ins.
 #define expf(x) exp(x)
@@ -36,6 +38,7 @@
 #define tanhf(x) tanh(x)
 #define floorf(x) floor(x)
 #define powf(a, b) pow((a), (b))
+#define fmaf(a, b, c) fma((a), (b), (c))
 
 // Float atomic add through a compare-and-swap loop (core OpenCL has no float atomics).
 inline void atomic_add_f32(volatile __global float* address, float value)

@@ -7,12 +7,14 @@
 #   benchmarks/gpu/validate.sh [--dry-run] [--report FILE] publish
 #
 # Steps (each under its own time limit, all of them under 8 minutes together): superres devices, superres doctor
-# --device cuda, superres profile of EDSR-baseline x2 forward on 1x3x512x512 and of its training step, the CUDA
+# --device cuda, a short superres tune --device cuda (its tuning database then serves the profiles), superres
+# profile of EDSR-baseline x2 forward on 1x3x512x512 and of its training step, the CUDA
 # tests (only where a .NET SDK happens to be present: xunit's runner needs one), benchmarks/gpu/distributed-nccl.sh
 # when libnccl and mpirun are present, benchmarks/pytorch_compare.py when a Python with PyTorch is present
 # ($PYTHON, python3 or /usr/bin/python3).
 # --dry-run runs the same steps on the C# cpu backend with small inputs (CUDA tests: the NVRTC ones still
-# compile), so the whole script is exercised on a machine without a GPU. Exit status: 1 if any step failed.
+# compile; the tune, which the cpu backend has nothing for, on an OpenCL device when there is one), so the whole
+# script is exercised on a machine without a GPU. Exit status: 1 if any step failed.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
@@ -76,10 +78,18 @@ record() {
 }
 
 step "superres devices" 30 "$superres" devices
-step "superres doctor --device $device" 120 "$superres" doctor --device "$device" --cases 2 --seed 1
+step "superres doctor --device $device" 100 "$superres" doctor --device "$device" --cases 2 --seed 1
+tune_device=$device
+((dry)) && tune_device=$("$superres" devices 2>/dev/null | grep -o 'opencl:[0-9]*' | head -n 1)
+tune=("$superres" tune --device "${tune_device:-opencl}" --budget-seconds 30 --json "$work/tune.json")
+if [[ -n $tune_device ]]; then
+    step "superres tune --device $tune_device" 50 "${tune[@]}"
+else
+    skip "superres tune" "dry run without an OpenCL device (the cpu backend has no kernel parameters)" "${tune[*]}"
+fi
 step "profile EDSR-baseline x2 forward $forward" 60 \
     "$superres" profile --model edsr-baseline --scale 2 --input "$forward" --device "$device" "${iters[@]}" --top 15
-step "profile EDSR-baseline x2 training step $train" 90 \
+step "profile EDSR-baseline x2 training step $train" 80 \
     "$superres" profile --model edsr-baseline --scale 2 --input "$train" --device "$device" --backward --adam "${iters[@]}" --top 15
 
 tests=(dotnet test tests/SuperRes.Runtime.Tests -c Release --filter "FullyQualifiedName~Cuda|FullyQualifiedName~Nvrtc")
@@ -97,7 +107,7 @@ elif ! command -v mpirun >/dev/null; then
 elif ((dry)); then
     skip "distributed NCCL" "dry run (NCCL needs GPUs); libnccl.so.2 and mpirun are present" "${nccl[*]}"
 else
-    step "distributed NCCL" 80 "${nccl[@]}"
+    step "distributed NCCL" 70 "${nccl[@]}"
 fi
 
 python=""
@@ -108,7 +118,7 @@ compare=("${python:-python3}" benchmarks/pytorch_compare.py --superres "$superre
 ((dry)) && compare+=(--workloads edsr-x2-forward)
 if [[ -n $python ]]; then
     # pytorch_compare.py exits 0 when one of our devices fails, printing "skipped (why)": here that is a failure.
-    fail_on=": skipped (" step "PyTorch comparison" 100 "${compare[@]}"
+    fail_on=": skipped (" step "PyTorch comparison" 80 "${compare[@]}"
 else
     skip "PyTorch comparison" "no Python with PyTorch (tried \$PYTHON, python3, /usr/bin/python3)" "${compare[*]}"
 fi

@@ -21,6 +21,7 @@ internal static class SuperResCli
         DownscaleCommand.Create,
         TrainCommand.Create,
         ProfileCommand.Create,
+        TuneCommand.Create,
     ];
 
     public static RootCommand Build(CliContext context)

@@ -35,22 +35,47 @@ public sealed class CpuGemmTests
             Assert.Equal(start.AsSpan(i * ldc + n, ldc - n).ToArray(), c.AsSpan(i * ldc + n, ldc - n).ToArray()); // the padding is left alone
     }
 
-    [Fact]
-    public void MultiplyTransposedEqualsMultiplyByTheTranspose()
+    [Theory]
+    [InlineData(5, 19, 12)]  // 3-row A remainder, 1-row B remainder, k short of two vectors
+    [InlineData(4, 3, 8)]
+    [InlineData(1, 1, 1)]
+    [InlineData(9, 7, 301)]  // deep k with a 5-element tail
+    [InlineData(2, 5, 0)]
+    public void MultiplyTransposedMatchesTheDefinition(int m, int n, int k)
     {
-        const int m = 5, n = 19, k = 12;
-        var rng = new Random(7);
+        var rng = new Random(m * 1000 + n * 10 + k);
+        int lda = k + 3, ldb = k + 1, ldc = n + 2; // B [n × k]: C = A · Bᵀ
+        var a = Random(rng, m * lda);
+        var b = Random(rng, n * ldb);
+        var c = Random(rng, m * ldc);
+        var start = (float[])c.Clone();
+        CpuGemm.MultiplyTransposed(m, n, k, a, lda, b, ldb, c, ldc, accumulate: true);
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double expected = start[i * ldc + j];
+                for (int p = 0; p < k; p++)
+                    expected += (double)a[i * lda + p] * b[j * ldb + p];
+                Assert.True(Math.Abs(expected - c[i * ldc + j]) <= 1e-5 * (1 + Math.Abs(expected)), $"C[{i},{j}] = {c[i * ldc + j]}, expected {expected}");
+            }
+            Assert.Equal(start.AsSpan(i * ldc + n, ldc - n).ToArray(), c.AsSpan(i * ldc + n, ldc - n).ToArray());
+        }
+    }
+
+    [Fact]
+    public void MultiplyTransposedBitsDoNotDependOnWhereAnElementFalls()
+    {
+        // C[0, 0] sits in a full 4×3 block, C[4, 4] in a 1×2 remainder: same rows, same bits.
+        const int m = 5, n = 5, k = 203;
+        var rng = new Random(5);
         var a = Random(rng, m * k);
-        var bT = Random(rng, n * k); // B [n × k]: C = A · Bᵀ
-        var b = new float[k * n];
-        for (int j = 0; j < n; j++)
-            for (int p = 0; p < k; p++)
-                b[p * n + j] = bT[j * k + p];
-        var viaTranspose = new float[m * n];
-        var direct = new float[m * n];
-        CpuGemm.MultiplyTransposed(m, n, k, a, k, bT, k, viaTranspose, n, accumulate: false);
-        CpuGemm.Multiply(m, n, k, a, k, b, n, direct, n, accumulate: false);
-        Assert.Equal(direct, viaTranspose);
+        var b = Random(rng, n * k);
+        a.AsSpan(0, k).CopyTo(a.AsSpan(4 * k));
+        b.AsSpan(0, k).CopyTo(b.AsSpan(4 * k));
+        var c = new float[m * n];
+        CpuGemm.MultiplyTransposed(m, n, k, a, k, b, k, c, n, accumulate: false);
+        Assert.Equal(BitConverter.SingleToInt32Bits(c[0]), BitConverter.SingleToInt32Bits(c[4 * n + 4]));
     }
 
     [Fact]

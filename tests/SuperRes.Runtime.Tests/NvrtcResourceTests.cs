@@ -36,7 +36,7 @@ public sealed class NvrtcResourceTests(ITestOutputHelper output)
 
         var rows = new List<Row>();
         foreach (var file in KernelLibrary.Files)
-            foreach (var config in KernelLibrary.Configs(file))
+            foreach (var (config, deviceClass) in KernelLibrary.DeclaredConfigs(file))
                 foreach (var arch in Archs)
                 {
                     var image = NvrtcCompiler.CompileWithResourceReport(file, config, arch);
@@ -44,7 +44,8 @@ public sealed class NvrtcResourceTests(ITestOutputHelper output)
                     Assert.Equal(KernelLibrary.EntryPoints(file).Order(), kernels.Select(k => k.Kernel).Order());
                     int block = BlockThreads(config);
                     foreach (var k in kernels)
-                        rows.Add(new Row(file, config, arch, k, block, Occupancy.Theoretical(arch, block, k.Registers, k.SharedBytes), BuiltForCuda(file, config)));
+                        rows.Add(new Row(file, config, arch, k, block, Occupancy.Theoretical(arch, block, k.Registers, k.SharedBytes),
+                            deviceClass != Tuning.DeviceClass.Cpu && BuiltForCuda(file, config)));
                 }
 
         var table = Table(rows);
@@ -95,12 +96,14 @@ public sealed class NvrtcResourceTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// The block size the ops launch a config with: conv2d's (TILE_W/PX)×TILE_H, the calibration GEMM's
-    /// (TS/WPT)², GROUP where a kernel declares it, else 256 (LaunchGrid.Linear's default, the ops' Group).
+    /// The block size the ops launch a config with: conv2d_forward's WG_X×WG_Y, conv2d's (TILE_W/PX)×TILE_H, the
+    /// calibration GEMM's (TS/WPT)², GROUP where a kernel declares it, else 256 (LaunchGrid.Linear's default, the ops' Group).
     /// </summary>
     internal static int BlockThreads(KernelDefines config)
     {
         int? Get(string name) => config.Values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : null;
+        if (Get("WG_X") is int wgX && Get("WG_Y") is int wgY)
+            return wgX * wgY;
         if (Get("TILE_W") is int w && Get("TILE_H") is int h)
             return w / (Get("PX") ?? 1) * h;
         if (Get("TS") is int ts && Get("WPT") is int wpt)
@@ -128,7 +131,7 @@ public sealed class NvrtcResourceTests(ITestOutputHelper output)
             var first = line.First();
             var cells = Archs.Select(arch => line.Single(r => r.Arch == arch)).Select(r => string.Create(CultureInfo.InvariantCulture,
                 $"{r.Kernel.Registers} r, {r.Kernel.SpillStoreBytes}/{r.Kernel.SpillLoadBytes} B, {r.Kernel.SharedBytes} B, {r.Occupancy:P0}"));
-            text.AppendLine($"| {first.Kernel.Kernel} | {first.File} | {Describe(first.Config)}{(first.BuiltForCuda ? "" : " (not built for CUDA)")} "
+            text.AppendLine($"| {first.Kernel.Kernel} | {first.File} | {Describe(first.Config)}{(first.BuiltForCuda ? "" : " (not a CUDA default)")} "
                 + $"| {first.Block} | {string.Join(" | ", cells)} |");
         }
         return text.ToString();

@@ -125,7 +125,9 @@ public static class TilePlanner
         var memory = network.Device.Memory;
         long before = memory.InUseBytes;
         memory.ResetPeak();
+        // As the tiles run (TiledForward): the same convolution paths, the same scratch.
         using (Tape.NoGrad())
+        using (PositionIndependentConvolution.Enter())
         {
             using var x = Tensor.Full(network.Device, new Shape(1, channels, side, side), 0.5f);
             using var y = network.Forward(x);

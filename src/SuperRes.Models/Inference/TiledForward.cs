@@ -10,7 +10,8 @@ namespace SuperRes.Models.Inference;
 /// and reads <c>overlap</c> pixels of real context around it; when the overlap covers the network's receptive
 /// radius, every output pixel sees exactly the inputs it sees untiled, so the result is identical — not an
 /// approximation with blended seams. Sizes are in pixels of the network's input (LR pixels, except for SRCNN whose
-/// input is the bicubic-enlarged image; <see cref="Upscaler"/> converts).
+/// input is the bicubic-enlarged image; <see cref="Upscaler"/> converts). On the cpu backend the forwards run in
+/// <see cref="PositionIndependentConvolution"/>, so the result is the untiled one bit for bit whatever the tiles.
 /// </summary>
 public sealed class TiledForward(SrNetwork network, int tile, int overlap)
 {
@@ -28,6 +29,7 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap)
         int s = OutputScale;
         Image? output = null;
         using var noGrad = Tape.NoGrad();
+        using var positionIndependent = PositionIndependentConvolution.Enter();
         for (int y0 = 0; y0 < input.Height; y0 += Tile)
         {
             for (int x0 = 0; x0 < input.Width; x0 += Tile)

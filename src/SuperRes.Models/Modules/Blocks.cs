@@ -21,11 +21,8 @@ public sealed class ResBlock : Module
 
     public float ResScale { get; }
 
-    protected override Tensor ForwardCore(Tensor x)
-    {
-        using var residual = _body.Forward(x);
-        return Ops.ResidualAdd(x, residual, ResScale);
-    }
+    // x + res_scale · body(x), the add fused into the second convolution's output loop where the backend can.
+    protected override Tensor ForwardCore(Tensor x) => _body.Forward(x, x, ResScale);
 }
 
 /// <summary>

@@ -30,16 +30,55 @@ public abstract class IndexedModules : Module
 /// <summary><c>nn.Sequential</c>: children named 0, 1, 2, … applied in order.</summary>
 public class Sequential(Device device, params IEnumerable<Module> layers) : IndexedModules(device, layers)
 {
-    /// <summary>Applies the layers in turn, releasing each intermediate as soon as the next layer has consumed it.</summary>
-    protected override Tensor ForwardCore(Tensor x)
+    /// <summary>
+    /// Applies the layers in turn, releasing each intermediate as soon as the next layer has consumed it. A Conv2d
+    /// followed by a Relu, LeakyRelu or PRelu runs as one fused convolution (<see cref="Conv2d.Forward(Tensor, ConvFusion)"/>).
+    /// </summary>
+    protected override Tensor ForwardCore(Tensor x) => Run(x, null, 1f);
+
+    /// <summary>
+    /// <c>residual + scale · Forward(x)</c>, with the add fused into the last layer when it is a convolution (EDSR's
+    /// ResBlock and global skip): no separate output of the layers is made.
+    /// </summary>
+    public Tensor Forward(Tensor x, Tensor residual, float scale) => InMode((x, residual, scale), p => Run(p.x, p.residual, p.scale));
+
+    private Tensor Run(Tensor x, Tensor? residual, float scale)
     {
         var h = x;
-        foreach (var layer in Items)
+        for (int i = 0; i < Items.Count;)
         {
-            var next = layer.Forward(h);
+            Tensor next;
+            if (Items[i] is Conv2d conv)
+            {
+                var activation = i + 1 < Items.Count ? Items[i + 1] : null;
+                var fusion = activation switch
+                {
+                    Relu => new ConvFusion(ConvActivation.Relu),
+                    LeakyRelu leaky => new ConvFusion(ConvActivation.LeakyRelu, leaky.Slope),
+                    PRelu prelu => new ConvFusion(ConvActivation.PRelu, Slopes: prelu.Slope),
+                    _ => new ConvFusion(),
+                };
+                int consumed = fusion.Activation == ConvActivation.None ? 1 : 2;
+                if (residual is not null && i + consumed == Items.Count)
+                {
+                    fusion = fusion with { Residual = residual, ResidualScale = scale };
+                    residual = null;
+                }
+                next = conv.Forward(h, fusion);
+                i += consumed;
+            }
+            else
+                next = Items[i++].Forward(h);
             if (!ReferenceEquals(h, x))
                 h.Dispose();
             h = next;
+        }
+        if (residual is not null)
+        {
+            var output = h;
+            h = Ops.ResidualAdd(residual, output, scale);
+            if (!ReferenceEquals(output, x))
+                output.Dispose();
         }
         return ReferenceEquals(h, x) ? h.Clone() : h;
     }

@@ -27,6 +27,9 @@ public sealed class Conv2d(Device device, int inChannels, int outChannels, int k
 
     protected override Tensor ForwardCore(Tensor x) => Ops.Conv2d(x, Weight, Bias, Stride, Padding);
 
+    /// <summary>This layer followed by <paramref name="fusion"/>'s activation and residual add, fused where the backend can.</summary>
+    public Tensor Forward(Tensor x, ConvFusion fusion) => InMode((x, fusion), p => Ops.Conv2d(p.x, Weight, Bias, p.fusion, Stride, Padding));
+
     private static int OddSize(int kernelSize) => kernelSize % 2 == 1 ? kernelSize
         : throw new ArgumentException($"conv2d kernel size {kernelSize}: only odd sizes keep 'same' padding symmetric");
 }

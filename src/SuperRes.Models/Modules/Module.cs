@@ -30,12 +30,15 @@ public abstract class Module : IDisposable
     /// Runs the module. In evaluation mode (<see cref="Eval"/>) the forward records no autograd tape, as under
     /// <see cref="Tape.NoGrad"/>, so every intermediate is freed as soon as the module disposes it.
     /// </summary>
-    public Tensor Forward(Tensor x)
+    public Tensor Forward(Tensor x) => InMode(x, ForwardCore);
+
+    /// <summary>Runs <paramref name="forward"/> as <see cref="Forward(Tensor)"/> runs the module: without a tape in evaluation mode.</summary>
+    protected Tensor InMode<TState>(TState state, Func<TState, Tensor> forward)
     {
         if (Training || !Tape.IsRecording || _recordInEvalDepth > 0)
-            return ForwardCore(x);
+            return forward(state);
         using var inference = Tape.NoGrad();
-        return ForwardCore(x);
+        return forward(state);
     }
 
     [ThreadStatic] private static int _recordInEvalDepth;

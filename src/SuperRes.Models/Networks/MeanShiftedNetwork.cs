@@ -44,12 +44,8 @@ public abstract class MeanShiftedNetwork : SrNetwork
     /// <summary>The network proper, on mean-free input; returns the output before the mean is added back.</summary>
     protected abstract Tensor ForwardShifted(Tensor x);
 
-    /// <summary><c>body(head) + head</c>, the global skip, freeing <c>body(head)</c> at once.</summary>
-    protected static Tensor WithGlobalSkip(Module body, Tensor head)
-    {
-        using var features = body.Forward(head);
-        return Ops.Add(features, head);
-    }
+    /// <summary><c>body(head) + head</c>, the global skip, fused into the body's last convolution where the backend can.</summary>
+    protected static Tensor WithGlobalSkip(Sequential body, Tensor head) => body.Forward(head, head, 1f);
 }
 
 /// <summary>

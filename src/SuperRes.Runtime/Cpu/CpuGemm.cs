@@ -11,7 +11,7 @@ namespace SuperRes.Runtime.Cpu;
 /// 256-bit FMA. Rows past the end of a block alias the last real row — computed, never stored — so one kernel
 /// covers every remainder. The summation order depends only on the sizes: results are reproducible bit for bit.
 /// </summary>
-public static class CpuGemm
+public static partial class CpuGemm
 {
     private const int Lanes = 8; // Vector256<float>.Count
 
@@ -49,23 +49,6 @@ public static class CpuGemm
                     dst = accumulate ? dst + sum : sum;
                 }
         }
-    }
-
-    /// <summary>C[m×n] (+)= A[m×k] · B[n×k]ᵀ, for gradients summed over pixels: B is transposed into a scratch
-    /// buffer first, so the product runs in the same row-times-matrix kernel as <see cref="Multiply"/>.</summary>
-    public static void MultiplyTransposed(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
-        Span<float> c, int ldc, bool accumulate)
-    {
-        Require(b, n, k, ldb, "B");
-        var bT = ArrayPool<float>.Shared.Rent(k * n);
-        for (int row = 0; row < n; row++)
-        {
-            var source = b.Slice(row * ldb, k);
-            for (int p = 0; p < k; p++)
-                bT[p * n + row] = source[p];
-        }
-        Multiply(m, n, k, a, lda, bT, n, c, ldc, accumulate);
-        ArrayPool<float>.Shared.Return(bT);
     }
 
     private static void Require(ReadOnlySpan<float> span, int rows, int columns, int stride, string name)

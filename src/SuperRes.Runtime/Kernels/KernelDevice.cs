@@ -1,12 +1,16 @@
+using SuperRes.Runtime.Tuning;
+
 namespace SuperRes.Runtime;
 
 /// <summary>
 /// A device that runs the kernels of <c>kernels/</c> (Cuda and OpenCL). Programs are built once per
-/// (file, defines) and kept for the life of the device; the backend's build goes through <see cref="KernelCache"/>.
+/// (file, defines, build options) and kept for the life of the device; the backend's build goes through <see cref="KernelCache"/>.
 /// </summary>
 public abstract unsafe class KernelDevice : Device
 {
-    private readonly Dictionary<(string File, KernelDefines Defines), CompiledProgram> _programs = new();
+    private readonly Dictionary<(string File, KernelDefines Defines, string Options), CompiledProgram> _programs = new();
+    private TuningDatabase? _tuning;
+    private string? _extraBuildOptions;
 
     protected KernelDevice(DeviceInfo info, long memoryCapBytes) : base(info, memoryCapBytes) { }
 
@@ -64,15 +68,32 @@ public abstract unsafe class KernelDevice : Device
             CopyOnDevice(source, sourceOffset, destination, destinationOffset, count);
     }
 
+    /// <summary>This device's tuning database (<c>superres tune</c>), read on first use; empty when none was written.</summary>
+    public TuningDatabase Tuning => _tuning ??= TuningDatabase.Load(this);
+
+    /// <summary>The device class whose shipped kernel parameters apply when the database has no entry.</summary>
+    public DeviceClass Class => DeviceClasses.Of(Info);
+
+    /// <summary>
+    /// Compiler options added to every build after the backend's own (OpenCL: after <c>-cl-std</c>): the tuning
+    /// database's choice unless set here. Part of the program cache key, in memory and on disk.
+    /// </summary>
+    public string ExtraBuildOptions
+    {
+        get => _extraBuildOptions ?? Tuning.BuildOptions;
+        set => _extraBuildOptions = value;
+    }
+
     public Kernel GetKernel(string file, string entryPoint, KernelDefines? defines = null) =>
         GetProgram(file, defines ?? KernelDefines.None).GetKernel(entryPoint);
 
     public CompiledProgram GetProgram(string file, KernelDefines defines)
     {
-        if (!_programs.TryGetValue((file, defines), out var program))
+        var key = (file, defines, ExtraBuildOptions);
+        if (!_programs.TryGetValue(key, out var program))
         {
             program = BuildProgram(file, defines);
-            _programs[(file, defines)] = program;
+            _programs[key] = program;
         }
         return program;
     }

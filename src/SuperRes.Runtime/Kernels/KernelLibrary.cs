@@ -58,17 +58,34 @@ public static class KernelLibrary
         Prelude(backend) + "\n" + KernelIncludes.Expand(Sources, file);
 
     /// <summary>The define sets a file declares with <c>// @config</c> lines (one empty set when it declares none).</summary>
-    public static IReadOnlyList<KernelDefines> Configs(string file)
+    public static IReadOnlyList<KernelDefines> Configs(string file) => DeclaredConfigs(file).Select(c => c.Defines).ToList();
+
+    /// <summary>
+    /// The <c>// @config</c> lines of a file with their device class: <c>// @config(cpu) K=3 ...</c> is a set shipped
+    /// for one class of device (built and compile-checked like the others, but not what a GPU runs by default).
+    /// </summary>
+    public static IReadOnlyList<Tuning.KernelConfig> DeclaredConfigs(string file)
     {
-        var configs = ReadFile(file).Split('\n')
-            .Select(l => l.Trim())
-            .Where(l => l.StartsWith("// @config", StringComparison.Ordinal))
-            .Select(l => KernelDefines.Parse(l["// @config".Length..]))
-            .ToList();
-        return configs.Count == 0 ? [KernelDefines.None] : configs;
+        const string tag = "// @config";
+        var configs = new List<Tuning.KernelConfig>();
+        foreach (var line in ReadFile(file).Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith(tag, StringComparison.Ordinal)))
+        {
+            var rest = line[tag.Length..];
+            Tuning.DeviceClass? deviceClass = null;
+            if (rest.StartsWith('('))
+            {
+                int close = rest.IndexOf(')');
+                if (close < 0)
+                    throw new KernelBuildException($"{SourcePath(file)}: '{line}' opens a device class without closing it");
+                deviceClass = Tuning.DeviceClasses.Parse(rest[1..close]);
+                rest = rest[(close + 1)..];
+            }
+            configs.Add(new Tuning.KernelConfig(KernelDefines.Parse(rest), deviceClass));
+        }
+        return configs.Count == 0 ? [new Tuning.KernelConfig(KernelDefines.None, null)] : configs;
     }
 
-    /// <summary>Kernel entry points declared in a file (<c>KERNEL void name(</c>).</summary>
+    /// <summary>Kernel entry points declared in a file (<c>KERNEL void name(</c>), each once (alternatives under <c>#if</c> share a name).</summary>
     public static IReadOnlyList<string> EntryPoints(string file)
     {
         var names = new List<string>();
@@ -79,7 +96,7 @@ public static class KernelLibrary
                 continue;
             var rest = t["KERNEL void ".Length..];
             int paren = rest.IndexOf('(');
-            if (paren > 0)
+            if (paren > 0 && !names.Contains(rest[..paren].Trim()))
                 names.Add(rest[..paren].Trim());
         }
         return names;

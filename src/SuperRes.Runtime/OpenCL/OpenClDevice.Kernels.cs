@@ -7,13 +7,6 @@ namespace SuperRes.Runtime.OpenCL;
 /// <summary>Program building (through the disk <see cref="KernelCache"/>) and kernel launches.</summary>
 public sealed unsafe partial class OpenClDevice
 {
-    /// <summary>
-    /// OpenCL C 1.2 for every device: the kernel dialect needs nothing newer, every 1.2+ device (3.0 included)
-    /// must accept it, and one language version means one set of semantics everywhere. No fast-math flags:
-    /// results must stay close to the C# reference.
-    /// </summary>
-    internal const string LanguageOption = "-cl-std=CL1.2";
-
     private static ReadOnlySpan<byte> CacheMagic => "SRCLBIN1"u8;
 
     /// <summary>Whether the most recent program build was loaded from the disk cache.</summary>
@@ -29,7 +22,7 @@ public sealed unsafe partial class OpenClDevice
     internal CompiledProgram BuildFromSource(string file, KernelDefines defines, string source)
     {
         ThrowIfDisposed();
-        string options = string.Join(' ', defines.ToOptions().Prepend(LanguageOption));
+        string options = string.Join(' ', defines.ToOptions().Prepend(ExtraBuildOptions).Prepend(LanguageOption).Where(o => o.Length > 0));
         string key = KernelCache.Key("opencl", _entry.PlatformName, _entry.DeviceName, Info.DriverVersion, Info.ApiVersion, options, source);
 
         if (KernelCache.TryLoad(key) is { } stored)

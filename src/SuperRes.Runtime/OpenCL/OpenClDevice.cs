@@ -23,6 +23,7 @@ public sealed unsafe partial class OpenClDevice : KernelDevice
         MaxWorkGroupSize = (int)Math.Min(OpenClInfo.DeviceValue<nuint>(device, CL_DEVICE_MAX_WORK_GROUP_SIZE), int.MaxValue);
         LocalMemoryBytes = (long)OpenClInfo.DeviceValue<ulong>(device, CL_DEVICE_LOCAL_MEM_SIZE);
         _maxAllocationBytes = (long)Math.Min(OpenClInfo.DeviceValue<ulong>(device, CL_DEVICE_MAX_MEM_ALLOC_SIZE), long.MaxValue);
+        LanguageOption = OpenClLanguage.Option(device);
 
         nint* properties = stackalloc nint[] { CL_CONTEXT_PLATFORM, entry.Platform, 0 };
         int status;
@@ -43,6 +44,9 @@ public sealed unsafe partial class OpenClDevice : KernelDevice
     public override int MaxWorkGroupSize { get; }
 
     public override long LocalMemoryBytes { get; }
+
+    /// <summary>The <c>-cl-std</c> option every build gets: the newest OpenCL C the device supports (<see cref="OpenClLanguage"/>).</summary>
+    public string LanguageOption { get; }
 
     /// <summary>CL_DEVICE_MAX_MEM_ALLOC_SIZE: the largest single buffer the device accepts.</summary>
     public long MaxAllocationBytes => _maxAllocationBytes;

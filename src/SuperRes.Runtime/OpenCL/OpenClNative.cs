@@ -34,6 +34,8 @@ internal static unsafe partial class OpenClNative
     public const uint CL_DEVICE_NAME = 0x102B;
     public const uint CL_DRIVER_VERSION = 0x102D;
     public const uint CL_DEVICE_VERSION = 0x102F;
+    public const uint CL_DEVICE_OPENCL_C_VERSION = 0x103D;
+    public const uint CL_DEVICE_OPENCL_C_ALL_VERSIONS = 0x1066; // OpenCL 3.0: cl_name_version[]
 
     // clCreateContext / clCreateCommandQueue*
     public const nint CL_CONTEXT_PLATFORM = 0x1084;

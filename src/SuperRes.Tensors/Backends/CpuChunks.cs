@@ -71,6 +71,19 @@ public static class CpuChunks
         return total;
     }
 
+    /// <summary>
+    /// run(task) for every task in [0, count), shared between the caller and its helpers like the chunks (the
+    /// caller never waits for a helper that has not started). For loops over planes, channels, bands or tiles whose
+    /// tasks write disjoint outputs: the bits then do not depend on the core count or on which thread ran a task.
+    /// </summary>
+    public static void ForEachTask(int count, Action<int> run)
+    {
+        if (count == 1)
+            run(0);
+        else if (count > 1)
+            Share(count, run);
+    }
+
     /// <summary>run(c) for c in [0, count): the caller and its helpers claim chunks until none is left.</summary>
     private static void Share(int count, Action<int> run)
     {

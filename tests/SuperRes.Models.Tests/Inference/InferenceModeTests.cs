@@ -84,4 +84,25 @@ public sealed class InferenceModeTests(ITestOutputHelper output)
         Assert.Equal(shallowInference, inference);
         Assert.True(inference * 3 < recording, $"eval peak {inference:N0} is not far below the recording peak {recording:N0}");
     }
+
+    [Fact]
+    public void Edsr_baseline_x2_inference_peaks_under_three_of_its_largest_activations()
+    {
+        const int side = 128;
+        Init.Seed(5);
+        using var network = ModelZoo.Create(TestDevices.Cpu, "edsr-baseline", 2);
+        network.Eval();
+        var rng = new Random(4);
+        var data = new float[3 * side * side];
+        for (int i = 0; i < data.Length; i++)
+            data[i] = rng.NextSingle() * 255f;
+        using var x = Tensor.FromArray(network.Device, new Shape(1, 3, side, side), data);
+        var (peak, _) = MeasuredForward(network, x);
+
+        // The largest activation: the upsampled 64-channel feature map the last convolution reads.
+        long largest = 64L * (2 * side) * (2 * side) * sizeof(float);
+        output.WriteLine($"EDSR-baseline x2 on 1×3×{side}×{side}, eval: peak {peak:N0} bytes above the weights and input " +
+                         $"= {(double)peak / largest:F2} × the largest activation ({largest:N0})");
+        Assert.True(peak <= 3 * largest, $"eval peak {peak:N0} bytes is more than 3 × the largest activation ({largest:N0})");
+    }
 }

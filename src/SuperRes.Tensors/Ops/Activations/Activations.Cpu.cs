@@ -36,7 +36,7 @@ internal sealed class ActivationsCpu : Activations.IBackend
         var gys = Launch.Array(gy);
         var gs = Launch.Array(gslope);
         long batches = n / ((long)slopes * plane);
-        Parallel.For(0, slopes, s =>
+        CpuChunks.ForEachTask(slopes, s =>
         {
             double acc = 0;
             for (long b = 0; b < batches; b++)

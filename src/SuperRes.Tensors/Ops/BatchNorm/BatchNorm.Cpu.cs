@@ -1,13 +1,13 @@
 namespace SuperRes.Tensors.Primitives;
 
-/// <summary>The C# reference: reductions one parallel task per channel in double, element-wise loops one task per (image, channel) plane.</summary>
+/// <summary>The C# reference: reductions one task per channel (CpuChunks) in double, element-wise loops one task per (image, channel) plane.</summary>
 internal sealed class BatchNormCpu : BatchNorm.IBackend
 {
     public void Stats(DeviceBuffer x, DeviceBuffer mean, DeviceBuffer var, int batch, int channels, int hw)
     {
         var (xs, means, vars) = (Launch.Array(x), Launch.Array(mean), Launch.Array(var));
         long count = (long)batch * hw;
-        Parallel.For(0, channels, c =>
+        CpuChunks.ForEachTask(channels, c =>
         {
             double sum = 0;
             for (int b = 0; b < batch; b++)
@@ -49,7 +49,7 @@ internal sealed class BatchNormCpu : BatchNorm.IBackend
     {
         var (xs, gys, means, sums, dots) = (Launch.Array(x), Launch.Array(gy), Launch.Array(mean), Launch.Array(sumGy), Launch.Array(sumGyXhat));
         var scales = InverseStd(var, channels, eps);
-        Parallel.For(0, channels, c =>
+        CpuChunks.ForEachTask(channels, c =>
         {
             double sum = 0, centred = 0;
             for (int b = 0; b < batch; b++)
@@ -104,5 +104,5 @@ internal sealed class BatchNormCpu : BatchNorm.IBackend
     }
 
     private static void ForEachPlane(int batch, int channels, Action<int, int> body) =>
-        Parallel.For(0, batch * channels, p => body(p / channels, p % channels));
+        CpuChunks.ForEachTask(batch * channels, p => body(p / channels, p % channels));
 }

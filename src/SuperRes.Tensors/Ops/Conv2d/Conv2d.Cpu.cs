@@ -29,6 +29,11 @@ internal sealed class Conv2dCpu : Conv2d.IBackend
 
     public void WeightGrad(Conv2dShape s, DeviceBuffer x, DeviceBuffer gy, DeviceBuffer gw)
     {
+        if (Conv2dWinogradWeightGrad.IsFaster(s))
+        {
+            Conv2dWinogradWeightGrad.WeightGrad(s, Launch.Array(x), Launch.Array(gy), Launch.Span(gw, s.WeightLength));
+            return;
+        }
         var patches = PatchesOf(s);
         new ConvBands(patches, s.N).CorrelationGradient(Launch.Array(gy), s.Cout, Launch.Array(x), Launch.Span(gw, s.Cout * patches.Rows));
     }
@@ -39,17 +44,42 @@ internal sealed class Conv2dCpu : Conv2d.IBackend
     private static Patches PatchesOf(Conv2dShape s) =>
         new(s.Cin, s.H, s.W, s.OutH, s.OutW, s.K, s.Stride, s.Pad, s.Padding == PaddingMode.Replicate);
 
-    // 3×3 stride-1 layers with enough channels go by Winograd (Conv2dWinograd), the rest by the banded GEMM.
-    private static void Forward(Conv2dShape s, float[] x, float[] weight, float[]? bias, float[] y, bool cacheWeights)
+    /// <summary>
+    /// y = fusion(conv2d(x, weight) + bias) (inference, no tape): the activation and residual add run in Winograd's
+    /// output loop, or in one pass over each output plane after the banded GEMM.
+    /// </summary>
+    public static void ForwardFused(Conv2dShape s, DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, ConvFusion fusion, DeviceBuffer y)
     {
-        if (Conv2dWinograd.IsFaster(s))
+        string tag = (fusion.Activation == ConvActivation.None ? "" : "+" + fusion.Activation.ToString().ToLowerInvariant()) + (fusion.Residual is null ? "" : "+residual");
+        using var op = OpTimer.Start((s, tag), static p => new OpCost("conv2d_forward", $"{ConvLabels.Of(p.s)}{(p.tag.Length == 0 ? "" : " " + p.tag)}",
+            2.0 * p.s.OutputLength * p.s.Cin * p.s.K * p.s.K, OpCost.F32(p.s.InputLength + p.s.WeightLength + p.s.Cout + p.s.OutputLength)));
+        var epilogue = new ConvEpilogue(bias is null ? null : Launch.Array(bias), fusion.Activation, fusion.Slope,
+            fusion.Slopes is null ? null : Launch.Array(fusion.Slopes.Buffer), fusion.Slopes is null ? 0 : (int)fusion.Slopes.Length,
+            fusion.Residual is null ? null : Launch.Array(fusion.Residual.Buffer), fusion.ResidualScale);
+        Forward(s, Launch.Array(x), Launch.Array(weight), epilogue, Launch.Array(y), cacheWeights: true);
+    }
+
+    private static void Forward(Conv2dShape s, float[] x, float[] weight, float[]? bias, float[] y, bool cacheWeights) =>
+        Forward(s, x, weight, new ConvEpilogue(bias), y, cacheWeights);
+
+    // 3×3 stride-1 layers with enough channels go by Winograd (Conv2dWinograd), the rest, and every layer inside
+    // PositionIndependentConvolution, by the banded GEMM.
+    private static void Forward(Conv2dShape s, float[] x, float[] weight, in ConvEpilogue epilogue, float[] y, bool cacheWeights)
+    {
+        if (Conv2dWinograd.IsFaster(s) && !PositionIndependentConvolution.IsActive)
         {
-            Conv2dWinograd.Forward(s, x, weight, bias, y, cacheWeights);
+            Conv2dWinograd.Forward(s, x, weight, epilogue, y, cacheWeights);
             return;
         }
+        var bias = epilogue.Bias;
         if (bias is not null)
             ConvBands.FillBias(y, s.N, s.Cout, s.OutH * s.OutW, bias);
         new ConvBands(PatchesOf(s), s.N).Correlate(x, weight, s.Cout, y, accumulate: bias is not null);
+        if (epilogue.IsBiasOnly)
+            return;
+        var rest = epilogue with { Bias = null };
+        int plane = s.OutH * s.OutW;
+        Parallel.For(0, s.N * s.Cout, p => rest.ApplyInPlace(p % s.Cout, y.AsSpan(p * plane, plane), p * plane));
     }
 
     /// <summary>w'[ci, co, ky, kx] = w[co, ci, K−1−ky, K−1−kx]: the weights of the adjoint convolution.</summary>

@@ -1,8 +1,12 @@
+using SuperRes.Runtime.Tuning;
+
 namespace SuperRes.Tensors.Primitives;
 
 /// <summary>
-/// kernels/conv2d.cl on CUDA and OpenCL: output tiles of TileW × TileH pixels per work-group, Block output channels
-/// per work-item; the weight gradient and the bias gradient reduce in chunks of pixels, summed in chunk order.
+/// conv2d on CUDA and OpenCL. The forward pass is kernels/conv2d_forward.cl with the parameters of the device's
+/// tuning database or its class's defaults (<see cref="Conv2dForwardTuning"/>); the gradients are kernels/conv2d.cl:
+/// output tiles of TileW × TileH pixels per work-group, Block channels per work-item; the weight gradient and the
+/// bias gradient reduce in chunks of pixels, summed in chunk order.
 /// </summary>
 internal sealed class Conv2dKernels : Conv2d.IBackend
 {
@@ -22,13 +26,18 @@ internal sealed class Conv2dKernels : Conv2d.IBackend
     // CUDA caps statically sized shared memory at 48 KiB whatever the device offers.
     private const long MaxStaticLocalBytes = 48 * 1024;
 
-    public void Forward(Conv2dShape s, DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y)
+    public void Forward(Conv2dShape s, DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y) =>
+        Forward(s, x, weight, bias, y, Conv2dForwardTuning.Parameters(Launch.Kernels(x), s));
+
+    /// <summary>The forward pass with explicit tuning parameters (legal for the shape: <see cref="Conv2dForwardTuning.Illegal"/>).</summary>
+    internal static void Forward(Conv2dShape s, DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y, KernelDefines parameters)
     {
         var k = Launch.Kernels(x);
-        var defines = Defines(k, s);
-        int tilesX = Ceil(s.OutW, TileW), tilesY = Ceil(s.OutH, TileH);
-        k.Launch(k.GetKernel(File, "conv2d_forward", defines),
-            new LaunchGrid((long)s.N * tilesX * tilesY * Threads, Ceil(s.Cout, Block), 1, Threads, 1, 1),
+        int Get(string name) => TuningSpace.Value(parameters, name);
+        int threads = Get("WG_X") * Get("WG_Y"), block = Get("BLOCK");
+        int tilesX = Ceil(s.OutW, Get("WG_X") * Get("PX")), tilesY = Ceil(s.OutH, Get("WG_Y") * Get("ROWS"));
+        k.Launch(k.GetKernel(Conv2dForwardTuning.File, "conv2d_forward", Conv2dForwardTuning.Defines(k, s, parameters)),
+            new LaunchGrid((long)s.N * tilesX * tilesY * threads, Ceil(s.Cout, block), 1, threads, 1, 1),
             s.Cin, s.H, s.W, s.Cout, s.OutH, s.OutW, Replicate(s), tilesX, tilesY, bias is null ? 0 : 1,
             x, weight, bias ?? weight /* never read: the kernel only needs a valid buffer */, y);
     }
@@ -111,15 +120,15 @@ internal sealed class Conv2dKernels : Conv2d.IBackend
     }
 
     /// <summary>
-    /// Defines for one conv2d: the kernel size and stride, and CHUNK, the most summed-over channels whose
-    /// staged tiles fit in local memory. BLOCK is one size for every layer: a smaller block for 1- or 3-channel
+    /// Defines for the gradients of one conv2d: the kernel size and stride, and CHUNK, the most summed-over channels
+    /// whose staged tiles fit in local memory. BLOCK is one size for every layer: a smaller block for 1- or 3-channel
     /// layers would save work there but double the programs every device builds (slow on PoCL).
     /// </summary>
     private static KernelDefines Defines(KernelDevice k, Conv2dShape s)
     {
-        // The forward kernel's input tile is the largest staged tile of the file (see kernels/conv2d.cl).
-        long inputTile = (long)((TileH - 1) * s.Stride + s.K) * ((TileW - 1) * s.Stride + s.K);
-        long perChannelBytes = (inputTile + (long)Block * s.K * s.K) * sizeof(float);
+        // The input gradient's tile of output gradients is the largest staged tile of the file (see kernels/conv2d.cl).
+        long gradientTile = (long)((TileH + s.K - 2) / s.Stride + 1) * ((TileW + s.K - 2) / s.Stride + 1);
+        long perChannelBytes = (gradientTile + (long)Block * s.K * s.K) * sizeof(float);
         long budget = Math.Min(k.LocalMemoryBytes, MaxStaticLocalBytes);
         if (perChannelBytes > budget)
             throw new NotSupportedException($"conv2d {s}: one channel's tiles need {perChannelBytes} bytes of local memory but {k.Info.Id} offers {budget}");

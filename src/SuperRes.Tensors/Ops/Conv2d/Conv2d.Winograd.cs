@@ -1,101 +1,147 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
-using SuperRes.Runtime.Cpu;
+using System.Runtime.Intrinsics;
 using static SuperRes.Tensors.Primitives.WinogradTransforms;
 
 namespace SuperRes.Tensors.Primitives;
 
 /// <summary>
 /// conv2d 3×3 stride 1 on the Cpu by Winograd's F(4×4, 3×3): 4×4 output tiles from 6×6 input tiles, 36 products per
-/// tile and channel pair instead of 144. Work goes in blocks of tiles of one image, one task per block: the block's
-/// tiles are read (with the layer's padding) and transformed, multiplied by the transformed weights in 36 matrix
-/// products [Cout × Cin]·[Cin × tiles], and transformed back into the output, so no full-size transformed tensor
-/// exists. Each output element is computed by one task in a fixed order: the bits do not depend on the core count.
+/// tile and channel pair instead of 144. Work goes in blocks of 32 or 64 tiles of one image, one task per block: the
+/// block's input rows are padded once per channel, its tiles read and transformed (<see cref="WinogradTransforms"/>),
+/// multiplied by the packed transformed weights (<see cref="WinogradProducts"/>), and transformed back into the output
+/// through the epilogue (bias, activation, residual), 64 output channels at a time. No full-size transformed tensor
+/// exists. Each output element is computed by one task in a fixed order that depends neither on the core count nor
+/// on the block or lane its tile falls in.
 /// </summary>
 internal static class Conv2dWinograd
 {
-    // A block's transformed input and products take about this many floats (512 KiB), half of Zen 4's L2.
-    private const int TargetBlockFloats = 128 * 1024;
+    // A block's transformed input stays within about this many floats (640 KiB) of Zen 4/5's 1 MiB L2.
+    private const int TargetInputFloats = 160 * 1024;
 
-    // Tiles per block come in multiples of this: the widest vector (16 floats) and the matrix product's column block.
-    private const int TileQuantum = 16;
-
-    private static readonly ConditionalWeakTable<float[], TransformedWeights> Cache = new();
+    // Output channels per pass over a block: the products of 64 channels take as much as the transformed input.
+    private const int GroupRows = 64;
 
     /// <summary>
-    /// Whether Winograd is the faster Cpu path for this layer: 3×3 stride 1 with at least 48 input and output channels.
-    /// Measured (docs/performance.md): 1.0–2.4× faster at 56→56, 64→64 and 64→256; slower at 32→32 and below, and
-    /// for the 3→64 head and 64→3 tail, where the transforms cost more than the products save.
+    /// Whether Winograd is the Cpu path for this layer: 3×3 stride 1 with at least 48 input channels, whatever the
+    /// output count (EDSR's 64→3 tail too). Measured (docs/performance.md): 1.5–3× faster than the banded GEMM at
+    /// 64→64, 64→256 and 64→3; slower for the 3→64 head. It is also faster at 32→32 and at 12→12 on planes 64 wide or
+    /// more, but a Winograd layer rounds each output by its place in a 4×4 tile, so a tiled upscale of a network that
+    /// used to be position-independent would no longer match its untiled output; those layers stay on the GEMM.
     /// </summary>
-    public static bool IsFaster(Conv2dShape s) => Applies(s) && s.Cin >= MinChannels && s.Cout >= MinChannels;
-
-    private const int MinChannels = 48;
+    public static bool IsFaster(Conv2dShape s) => Applies(s) && s.Cin >= 48;
 
     /// <summary>Whether this path computes the layer at all: 3×3 kernels at stride 1.</summary>
     public static bool Applies(Conv2dShape s) => s.K == 3 && s.Stride == 1;
 
-    /// <summary>
-    /// y = conv2d(x, weight) + bias. <paramref name="cacheWeights"/> keeps the transformed weights with the weight
-    /// array, checked against a copy of the raw weights on every call, so an optimizer step recomputes them.
-    /// </summary>
+    /// <summary>y = conv2d(x, weight) + bias.</summary>
     public static void Forward(Conv2dShape s, float[] x, float[] weight, float[]? bias, float[] y, bool cacheWeights,
+        WinogradLanes lanes = WinogradLanes.Widest) =>
+        Forward(s, x, weight, new ConvEpilogue(bias), y, cacheWeights, lanes);
+
+    /// <summary>
+    /// y = epilogue(conv2d(x, weight)). <paramref name="cacheWeights"/> keeps the transformed weights with the weight
+    /// array (<see cref="PackedWeights"/>), repacked whenever the array's contents change.
+    /// </summary>
+    public static void Forward(Conv2dShape s, float[] x, float[] weight, in ConvEpilogue epilogue, float[] y, bool cacheWeights,
         WinogradLanes lanes = WinogradLanes.Widest)
     {
         if (!Applies(s))
             throw new ArgumentException($"Winograd conv2d: {s} is not 3×3 stride 1");
-        var u = cacheWeights ? Transformed(weight, s) : Weights(weight.AsSpan(0, (int)s.WeightLength), s.Cout, s.Cin);
+        int length = (int)s.WeightLength;
+        var u = cacheWeights
+            ? PackedWeights.Get(weight, length, "winograd-f4x4", raw => Weights(raw.Span, s.Cout, s.Cin))
+            : Weights(weight.AsSpan(0, length), s.Cout, s.Cin);
+        switch (lanes == WinogradLanes.Widest ? Widest : lanes)
+        {
+            case WinogradLanes.Vector512:
+                Run<Lanes512, Vector512<float>>(s, x, u, epilogue, y);
+                break;
+            case WinogradLanes.Vector256:
+                Run<Lanes256, Vector256<float>>(s, x, u, epilogue, y);
+                break;
+            default:
+                Run<LanesScalar, float>(s, x, u, epilogue, y);
+                break;
+        }
+    }
+
+    private static void Run<TLanes, TVector>(Conv2dShape s, float[] x, float[] u, ConvEpilogue epilogue, float[] y)
+        where TLanes : ILanes<TVector> where TVector : struct
+    {
         var grid = new TileGrid(s);
-        int width = BlockWidth(s.Cin, s.Cout, grid.Count);
+        int width = BlockWidth(s.Cin, grid.Count);
         int blocks = (grid.Count + width - 1) / width;
-        Parallel.For(0, s.N * blocks, task =>
+        var block = new BlockShape(s, grid, width, Math.Min(GroupRows, PaddedRows(s.Cout)));
+        CpuChunks.ForEachTask(s.N * blocks, task =>
         {
             int n = task / blocks, first = task % blocks * width;
-            var scratch = ArrayPool<float>.Shared.Rent(Elements * width * (s.Cin + s.Cout + 2));
-            RunBlock(s, grid, lanes, x, u, bias, y, n, first, Math.Min(width, grid.Count - first), width, scratch);
+            var scratch = ArrayPool<float>.Shared.Rent(block.ScratchFloats);
+            RunBlock<TLanes, TVector>(block, x, u, epilogue, y, n, first, Math.Min(width, grid.Count - first), scratch);
             ArrayPool<float>.Shared.Return(scratch);
         });
     }
 
-    private static int BlockWidth(int cin, int cout, int tiles)
+    // 64 tiles when their transformed input fits the target and fills the blocks as well as 32 would, else 32.
+    private static int BlockWidth(int cin, int tiles)
     {
-        int width = TargetBlockFloats / (Elements * (cin + cout)) / TileQuantum * TileQuantum;
-        int needed = (tiles + TileQuantum - 1) / TileQuantum * TileQuantum;
-        return Math.Clamp(width, TileQuantum, Math.Max(TileQuantum, Math.Min(needed, 8 * TileQuantum)));
+        static int Waste(int width, int tiles) => (tiles + width - 1) / width * width - tiles;
+        bool wide = Elements * cin * 64 <= TargetInputFloats && Waste(64, tiles) <= Waste(32, tiles);
+        return wide ? 64 : 32;
     }
 
-    private static void RunBlock(Conv2dShape s, TileGrid grid, WinogradLanes lanes, float[] x, float[] u, float[]? bias,
-        float[] y, int n, int first, int count, int width, float[] scratch)
+    /// <summary>The sizes of one block's work and where its scratch buffers sit.</summary>
+    private readonly record struct BlockShape(Conv2dShape S, TileGrid Grid, int Width, int Group)
     {
-        int plane = s.H * s.W;
-        var tiles = scratch.AsSpan(0, Elements * width);
-        var transformScratch = scratch.AsSpan(Elements * width, Elements * width);
-        var v = scratch.AsSpan(2 * Elements * width, Elements * s.Cin * width);
-        var m = scratch.AsSpan((2 + s.Cin) * Elements * width, Elements * s.Cout * width);
+        private const int Vector = 16; // the widest lanes: room for any width's tile vectors
+
+        public int TileRows => Width / Grid.Across + 2;
+        public int Padded => Grid.PaddedLength(TileRows);
+        // One vector more than the matrices between elements: strides of a power of two (64 channels × 64 tiles,
+        // 16 KiB) put all 36 elements of a tile in one L1 set.
+        public int TransformedStride => S.Cin * Width + Vector;
+        public int ProductStride => Group * Width + Vector;
+        public int Transformed => Elements * TransformedStride;
+        public int Products => Elements * ProductStride;
+        public int ScratchFloats => Padded + Transformed + Products + 3 * Elements * Vector;
+    }
+
+    private static void RunBlock<TLanes, TVector>(BlockShape b, float[] x, float[] u, in ConvEpilogue epilogue, float[] y,
+        int n, int first, int count, float[] scratch)
+        where TLanes : ILanes<TVector> where TVector : struct
+    {
+        var s = b.S;
+        int plane = s.H * s.W, width = b.Width, lanes = TLanes.Count;
+        int firstTileRow = first / b.Grid.Across, tileRows = (first + count - 1) / b.Grid.Across - firstTileRow + 1;
+        var padded = scratch.AsSpan(0, b.Padded);
+        var v = scratch.AsSpan(b.Padded, b.Transformed);
+        var m = scratch.AsSpan(b.Padded + b.Transformed, b.Products);
+        var d = scratch.AsSpan(b.Padded + b.Transformed + b.Products, Elements * 16);
+        var transformScratch = scratch.AsSpan(b.Padded + b.Transformed + b.Products + Elements * 16, Elements * 16);
+        var o = scratch.AsSpan(b.Padded + b.Transformed + b.Products + 2 * Elements * 16, Elements * 16);
         for (int ci = 0; ci < s.Cin; ci++)
         {
-            grid.Read(x.AsSpan((n * s.Cin + ci) * plane, plane), first, count, width, tiles);
-            Input(lanes, tiles, transformScratch, v[(ci * width)..], s.Cin * width, width);
+            b.Grid.Pad(x.AsSpan((n * s.Cin + ci) * plane, plane), firstTileRow, tileRows, padded);
+            for (int t = 0; t < width; t += lanes)
+            {
+                b.Grid.Read<TLanes, TVector>(padded, firstTileRow, first + t, Math.Clamp(count - t, 0, lanes), d);
+                Input<TLanes, TVector>(ref d[0], ref transformScratch[0], ref v[ci * width + t], b.TransformedStride);
+            }
         }
-        for (int e = 0; e < Elements; e++)
-            CpuGemm.Multiply(s.Cout, width, s.Cin, u.AsSpan(e * s.Cout * s.Cin), s.Cin, v[(e * s.Cin * width)..], width,
-                m[(e * s.Cout * width)..], width, accumulate: false);
-        var outputs = tiles[..(Output * Output * width)];
-        for (int co = 0; co < s.Cout; co++)
+        int panels = PaddedRows(s.Cout) / PanelRows;
+        for (int group = 0; group < s.Cout; group += b.Group)
         {
-            Inverse(lanes, m[(co * width)..], s.Cout * width, transformScratch, outputs, width);
-            grid.Write(outputs, bias?[co] ?? 0f, first, count, width, y.AsSpan((n * s.Cout + co) * plane, plane));
+            int rows = Math.Min(b.Group, panels * PanelRows - group);
+            WinogradProducts.Multiply<TLanes, TVector>(u, panels, group, rows, s.Cin, v, b.TransformedStride, width, m, b.ProductStride);
+            for (int co = group; co < Math.Min(s.Cout, group + rows); co++)
+            {
+                int planeStart = (n * s.Cout + co) * plane;
+                var output = y.AsSpan(planeStart, plane);
+                for (int t = 0; t < count; t += lanes)
+                {
+                    Inverse<TLanes, TVector>(ref m[(co - group) * width + t], b.ProductStride, ref transformScratch[0], ref o[0]);
+                    b.Grid.Write<TLanes, TVector>(o, epilogue, co, first + t, Math.Min(lanes, count - t), output, planeStart);
+                }
+            }
         }
     }
-
-    private static float[] Transformed(float[] weight, Conv2dShape s)
-    {
-        var raw = weight.AsSpan(0, (int)s.WeightLength);
-        if (Cache.TryGetValue(weight, out var cached) && cached.Cout == s.Cout && raw.SequenceEqual(cached.Raw))
-            return cached.U;
-        var fresh = new TransformedWeights(raw.ToArray(), s.Cout, Weights(raw, s.Cout, s.Cin));
-        Cache.AddOrUpdate(weight, fresh);
-        return fresh.U;
-    }
-
-    private sealed record TransformedWeights(float[] Raw, int Cout, float[] U);
 }

@@ -2,18 +2,14 @@ namespace SuperRes.Tensors.Primitives;
 
 /// <summary>
 /// The Cpu reference of the transposed convolution. It windows its output: output pixel
-/// (iy·Stride − Padding + ky, ix·Stride − Padding + kx) receives x[iy, ix]·w[ky, kx], so per band of input rows the
-/// forward is weightsᵀ · x scattered onto the output (col2im), and both gradients read a patch matrix of gy (im2col).
+/// (iy·Stride − Padding + ky, ix·Stride − Padding + kx) receives x[iy, ix]·w[ky, kx]. The forward gathers those
+/// taps per output pixel (<see cref="ConvTranspose2dGather"/>); both gradients read a patch matrix of gy (im2col).
 /// </summary>
 internal sealed class ConvTranspose2dCpu : ConvTranspose2d.IBackend
 {
-    public void Forward(ConvTranspose2dGeometry g, DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y)
-    {
-        var patches = PatchesOf(g);
-        var ys = Launch.Array(y);
-        ConvBands.FillBias(ys, g.N, g.Cout, patches.PlaneLength, bias is null ? null : Launch.Array(bias));
-        new ConvBands(patches, g.N).Spread(Launch.Array(x), ConvBands.Transpose(Launch.Array(weight), g.Cin, patches.Rows), g.Cin, ys);
-    }
+    // A gather, pixel by pixel (ConvTranspose2dGather): its bits do not depend on where a pixel falls in a tile.
+    public void Forward(ConvTranspose2dGeometry g, DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y) =>
+        ConvTranspose2dGather.Forward(g, Launch.Array(x), Launch.Array(weight), bias is null ? null : Launch.Array(bias), Launch.Array(y));
 
     public void InputGrad(ConvTranspose2dGeometry g, DeviceBuffer gy, DeviceBuffer weight, DeviceBuffer gx) =>
         new ConvBands(PatchesOf(g), g.N).Correlate(Launch.Array(gy), Launch.Array(weight), g.Cin, Launch.Array(gx), accumulate: false);

@@ -85,7 +85,7 @@ internal readonly struct ConvBands
         int length = m * p.Rows, slots = Math.Max(1, Math.Min(ReductionSlots, Tasks));
         var partials = new float[slots][];
         var self = this;
-        Parallel.For(0, slots, slot =>
+        CpuChunks.ForEachTask(slots, slot =>
         {
             var partial = new float[length];
             var cols = ArrayPool<float>.Shared.Rent(self.PatchLength);
@@ -122,7 +122,7 @@ internal readonly struct ConvBands
 
     /// <summary>gb[c] = Σ over images and the plane of gy[n, c]: per image a vector sum, the images added in order in double.</summary>
     public static void BiasGradient(float[] gy, int images, int channels, int plane, float[] gb) =>
-        Parallel.For(0, channels, c =>
+        CpuChunks.ForEachTask(channels, c =>
         {
             double sum = 0;
             for (int n = 0; n < images; n++)
@@ -171,14 +171,14 @@ internal readonly struct ConvBands
         }
         if (!scatters)
         {
-            Parallel.For(0, Tasks, Run);
+            CpuChunks.ForEachTask(Tasks, Run);
             return;
         }
         for (int parity = 0; parity < 2; parity++)
         {
             int count = (Bands - parity + 1) / 2, bands = Bands, first = parity;
             if (count > 0)
-                Parallel.For(0, _images * count, i => Run(i / count * bands + first + 2 * (i % count)));
+                CpuChunks.ForEachTask(_images * count, i => Run(i / count * bands + first + 2 * (i % count)));
         }
     }
 

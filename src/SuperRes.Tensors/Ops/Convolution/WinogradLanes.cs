@@ -13,8 +13,8 @@ internal enum WinogradLanes
 }
 
 /// <summary>
-/// One vector width for the Winograd transforms: load, store, and a fused multiply-add by a constant. Every width
-/// rounds each fused multiply-add once, so all widths give the same bits.
+/// One vector width for the Winograd transforms and products: load, store, add, subtract, and a fused multiply-add by
+/// a constant. Every width rounds each operation once, lane by lane, so all widths give the same bits.
 /// </summary>
 internal interface ILanes<TVector> where TVector : struct
 {
@@ -25,6 +25,10 @@ internal interface ILanes<TVector> where TVector : struct
     static abstract void Store(TVector value, ref float destination);
 
     static abstract TVector MultiplyAdd(float coefficient, TVector value, TVector addend);
+
+    static abstract TVector Add(TVector a, TVector b);
+
+    static abstract TVector Subtract(TVector a, TVector b);
 }
 
 internal readonly struct Lanes512 : ILanes<Vector512<float>>
@@ -40,6 +44,12 @@ internal readonly struct Lanes512 : ILanes<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> MultiplyAdd(float coefficient, Vector512<float> value, Vector512<float> addend) =>
         Vector512.FusedMultiplyAdd(Vector512.Create(coefficient), value, addend);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Subtract(Vector512<float> a, Vector512<float> b) => a - b;
 }
 
 internal readonly struct Lanes256 : ILanes<Vector256<float>>
@@ -55,6 +65,12 @@ internal readonly struct Lanes256 : ILanes<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> MultiplyAdd(float coefficient, Vector256<float> value, Vector256<float> addend) =>
         Vector256.FusedMultiplyAdd(Vector256.Create(coefficient), value, addend);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Subtract(Vector256<float> a, Vector256<float> b) => a - b;
 }
 
 internal readonly struct LanesScalar : ILanes<float>
@@ -69,4 +85,10 @@ internal readonly struct LanesScalar : ILanes<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MultiplyAdd(float coefficient, float value, float addend) => MathF.FusedMultiplyAdd(coefficient, value, addend);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Add(float a, float b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Subtract(float a, float b) => a - b;
 }

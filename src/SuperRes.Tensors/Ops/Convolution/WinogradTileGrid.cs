@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using static SuperRes.Tensors.Primitives.WinogradTransforms;
 
 namespace SuperRes.Tensors.Primitives;
@@ -5,67 +8,216 @@ namespace SuperRes.Tensors.Primitives;
 /// <summary>
 /// The 4×4 output tiles of a 3×3 "same" stride-1 convolution over one H×W plane, numbered row by row: tile (ty, tx)
 /// writes rows 4ty…4ty+3 and columns 4tx…4tx+3 (clipped at the plane's edge) and reads the 6×6 window one pixel up
-/// and left of that, with zeros or the nearest border pixel outside the plane.
+/// and left of that, with zeros or the nearest border pixel outside the plane. A block of tiles reads its input rows
+/// once per channel into a padded copy (<see cref="Pad"/>), so tiles need no bounds checks; at AVX-512, 16 tiles
+/// that share a tile row are read and written with vector permutes instead of one pixel at a time.
 /// </summary>
 internal readonly struct TileGrid(Conv2dShape s)
 {
+    // Floats before and after the padded rows: the vector reads of a tile row start up to 16 tiles before it and
+    // read 16 floats past the 16th tile.
+    private const int Slack = 96;
+
     private readonly int _h = s.H, _w = s.W;
     private readonly bool _replicate = s.Padding == PaddingMode.Replicate;
 
-    private int Across => (_w + Output - 1) / Output;
+    public int Across => (_w + Output - 1) / Output;
 
     public int Count => (_h + Output - 1) / Output * Across;
 
-    /// <summary>tiles[e · width + t] = element e of the input window of tile first + t (zeros past count).</summary>
-    public void Read(ReadOnlySpan<float> plane, int first, int count, int width, Span<float> tiles)
+    /// <summary>Row stride of the padded copy: one pixel left of the plane to one past the last tile's window.</summary>
+    private int Stride => Output * Across + 2;
+
+    /// <summary>Floats of the padded copy of <paramref name="tileRows"/> tile rows.</summary>
+    public int PaddedLength(int tileRows) => 2 * Slack + (Output * tileRows + 2) * Stride;
+
+    /// <summary>
+    /// padded = the input windows of tile rows firstTileRow … firstTileRow + tileRows − 1 of one channel's plane:
+    /// rows 4·firstTileRow − 1 onwards, columns −1 onwards, zeros or the nearest border pixel outside the plane.
+    /// </summary>
+    public void Pad(ReadOnlySpan<float> plane, int firstTileRow, int tileRows, Span<float> padded)
     {
-        for (int t = 0; t < width; t++)
+        int stride = Stride, top = Output * firstTileRow - 1;
+        for (int r = 0; r < Output * tileRows + 2; r++)
         {
-            if (t >= count)
+            var row = padded.Slice(Slack + r * stride, stride);
+            int source = top + r;
+            bool inside = source >= 0 && source < _h;
+            if (!inside && !_replicate)
             {
-                for (int e = 0; e < Elements; e++)
-                    tiles[e * width + t] = 0;
+                row.Clear();
                 continue;
             }
-            int tile = first + t, top = tile / Across * Output - 1, left = tile % Across * Output - 1;
-            if (top >= 0 && left >= 0 && top + Tile <= _h && left + Tile <= _w)
-            {
-                // Inside the plane, as most tiles are: no padding to decide per pixel.
-                for (int r = 0; r < Tile; r++)
-                {
-                    var row = plane.Slice((top + r) * _w + left, Tile);
-                    for (int c = 0; c < Tile; c++)
-                        tiles[(r * Tile + c) * width + t] = row[c];
-                }
-                continue;
-            }
-            for (int r = 0; r < Tile; r++)
-            {
-                int row = top + r;
-                bool rowInside = row >= 0 && row < _h;
-                if (_replicate)
-                    row = Math.Clamp(row, 0, _h - 1);
-                for (int c = 0; c < Tile; c++)
-                {
-                    int column = left + c;
-                    bool inside = rowInside && column >= 0 && column < _w;
-                    float value = _replicate ? plane[row * _w + Math.Clamp(column, 0, _w - 1)] : inside ? plane[row * _w + column] : 0f;
-                    tiles[(r * Tile + c) * width + t] = value;
-                }
-            }
+            var pixels = plane.Slice(Math.Clamp(source, 0, _h - 1) * _w, _w);
+            pixels.CopyTo(row[1..]);
+            row[0] = _replicate ? pixels[0] : 0f;
+            row[(_w + 1)..].Fill(_replicate ? pixels[_w - 1] : 0f);
         }
     }
 
-    /// <summary>plane[tile's 4×4 pixels inside the plane] = outputs[(a·4 + b) · width + t] + bias, for t below count.</summary>
-    public void Write(ReadOnlySpan<float> outputs, float bias, int first, int count, int width, Span<float> plane)
+    /// <summary>
+    /// d[e · lanes + l] = element e of the input window of tile first + l, for l below lanes (zeros from count on),
+    /// read from <paramref name="padded"/> (<see cref="Pad"/> from firstTileRow).
+    /// </summary>
+    public void Read<TLanes, TVector>(ReadOnlySpan<float> padded, int firstTileRow, int first, int count, Span<float> d)
+        where TLanes : ILanes<TVector> where TVector : struct
     {
-        for (int t = 0; t < count; t++)
+        int lanes = TLanes.Count;
+        if (typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported)
         {
-            int tile = first + t, top = tile / Across * Output, left = tile % Across * Output;
+            ReadVector512(padded, firstTileRow, first, count, d);
+            return;
+        }
+        for (int l = 0; l < lanes; l++)
+        {
+            if (l >= count)
+            {
+                for (int e = 0; e < Elements; e++)
+                    d[e * lanes + l] = 0;
+                continue;
+            }
+            var window = padded[WindowStart(firstTileRow, first + l)..];
+            for (int r = 0; r < Tile; r++)
+                for (int c = 0; c < Tile; c++)
+                    d[(r * Tile + c) * lanes + l] = window[r * Stride + c];
+        }
+    }
+
+    /// <summary>
+    /// plane[the tiles' 4×4 pixels inside the plane] = epilogue(co, o[(a·4 + b) · lanes + l]) for the tiles first + l,
+    /// l below count.
+    /// </summary>
+    public void Write<TLanes, TVector>(ReadOnlySpan<float> o, in ConvEpilogue epilogue, int co, int first, int count, Span<float> plane, int planeStart)
+        where TLanes : ILanes<TVector> where TVector : struct
+    {
+        int lanes = TLanes.Count;
+        int top = first / Across * Output, left = first % Across * Output;
+        if (typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported && count == lanes && left + Output * lanes <= _w)
+        {
+            WriteVector512(o, epilogue, co, top, left, plane, planeStart);
+            return;
+        }
+        for (int l = 0; l < count; l++)
+        {
+            int tile = first + l;
+            top = tile / Across * Output;
+            left = tile % Across * Output;
             int rows = Math.Min(Output, _h - top), columns = Math.Min(Output, _w - left);
             for (int a = 0; a < rows; a++)
                 for (int b = 0; b < columns; b++)
-                    plane[(top + a) * _w + left + b] = outputs[(a * Output + b) * width + t] + bias;
+                {
+                    int index = (top + a) * _w + left + b;
+                    plane[index] = epilogue.Apply(co, o[(a * Output + b) * lanes + l], planeStart + index);
+                }
         }
     }
+
+    private int WindowStart(int firstTileRow, int tile) =>
+        Slack + (tile / Across - firstTileRow) * Output * Stride + tile % Across * Output;
+
+    // The 16 tiles in lanes of one vector: each run of lanes on one tile row reads its six window rows as five
+    // vectors of 16 pixels (64 + 16: four pixels per tile and two beyond) and deals them out to the six columns by
+    // permutes; runs after the first are blended in by lane mask.
+    private void ReadVector512(ReadOnlySpan<float> padded, int firstTileRow, int first, int count, Span<float> d)
+    {
+        const int lanes = 16;
+        if (d.Length < Elements * lanes || padded.Length < PaddedLength((first + count - 1) / Across - firstTileRow + 1))
+            throw new ArgumentException("Winograd tile read: buffers too small");
+        if (count < lanes)
+            d[..(Elements * lanes)].Clear();
+        ref float dst = ref d[0];
+        ref float src = ref Unsafe.AsRef(in padded[0]);
+        for (int l = 0; l < count;)
+        {
+            int tile = first + l, tx = tile % Across;
+            int run = Math.Min(count - l, Across - tx);
+            // Lane l of this run reads from base + 4·l: the run's first tile at lane l sits at column 4·tx.
+            int start = WindowStart(firstTileRow, tile) - Output * l;
+            var mask = Vector512.GreaterThanOrEqual(LaneIndex, Vector512.Create(l)) & Vector512.LessThan(LaneIndex, Vector512.Create(l + run));
+            var floatMask = mask.AsSingle();
+            bool whole = run == lanes;
+            for (int r = 0; r < Tile; r++)
+            {
+                ref float row = ref Unsafe.Add(ref src, start + r * Stride);
+                var v0 = Vector512.LoadUnsafe(ref row);
+                var v1 = Vector512.LoadUnsafe(ref row, 16);
+                var v2 = Vector512.LoadUnsafe(ref row, 32);
+                var v3 = Vector512.LoadUnsafe(ref row, 48);
+                var v4 = Vector512.LoadUnsafe(ref row, 64);
+                ref float rowOut = ref Unsafe.Add(ref dst, r * Tile * lanes);
+                var c0 = Column(v0, v1, v2, v3, Phase0);
+                var c1 = Column(v0, v1, v2, v3, Phase1);
+                Put(ref rowOut, 0, c0, floatMask, whole);
+                Put(ref rowOut, 1, c1, floatMask, whole);
+                Put(ref rowOut, 2, Column(v0, v1, v2, v3, Phase2), floatMask, whole);
+                Put(ref rowOut, 3, Column(v0, v1, v2, v3, Phase3), floatMask, whole);
+                Put(ref rowOut, 4, Avx512F.PermuteVar16x32x2(c0, ShiftIn0, v4), floatMask, whole);
+                Put(ref rowOut, 5, Avx512F.PermuteVar16x32x2(c1, ShiftIn1, v4), floatMask, whole);
+            }
+            l += run;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Column(Vector512<float> v0, Vector512<float> v1, Vector512<float> v2, Vector512<float> v3, Vector512<int> phase)
+    {
+        var low = Avx512F.PermuteVar16x32x2(v0, phase, v1);
+        var high = Avx512F.PermuteVar16x32x2(v2, phase, v3);
+        return Vector512.Create(low.GetLower(), high.GetLower());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(ref float rowOut, int column, Vector512<float> value, Vector512<float> mask, bool whole)
+    {
+        ref float at = ref Unsafe.Add(ref rowOut, column * 16);
+        (whole ? value : Vector512.ConditionalSelect(mask, value, Vector512.LoadUnsafe(ref at))).StoreUnsafe(ref at);
+    }
+
+    // Sixteen tiles of one tile row, fully inside the plane's width: per output row, the four columns of the tiles
+    // are interleaved into 64 consecutive pixels by permutes, then the epilogue runs on whole vectors.
+    private void WriteVector512(ReadOnlySpan<float> o, in ConvEpilogue epilogue, int co, int top, int left, Span<float> plane, int planeStart)
+    {
+        const int lanes = 16;
+        if (o.Length < Output * Output * lanes || plane.Length < Math.Min(_h, top + Output) * _w)
+            throw new ArgumentException("Winograd tile write: buffers too small");
+        ref float src = ref Unsafe.AsRef(in o[0]);
+        ref float dst = ref plane[0];
+        int rows = Math.Min(Output, _h - top);
+        for (int a = 0; a < rows; a++)
+        {
+            ref float oa = ref Unsafe.Add(ref src, a * Output * lanes);
+            var b0 = Vector512.LoadUnsafe(ref oa);
+            var b1 = Vector512.LoadUnsafe(ref oa, 16);
+            var b2 = Vector512.LoadUnsafe(ref oa, 32);
+            var b3 = Vector512.LoadUnsafe(ref oa, 48);
+            var low01 = Avx512F.PermuteVar16x32x2(b0, PairLow, b1);
+            var high01 = Avx512F.PermuteVar16x32x2(b0, PairHigh, b1);
+            var low23 = Avx512F.PermuteVar16x32x2(b2, PairLow, b3);
+            var high23 = Avx512F.PermuteVar16x32x2(b2, PairHigh, b3);
+            int index = (top + a) * _w + left;
+            Store(ref dst, epilogue, co, index, planeStart, Avx512F.PermuteVar16x32x2(low01, QuadLow, low23));
+            Store(ref dst, epilogue, co, index + 16, planeStart, Avx512F.PermuteVar16x32x2(low01, QuadHigh, low23));
+            Store(ref dst, epilogue, co, index + 32, planeStart, Avx512F.PermuteVar16x32x2(high01, QuadLow, high23));
+            Store(ref dst, epilogue, co, index + 48, planeStart, Avx512F.PermuteVar16x32x2(high01, QuadHigh, high23));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(ref float plane, in ConvEpilogue epilogue, int co, int index, int planeStart, Vector512<float> value) =>
+        epilogue.Apply(co, value, planeStart + index).StoreUnsafe(ref Unsafe.Add(ref plane, index));
+
+    private static readonly Vector512<int> LaneIndex = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    // Lanes 0–7 = pixels c, c + 4, …, c + 28 of the 32 in two vectors.
+    private static readonly Vector512<int> Phase0 = Vector512.Create(0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0, 0, 0, 0, 0);
+    private static readonly Vector512<int> Phase1 = Vector512.Create(1, 5, 9, 13, 17, 21, 25, 29, 0, 0, 0, 0, 0, 0, 0, 0);
+    private static readonly Vector512<int> Phase2 = Vector512.Create(2, 6, 10, 14, 18, 22, 26, 30, 0, 0, 0, 0, 0, 0, 0, 0);
+    private static readonly Vector512<int> Phase3 = Vector512.Create(3, 7, 11, 15, 19, 23, 27, 31, 0, 0, 0, 0, 0, 0, 0, 0);
+    // Columns 4 and 5 are columns 0 and 1 one tile on, the last lane from pixel 64 or 65.
+    private static readonly Vector512<int> ShiftIn0 = Vector512.Create(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
+    private static readonly Vector512<int> ShiftIn1 = Vector512.Create(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17);
+    // (b0[t], b1[t]) pairs for t = 0–7 and 8–15, then two pairs of pairs per tile: four pixels per tile in order.
+    private static readonly Vector512<int> PairLow = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    private static readonly Vector512<int> PairHigh = Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    private static readonly Vector512<int> QuadLow = Vector512.Create(0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23);
+    private static readonly Vector512<int> QuadHigh = Vector512.Create(8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31);
 }

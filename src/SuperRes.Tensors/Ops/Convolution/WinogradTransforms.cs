@@ -6,8 +6,8 @@ namespace SuperRes.Tensors.Primitives;
 /// <summary>
 /// The transforms of Winograd's F(4×4, 3×3) (Lavin and Gray 2016, interpolation points 0, ±1, ±2, ∞): a 6×6 input
 /// tile d becomes Bᵀ·d·B, a 3×3 kernel g becomes G·g·Gᵀ, and a 6×6 product m becomes the 4×4 output Aᵀ·m·A.
-/// Tiles are processed side by side: element e of tile t sits at [e·width + t], so each step is a fused
-/// multiply-add of whole vectors of tiles by constants, in a fixed order whatever the vector width.
+/// Tiles are processed side by side, one per vector lane: element e of the tiles sits at [e · lanes], so every step
+/// is an add, subtract or fused multiply-add of whole vectors, in a fixed order whatever the vector width.
 /// </summary>
 internal static class WinogradTransforms
 {
@@ -15,25 +15,11 @@ internal static class WinogradTransforms
     public const int Output = 4;
     public const int Elements = Tile * Tile;
 
-    private static readonly float[] BTransposed =
-    [
-        4, 0, -5, 0, 1, 0,
-        0, -4, -4, 1, 1, 0,
-        0, 4, -4, -1, 1, 0,
-        0, -2, -1, 2, 1, 0,
-        0, 2, -1, -2, 1, 0,
-        0, 4, 0, -5, 0, 1,
-    ];
+    /// <summary>Output channels are packed in panels of this many rows, the matrix product's register block.</summary>
+    public const int PanelRows = 8;
 
-    private static readonly float[] ATransposed =
-    [
-        1, 1, 1, 1, 1, 0,
-        0, 1, -1, 2, -2, 0,
-        0, 1, 1, 4, 4, 0,
-        0, 1, -1, 8, -8, 1,
-    ];
-
-    private static readonly double[] G =
+    // The kernel transform, 6×3; the weight gradient applies its adjoint.
+    internal static readonly double[] G =
     [
         1 / 4.0, 0, 0,
         -1 / 6.0, -1 / 6.0, -1 / 6.0,
@@ -43,13 +29,18 @@ internal static class WinogradTransforms
         0, 0, 1,
     ];
 
+    /// <summary>Output channels rounded up to whole panels.</summary>
+    public static int PaddedRows(int cout) => (cout + PanelRows - 1) / PanelRows * PanelRows;
+
     /// <summary>
-    /// u[e, co, ci] = (G·w[co, ci]·Gᵀ)[e] for weight [Cout, Cin, 3, 3], in float64 then rounded once: 36 matrices
-    /// [Cout × Cin], the left operands of the per-element products.
+    /// (G·w[co, ci]·Gᵀ)[e] for weight [Cout, Cin, 3, 3], in float64 then rounded once, packed as the matrix product
+    /// reads them: for each element e and panel of 8 output channels, [Cin × 8] row-major
+    /// (u[((e·panels + co/8)·Cin + ci)·8 + co%8]); the rows past Cout are zero.
     /// </summary>
     public static float[] Weights(ReadOnlySpan<float> weight, int cout, int cin)
     {
-        var u = new float[Elements * cout * cin];
+        int panels = PaddedRows(cout) / PanelRows;
+        var u = new float[Elements * panels * PanelRows * cin];
         Span<double> gg = stackalloc double[Tile * 3];
         for (int co = 0; co < cout; co++)
             for (int ci = 0; ci < cin; ci++)
@@ -62,78 +53,87 @@ internal static class WinogradTransforms
                     for (int j = 0; j < Tile; j++)
                     {
                         double sum = gg[i * 3] * G[j * 3] + gg[i * 3 + 1] * G[j * 3 + 1] + gg[i * 3 + 2] * G[j * 3 + 2];
-                        u[((i * Tile + j) * cout + co) * cin + ci] = (float)sum;
+                        u[(((i * Tile + j) * panels + co / PanelRows) * cin + ci) * PanelRows + co % PanelRows] = (float)sum;
                     }
             }
         return u;
     }
 
     /// <summary>
-    /// v[e · stride] = (Bᵀ·d·B)[e] for the tiles d[e · width + t], t below width (a multiple of 16); scratch holds
-    /// Elements · width floats.
+    /// v[e · stride] = (Bᵀ·d·B)[e] for the tiles d[e · lanes]; scratch holds <see cref="Elements"/> vectors.
     /// </summary>
-    public static void Input(WinogradLanes lanes, Span<float> d, Span<float> scratch, Span<float> v, int stride, int width)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Input<TLanes, TVector>(ref float d, ref float scratch, ref float v, int stride)
+        where TLanes : ILanes<TVector> where TVector : struct
     {
-        // First Bᵀ·d (column c of each row combination), then (Bᵀ·d)·B (row i of the result).
+        int n = TLanes.Count;
+        // Bᵀ·d, one column at a time, then (Bᵀ·d)·B, one row at a time.
         for (int c = 0; c < Tile; c++)
-            Combine(lanes, BTransposed, Tile, d[(c * width)..], Tile * width, scratch[(c * width)..], Tile * width, width);
+            InputRow<TLanes, TVector>(ref Unsafe.Add(ref d, c * n), Tile * n, ref Unsafe.Add(ref scratch, c * n), Tile * n);
         for (int i = 0; i < Tile; i++)
-            Combine(lanes, BTransposed, Tile, scratch[(i * Tile * width)..], width, v[(i * Tile * stride)..], stride, width);
+            InputRow<TLanes, TVector>(ref Unsafe.Add(ref scratch, i * Tile * n), n, ref Unsafe.Add(ref v, i * Tile * stride), stride);
     }
 
     /// <summary>
-    /// o[(a·4 + b) · width + t] = (Aᵀ·m·A)[a, b] for the products m[e · stride + t]; scratch holds 24 · width floats.
+    /// o[(a·4 + b) · lanes] = (Aᵀ·m·A)[a, b] for the products m[e · stride]; scratch holds 24 vectors.
     /// </summary>
-    public static void Inverse(WinogradLanes lanes, Span<float> m, int stride, Span<float> scratch, Span<float> o, int width)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Inverse<TLanes, TVector>(ref float m, int stride, ref float scratch, ref float o)
+        where TLanes : ILanes<TVector> where TVector : struct
     {
+        int n = TLanes.Count;
         for (int j = 0; j < Tile; j++)
-            Combine(lanes, ATransposed, Output, m[(j * stride)..], Tile * stride, scratch[(j * width)..], Tile * width, width);
+            InverseRow<TLanes, TVector>(ref Unsafe.Add(ref m, j * stride), Tile * stride, ref Unsafe.Add(ref scratch, j * n), Tile * n);
         for (int a = 0; a < Output; a++)
-            Combine(lanes, ATransposed, Output, scratch[(a * Tile * width)..], width, o[(a * Output * width)..], width, width);
+            InverseRow<TLanes, TVector>(ref Unsafe.Add(ref scratch, a * Tile * n), n, ref Unsafe.Add(ref o, a * Output * n), n);
     }
 
     /// <summary>The widest width this machine runs in hardware.</summary>
     public static WinogradLanes Widest =>
         Vector512.IsHardwareAccelerated ? WinogradLanes.Vector512 : Vector256.IsHardwareAccelerated ? WinogradLanes.Vector256 : WinogradLanes.Scalar;
 
-    // destination[i · destinationStride + t] = Σ_j matrix[i, j] · source[j · sourceStride + t], for i below rows.
-    private static void Combine(WinogradLanes lanes, float[] matrix, int rows, Span<float> source, int sourceStride,
-        Span<float> destination, int destinationStride, int width)
-    {
-        // Bounds once here: the kernels below address by offsets inside these extents.
-        if (source.Length < (Tile - 1) * sourceStride + width || destination.Length < (rows - 1) * destinationStride + width)
-            throw new ArgumentException($"Winograd transform: {rows}×{Tile} tiles of width {width} overrun the buffers");
-        ref float s = ref source[0];
-        ref float d = ref destination[0];
-        switch (lanes == WinogradLanes.Widest ? Widest : lanes)
-        {
-            case WinogradLanes.Vector512:
-                Combine<Lanes512, Vector512<float>>(matrix, rows, ref s, sourceStride, ref d, destinationStride, width);
-                break;
-            case WinogradLanes.Vector256:
-                Combine<Lanes256, Vector256<float>>(matrix, rows, ref s, sourceStride, ref d, destinationStride, width);
-                break;
-            default:
-                Combine<LanesScalar, float>(matrix, rows, ref s, sourceStride, ref d, destinationStride, width);
-                break;
-        }
-    }
-
-    private static void Combine<TLanes, TVector>(float[] matrix, int rows, ref float source, int sourceStride,
-        ref float destination, int destinationStride, int width)
+    // r = Bᵀ·s for six vectors s[j · sourceStride], written to r[i · destinationStride]; the rows of Bᵀ are
+    // (4, 0, −5, 0, 1, 0), (0, −4, −4, 1, 1, 0), (0, 4, −4, −1, 1, 0), (0, −2, −1, 2, 1, 0), (0, 2, −1, −2, 1, 0),
+    // (0, 4, 0, −5, 0, 1), grouped so that the rows share their sums and differences.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void InputRow<TLanes, TVector>(ref float s, int sourceStride, ref float r, int destinationStride)
         where TLanes : ILanes<TVector> where TVector : struct
     {
-        for (int t = 0; t < width; t += TLanes.Count)
-            for (int i = 0; i < rows; i++)
-            {
-                TVector sum = default;
-                for (int j = 0; j < Tile; j++)
-                {
-                    float coefficient = matrix[i * Tile + j];
-                    if (coefficient != 0)
-                        sum = TLanes.MultiplyAdd(coefficient, TLanes.Load(ref Unsafe.Add(ref source, j * sourceStride + t)), sum);
-                }
-                TLanes.Store(sum, ref Unsafe.Add(ref destination, i * destinationStride + t));
-            }
+        var s0 = TLanes.Load(ref s);
+        var s1 = TLanes.Load(ref Unsafe.Add(ref s, sourceStride));
+        var s2 = TLanes.Load(ref Unsafe.Add(ref s, 2 * sourceStride));
+        var s3 = TLanes.Load(ref Unsafe.Add(ref s, 3 * sourceStride));
+        var s4 = TLanes.Load(ref Unsafe.Add(ref s, 4 * sourceStride));
+        var s5 = TLanes.Load(ref Unsafe.Add(ref s, 5 * sourceStride));
+        TLanes.Store(TLanes.MultiplyAdd(-5, s2, TLanes.MultiplyAdd(4, s0, s4)), ref r);
+        TLanes.Store(TLanes.MultiplyAdd(-4, TLanes.Add(s1, s2), TLanes.Add(s3, s4)), ref Unsafe.Add(ref r, destinationStride));
+        TLanes.Store(TLanes.MultiplyAdd(4, TLanes.Subtract(s1, s2), TLanes.Subtract(s4, s3)), ref Unsafe.Add(ref r, 2 * destinationStride));
+        var odd = TLanes.Subtract(s1, s3);
+        var even = TLanes.Subtract(s4, s2);
+        TLanes.Store(TLanes.MultiplyAdd(-2, odd, even), ref Unsafe.Add(ref r, 3 * destinationStride));
+        TLanes.Store(TLanes.MultiplyAdd(2, odd, even), ref Unsafe.Add(ref r, 4 * destinationStride));
+        TLanes.Store(TLanes.MultiplyAdd(-5, s3, TLanes.MultiplyAdd(4, s1, s5)), ref Unsafe.Add(ref r, 5 * destinationStride));
+    }
+
+    // r = Aᵀ·s for six vectors s[j · sourceStride], written to r[a · destinationStride]; the rows of Aᵀ are
+    // (1, 1, 1, 1, 1, 0), (0, 1, −1, 2, −2, 0), (0, 1, 1, 4, 4, 0), (0, 1, −1, 8, −8, 1).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void InverseRow<TLanes, TVector>(ref float s, int sourceStride, ref float r, int destinationStride)
+        where TLanes : ILanes<TVector> where TVector : struct
+    {
+        var s0 = TLanes.Load(ref s);
+        var s1 = TLanes.Load(ref Unsafe.Add(ref s, sourceStride));
+        var s2 = TLanes.Load(ref Unsafe.Add(ref s, 2 * sourceStride));
+        var s3 = TLanes.Load(ref Unsafe.Add(ref s, 3 * sourceStride));
+        var s4 = TLanes.Load(ref Unsafe.Add(ref s, 4 * sourceStride));
+        var s5 = TLanes.Load(ref Unsafe.Add(ref s, 5 * sourceStride));
+        var sum12 = TLanes.Add(s1, s2);
+        var difference12 = TLanes.Subtract(s1, s2);
+        var sum34 = TLanes.Add(s3, s4);
+        var difference34 = TLanes.Subtract(s3, s4);
+        TLanes.Store(TLanes.Add(TLanes.Add(s0, sum12), sum34), ref r);
+        TLanes.Store(TLanes.MultiplyAdd(2, difference34, difference12), ref Unsafe.Add(ref r, destinationStride));
+        TLanes.Store(TLanes.MultiplyAdd(4, sum34, sum12), ref Unsafe.Add(ref r, 2 * destinationStride));
+        TLanes.Store(TLanes.Add(TLanes.MultiplyAdd(8, difference34, difference12), s5), ref Unsafe.Add(ref r, 3 * destinationStride));
     }
 }

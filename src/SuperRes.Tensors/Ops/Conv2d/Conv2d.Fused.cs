@@ -1,0 +1,64 @@
+using SuperRes.Tensors.Autograd;
+using SuperRes.Tensors.Primitives;
+
+namespace SuperRes.Tensors;
+
+/// <summary>An activation a convolution can apply to its outputs as it stores them.</summary>
+public enum ConvActivation
+{
+    None,
+    Relu,
+    LeakyRelu,
+    PRelu,
+}
+
+/// <summary>
+/// What a convolution applies to its outputs: act(conv + bias), then <c>Residual + ResidualScale · that</c> when a
+/// residual is given (EDSR's ResBlock and global skip). <see cref="Slope"/> is LeakyRelu's; PRelu's slopes are the
+/// tensor <see cref="Slopes"/> ([1] or [Cout]).
+/// </summary>
+public sealed record ConvFusion(ConvActivation Activation = ConvActivation.None, float Slope = 0f, Tensor? Slopes = null,
+    Tensor? Residual = null, float ResidualScale = 1f);
+
+public static partial class Ops
+{
+    /// <summary>
+    /// conv2d followed by <paramref name="fusion"/>'s activation and residual add, with the results of the separate
+    /// ops (<see cref="Conv2d(Tensor, Tensor, Tensor?, int, PaddingMode)"/>, Relu/LeakyRelu/Prelu, ResidualAdd). On the
+    /// Cpu without a tape they run inside the convolution's output loop, so no intermediate tensor is made; elsewhere,
+    /// and whenever gradients are recorded, as the separate ops.
+    /// </summary>
+    public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, ConvFusion fusion, int stride = 1, PaddingMode padding = PaddingMode.Zeros)
+    {
+        var shape = Conv2dShapeOf(x, weight, bias, stride, padding);
+        var outputShape = Shape.Nchw(shape.N, shape.Cout, shape.OutH, shape.OutW);
+        if (fusion.Residual is { } residual && (!residual.Shape.Equals(outputShape) || residual.Device != x.Device))
+            throw new ArgumentException($"conv2d: residual {residual.Shape} on {residual.Device.Info.Id} does not match the output {outputShape} on {x.Device.Info.Id}");
+        if (fusion.Activation == ConvActivation.PRelu && (fusion.Slopes is not { Shape.Rank: 1 } slopes || (slopes.Length != 1 && slopes.Length != shape.Cout)))
+            throw new ArgumentException($"conv2d: PRelu slopes {fusion.Slopes?.Shape.ToString() ?? "missing"} must have shape [1] or [{shape.Cout}]");
+        if (x.Device.Backend != BackendKind.Cpu || Tape.ShouldRecord(x, weight, bias, fusion.Slopes, fusion.Residual))
+            return Unfused(x, weight, bias, fusion, stride, padding);
+        var y = Tensor.Empty(x.Device, outputShape);
+        Conv2dCpu.ForwardFused(shape, x.Buffer, weight.Buffer, bias?.Buffer, fusion, y.Buffer);
+        return y;
+    }
+
+    private static Tensor Unfused(Tensor x, Tensor weight, Tensor? bias, ConvFusion fusion, int stride, PaddingMode padding)
+    {
+        var y = Conv2d(x, weight, bias, stride, padding);
+        if (fusion.Activation != ConvActivation.None)
+        {
+            using var linear = y;
+            y = fusion.Activation switch
+            {
+                ConvActivation.Relu => Relu(linear),
+                ConvActivation.LeakyRelu => LeakyRelu(linear, fusion.Slope),
+                _ => Prelu(linear, fusion.Slopes!),
+            };
+        }
+        if (fusion.Residual is null)
+            return y;
+        using (y)
+            return ResidualAdd(fusion.Residual, y, fusion.ResidualScale);
+    }
+}

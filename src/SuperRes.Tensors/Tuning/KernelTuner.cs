@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using SuperRes.Runtime.Tuning;
+
+namespace SuperRes.Tensors.Tuning;
+
+/// <summary>The outcome of one case: the shipped default and the fastest correct configuration found.</summary>
+public sealed record TunedCase(string Kernel, TuningCase Case, KernelDefines Default, double DefaultMs, KernelDefines Best, double BestMs,
+    double Flops, int Tried, int Rejected)
+{
+    public double Speedup => DefaultMs / BestMs;
+}
+
+/// <summary>One step of a tune, for progress displays.</summary>
+public sealed record TuneStep(string Kernel, TuningCase Case, KernelDefines Parameters, double? Milliseconds, string? Rejected);
+
+/// <summary>What a tune found, and the build options it settled on.</summary>
+public sealed record TuneReport(IReadOnlyList<TunedCase> Cases, string BuildOptions, string? BuildOptionsNote, bool Interrupted, string? DatabasePath);
+
+/// <summary>
+/// Searches each tunable kernel's parameters on one device, case by case (the zoo's shapes), and keeps the fastest
+/// configuration whose output stays within <see cref="Tolerance"/> of the Cpu reference. The search starts at the
+/// shipped default (or the database's current entry) and changes one parameter at a time, keeping any change that
+/// is faster, until a pass changes nothing or the case's share of the budget is spent. After each case the
+/// database is written (atomically), so an interrupted tune keeps everything finished so far.
+/// </summary>
+public sealed class KernelTuner(KernelDevice device, Device reference)
+{
+    /// <summary>Largest error relative to the output's largest value that a configuration may have.</summary>
+    public const double Tolerance = 1e-4;
+
+    /// <summary>Timed runs per configuration (the fastest counts); a run slower than <see cref="GiveUpFactor"/>× the best so far ends it early.</summary>
+    private const int Repeats = 3;
+    private const double GiveUpFactor = 2.5;
+
+    /// <summary>OpenCL build options tried after the kernels, each kept only if it is faster and every tuned case stays within tolerance.</summary>
+    private static readonly string[] OpenClOptions = ["-cl-mad-enable"];
+
+    /// <summary>How many of the slowest tuned cases judge a build option.</summary>
+    private const int OptionCases = 3;
+
+    /// <summary>Share of the budget kept for trying build options.</summary>
+    private const double OptionsShare = 0.15;
+
+    public Action<TuneStep>? Progress { get; init; }
+
+    /// <summary>Called when a case is finished and stored in the database.</summary>
+    public Action<TunedCase>? CaseDone { get; init; }
+
+    public TuneReport Run(IReadOnlyList<TunableKernel> kernels, TimeSpan budget, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        var db = device.Tuning;
+        var results = new List<TunedCase>();
+        var work = kernels.SelectMany(k => k.Cases.DistinctBy(c => c.ShapeClass).Select(c => (Kernel: k, Case: c))).ToList();
+        bool tryOptions = device.Info.Backend == BackendKind.OpenCL;
+        var kernelBudget = tryOptions ? budget * (1 - OptionsShare) : budget;
+        for (int i = 0; i < work.Count && !cancel.IsCancellationRequested; i++)
+        {
+            var share = (kernelBudget - clock.Elapsed) / (work.Count - i);
+            var (kernel, c) = work[i];
+            var result = TuneCase(kernel, c, clock.Elapsed + share, clock, cancel);
+            results.Add(result);
+            db.Set(kernel.Name, c.ShapeClass, new TunedEntry(result.Best, c.Label, result.BestMs, result.DefaultMs));
+            db.Save();
+            CaseDone?.Invoke(result);
+        }
+        string? note = null;
+        if (tryOptions && !cancel.IsCancellationRequested && results.Count > 0)
+            note = ChooseOptions(kernels, results, budget, clock, cancel);
+        return new TuneReport(results, db.BuildOptions, note, cancel.IsCancellationRequested, db.Path);
+    }
+
+    private TunedCase TuneCase(TunableKernel kernel, TuningCase c, TimeSpan deadline, Stopwatch clock, CancellationToken cancel)
+    {
+        using var trial = kernel.Prepare(device, reference, c);
+        var fallback = kernel.Default(device, c);
+        double defaultMs = Measure(kernel, c, trial, fallback, double.PositiveInfinity, out string? problem);
+        if (problem is not null)
+            throw new SuperResException($"{kernel.Name} {c.Label}: the shipped default [{fallback}] fails on {device.Info.Id}: {problem}");
+        var best = fallback;
+        double bestMs = defaultMs;
+        int tried = 1, rejected = 0;
+        var seen = new HashSet<KernelDefines> { fallback };
+
+        // The database's current entry is a good start when a tune is repeated.
+        var candidates = new Queue<KernelDefines>();
+        if (device.Tuning.Find(kernel.Name, c.ShapeClass) is { } previous && kernel.Illegal(device, c, previous.Parameters) is null)
+            candidates.Enqueue(previous.Parameters);
+        bool improved = true;
+        while (!cancel.IsCancellationRequested && clock.Elapsed < deadline)
+        {
+            if (candidates.Count == 0)
+            {
+                if (!improved)
+                    break;
+                improved = false;
+                foreach (var neighbour in Neighbours(kernel, best))
+                    candidates.Enqueue(neighbour);
+                continue;
+            }
+            var config = candidates.Dequeue();
+            if (!seen.Add(config) || kernel.Illegal(device, c, config) is not null)
+                continue;
+            tried++;
+            double ms = Measure(kernel, c, trial, config, bestMs, out problem);
+            if (problem is not null)
+                rejected++;
+            else if (ms < bestMs)
+            {
+                (best, bestMs, improved) = (config, ms, true);
+            }
+        }
+        return new TunedCase(kernel.Name, c, fallback, defaultMs, best, bestMs, trial.Flops, tried, rejected);
+    }
+
+    /// <summary>Every configuration that differs from <paramref name="center"/> in one parameter.</summary>
+    private static IEnumerable<KernelDefines> Neighbours(TunableKernel kernel, KernelDefines center) =>
+        kernel.Space.Parameters.SelectMany(p => p.Values.Select(v => center.With(p.Name, v)));
+
+    /// <summary>Checks one configuration against the reference, then times it; +∞ and a reason when it fails.</summary>
+    private double Measure(TunableKernel kernel, TuningCase c, ITuningTrial trial, KernelDefines config, double bestMs, out string? problem)
+    {
+        problem = null;
+        double best = double.PositiveInfinity;
+        try
+        {
+            double error = trial.Check(config); // builds the program (or loads it from the disk cache) and warms up
+            if (!(error <= Tolerance))
+                problem = $"error {error:G3} over the tolerance {Tolerance:G1}";
+            else
+                for (int r = 0; r < Repeats; r++)
+                {
+                    var watch = Stopwatch.StartNew();
+                    trial.Run(config);
+                    device.Synchronize();
+                    best = Math.Min(best, watch.Elapsed.TotalMilliseconds);
+                    if (best > GiveUpFactor * bestMs)
+                        break;
+                }
+        }
+        catch (Exception e) when (e is KernelBuildException or SuperResException or NotSupportedException or ArgumentException)
+        {
+            problem = e.Message.Split('\n')[0];
+        }
+        Progress?.Invoke(new TuneStep(kernel.Name, c, config, problem is null ? best : null, problem));
+        return problem is null ? best : double.PositiveInfinity;
+    }
+
+    /// <summary>
+    /// Tries each extra build option with the best configurations of the <see cref="OptionCases"/> slowest cases (each
+    /// option rebuilds every program, which costs seconds on PoCL); keeps the option when their summed time drops by at
+    /// least 3% and each stays within tolerance. Returns what was decided, for the report.
+    /// </summary>
+    private string ChooseOptions(IReadOnlyList<TunableKernel> kernels, List<TunedCase> tuned, TimeSpan budget, Stopwatch clock, CancellationToken cancel)
+    {
+        var notes = new List<string>();
+        var results = tuned.OrderByDescending(r => r.BestMs).Take(OptionCases).ToList();
+        string baseline = device.ExtraBuildOptions;
+        double baselineMs = results.Sum(r => r.BestMs);
+        foreach (var option in OpenClOptions.Where(o => !baseline.Contains(o, StringComparison.Ordinal)))
+        {
+            if (cancel.IsCancellationRequested || clock.Elapsed > budget)
+                break;
+            string candidate = (baseline + " " + option).Trim();
+            device.ExtraBuildOptions = candidate;
+            double total = 0;
+            string? failure = null;
+            foreach (var r in results)
+            {
+                var kernel = kernels.First(k => k.Name == r.Kernel);
+                using var trial = kernel.Prepare(device, reference, r.Case);
+                double ms = Measure(kernel, r.Case, trial, r.Best, double.PositiveInfinity, out string? problem);
+                if (problem is not null)
+                {
+                    failure = $"{r.Case.Label}: {problem}";
+                    break;
+                }
+                total += ms;
+                if (cancel.IsCancellationRequested || clock.Elapsed > budget)
+                {
+                    failure = "out of time before every case was measured";
+                    break;
+                }
+            }
+            bool keep = failure is null && total < 0.97 * baselineMs;
+            notes.Add(failure is not null ? $"{option}: not kept ({failure})"
+                : $"{option}: {total:F1} ms against {baselineMs:F1} ms over the {results.Count} slowest cases, {(keep ? "kept" : "not kept")}");
+            if (keep)
+                (baseline, baselineMs) = (candidate, total);
+        }
+        device.ExtraBuildOptions = baseline;
+        device.Tuning.BuildOptions = baseline;
+        device.Tuning.Save();
+        return string.Join("; ", notes);
+    }
+}

@@ -1,0 +1,79 @@
+using SuperRes.Tensors.Autograd;
+using SuperRes.Tensors.Verification;
+
+namespace SuperRes.Tensors.Tests;
+
+/// <summary>
+/// conv2d with a fused epilogue (<see cref="Ops.Conv2d(Tensor, Tensor, Tensor?, ConvFusion, int, PaddingMode)"/>) gives
+/// the same values as the separate ops it replaces (conv2d, the activation, ResidualAdd), on the Winograd path (its
+/// output loop) and the banded GEMM (a pass after it), without a tape (fused) and with one (the separate ops).
+/// </summary>
+public sealed class ConvFusionTests
+{
+    public static TheoryData<int, int, int, int, ConvActivation, bool> Cases()
+    {
+        var cases = new TheoryData<int, int, int, int, ConvActivation, bool>();
+        foreach (var activation in Enum.GetValues<ConvActivation>())
+            foreach (bool residual in new[] { false, true })
+            {
+                cases.Add(48, 23, 37, 48, activation, residual); // Winograd: not a multiple of the tile, rows of 10 tiles
+                cases.Add(3, 9, 70, 8, activation, residual); // banded GEMM
+            }
+        return cases;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void FusedEqualsTheSeparateOps(int cin, int h, int w, int cout, ConvActivation activation, bool withResidual)
+    {
+        var device = TestDevices.Cpu;
+        var rng = new Random(cin * 1000 + h * 10 + w + (int)activation);
+        using var x = Tensor.FromArray(device, Shape.Nchw(2, cin, h, w), RandomData.Uniform(rng, 2 * cin * h * w, 0f, 255f));
+        float scale = MathF.Sqrt(6f / (9 * cin));
+        using var weight = Tensor.FromArray(device, new Shape(cout, cin, 3, 3), RandomData.Uniform(rng, cout * cin * 9, -scale, scale));
+        using var bias = Tensor.FromArray(device, new Shape(cout), RandomData.Uniform(rng, cout, -20f, 20f));
+        using var slopes = Tensor.FromArray(device, new Shape(cout), RandomData.Uniform(rng, cout, 0f, 0.5f));
+        using var residual = Tensor.FromArray(device, Shape.Nchw(2, cout, h, w), RandomData.Uniform(rng, 2 * cout * h * w, -50f, 50f));
+        var fusion = new ConvFusion(activation, 0.2f, activation == ConvActivation.PRelu ? slopes : null,
+            withResidual ? residual : null, 0.1f);
+
+        float[] fused, separate;
+        using (Tape.NoGrad())
+        {
+            using var y = Ops.Conv2d(x, weight, bias, fusion);
+            fused = y.ToArray();
+            using var conv = Ops.Conv2d(x, weight, bias);
+            using var activated = activation switch
+            {
+                ConvActivation.Relu => Ops.Relu(conv),
+                ConvActivation.LeakyRelu => Ops.LeakyRelu(conv, 0.2f),
+                ConvActivation.PRelu => Ops.Prelu(conv, slopes),
+                _ => conv.Clone(),
+            };
+            using var sum = withResidual ? Ops.ResidualAdd(residual, activated, 0.1f) : activated.Clone();
+            separate = sum.ToArray();
+        }
+        Assert.True(fused.AsSpan().SequenceEqual(separate), $"{activation}{(withResidual ? " + residual" : "")}: fused differs from the separate ops");
+
+        // With a tape (an input that wants a gradient): the separate ops run and record, and backward reaches x.
+        using var xg = Tensor.FromArray(device, x.Shape, x.ToArray(), requiresGrad: true);
+        int before = Tape.Count;
+        using var recorded = Ops.Conv2d(xg, weight, bias, fusion);
+        Assert.True(recorded.ToArray().AsSpan().SequenceEqual(separate), "with a tape (the separate ops) the values differ");
+        Assert.True(Tape.Count > before, "nothing was recorded");
+        using var loss = Ops.Sum(recorded);
+        Tape.Backward(loss);
+        Assert.NotNull(xg.Grad);
+    }
+
+    [Fact]
+    public void AResidualOfAnotherShapeIsRefused()
+    {
+        var device = TestDevices.Cpu;
+        using var x = Tensor.Zeros(device, Shape.Nchw(1, 4, 5, 5));
+        using var weight = Tensor.Zeros(device, new Shape(4, 4, 3, 3));
+        using var residual = Tensor.Zeros(device, Shape.Nchw(1, 4, 5, 6));
+        var error = Assert.Throws<ArgumentException>(() => Ops.Conv2d(x, weight, null, new ConvFusion(Residual: residual)));
+        Assert.Contains("residual", error.Message);
+    }
+}
