@@ -28,8 +28,46 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap)
     {
         int s = OutputScale;
         Image? output = null;
-        using var noGrad = Tape.NoGrad();
-        using var positionIndependent = PositionIndependentConvolution.Enter();
+        foreach (var (result, t) in Tiles(input))
+        {
+            // One tile produces the whole output: it is the result (no second output-size copy). Only then: a
+            // tile whose context alone spans the input still shares the output with the tiles after it.
+            if (t.Width == input.Width && t.Height == input.Height && result.Width == input.Width * s && result.Height == input.Height * s)
+            {
+                tileDone?.Invoke();
+                return result;
+            }
+            output ??= new Image(input.Width * s, input.Height * s, result.Channels);
+            output.Paste(result, t.ContextLeft * s, t.ContextTop * s, t.Width * s, t.Height * s, t.X * s, t.Y * s);
+            tileDone?.Invoke();
+        }
+        return output!;
+    }
+
+    /// <summary>
+    /// Runs the network tile by tile, row of tiles after row of tiles, and hands each tile's own output block (its
+    /// context cut away) to <paramref name="consume"/> with the block's column and row in the output; no
+    /// output-size image is made.
+    /// </summary>
+    public void RunBlocks(Image input, Action<Image, int, int> consume)
+    {
+        int s = OutputScale;
+        foreach (var (result, t) in Tiles(input))
+        {
+            bool whole = t.ContextLeft == 0 && t.ContextTop == 0 && result.Width == t.Width * s && result.Height == t.Height * s;
+            consume(whole ? result : result.Crop(t.ContextLeft * s, t.ContextTop * s, t.Width * s, t.Height * s), t.X * s, t.Y * s);
+        }
+    }
+
+    /// <summary>
+    /// A tile: the input block [X, X + Width) × [Y, Y + Height) it produces, read with its context, which starts
+    /// ContextLeft and ContextTop pixels before it.
+    /// </summary>
+    private readonly record struct TileRegion(int X, int Y, int Width, int Height, int ContextLeft, int ContextTop);
+
+    /// <summary>Each tile's network output (with its context) in row-major order, on the cpu backend position-independently.</summary>
+    private IEnumerable<(Image Result, TileRegion Tile)> Tiles(Image input)
+    {
         for (int y0 = 0; y0 < input.Height; y0 += Tile)
         {
             for (int x0 = 0; x0 < input.Width; x0 += Tile)
@@ -38,20 +76,14 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap)
                 int cy0 = Math.Max(0, y0 - Overlap), cy1 = Math.Min(input.Height, y1 + Overlap);
                 int cx0 = Math.Max(0, x0 - Overlap), cx1 = Math.Min(input.Width, x1 + Overlap);
                 var region = cy0 == 0 && cx0 == 0 && cy1 == input.Height && cx1 == input.Width ? input : input.Crop(cx0, cy0, cx1 - cx0, cy1 - cy0);
-                var result = Forward(region);
-                // One tile produces the whole output: it is the result (no second output-size copy). Only then: a
-                // tile whose context alone spans the input still shares the output with the tiles after it.
-                if (x1 - x0 == input.Width && y1 - y0 == input.Height && result.Width == input.Width * s && result.Height == input.Height * s)
-                {
-                    tileDone?.Invoke();
-                    return result;
-                }
-                output ??= new Image(input.Width * s, input.Height * s, result.Channels);
-                output.Paste(result, (x0 - cx0) * s, (y0 - cy0) * s, (x1 - x0) * s, (y1 - y0) * s, x0 * s, y0 * s);
-                tileDone?.Invoke();
+                Image result;
+                // Not across the yield: the caller may convert the block on another thread meanwhile.
+                using (Tape.NoGrad())
+                using (PositionIndependentConvolution.Enter())
+                    result = Forward(region);
+                yield return (result, new TileRegion(x0, y0, x1 - x0, y1 - y0, x0 - cx0, y0 - cy0));
             }
         }
-        return output!;
     }
 
     private Image Forward(Image region)

@@ -11,7 +11,7 @@ namespace SuperRes.Models.Inference;
 /// channels and bit depth (gray stays gray, 16-bit stays 16-bit) and upscales alpha by bicubic (or by the
 /// network). Owns the network (not the device).
 /// </summary>
-public sealed class Upscaler(SrNetwork network, UpscaleOptions? options = null) : IDisposable
+public sealed partial class Upscaler(SrNetwork network, UpscaleOptions? options = null) : IDisposable
 {
     private readonly Dictionary<int, ForwardMemory> _memory = [];
     private readonly HashSet<string> _warned = [];

@@ -98,6 +98,7 @@ public static class ProfileReport
             ["forward_ms"] = Round(summary.ForwardMs),
             ["backward_ms"] = summary.BackwardMs is { } b ? Round(b) : null,
             ["optimizer_ms"] = summary.OptimizerMs is { } o ? Round(o) : null,
+            ["cpu_ms"] = summary.CpuMs is { } c ? Round(c) : null,
             ["peak_memory_bytes"] = summary.PeakMemoryBytes,
             ["peak"] = new JsonObject
             {
