@@ -22,7 +22,7 @@ internal static class ProfileWorkload
     internal sealed record Settings(string Model, int? Scale, int[] Input, bool Backward, bool Adam, int Warmup, int Iterations, ModelOptions Options, int Seed, bool Profile = true);
 
     /// <summary>What was measured.</summary>
-    internal sealed record Result(string Workload, IReadOnlyList<ProfileSample> Samples, double ForwardMs, double? BackwardMs, double? OptimizerMs, long PeakMemoryBytes);
+    internal sealed record Result(string Workload, IReadOnlyList<ProfileSample> Samples, double ForwardMs, double? BackwardMs, double? OptimizerMs, long PeakMemoryBytes, double CpuMs);
 
     /// <summary>
     /// Builds the network and runs <see cref="Settings.Warmup"/> untimed iterations, <see cref="Settings.Iterations"/>
@@ -55,6 +55,7 @@ internal static class ProfileWorkload
             device.Synchronize();
             device.Memory.ResetPeak();
             double forward = 0, backward = 0, update = 0;
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             for (int i = 0; i < settings.Iterations; i++)
             {
                 var (f, b, o) = Step(network, x, target, settings.Backward, optimizer, null);
@@ -63,6 +64,7 @@ internal static class ProfileWorkload
                 update += o;
             }
             long peakMemory = device.Memory.PeakInUseBytes;
+            double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds;
 
             IReadOnlyList<ProfileSample> samples = [];
             if (settings.Profile)
@@ -73,7 +75,7 @@ internal static class ProfileWorkload
                 samples = profiler.Collect();
             }
             int n = settings.Iterations;
-            return new Result(workload, samples, forward / n, settings.Backward ? backward / n : null, optimizer is null ? null : update / n, peakMemory);
+            return new Result(workload, samples, forward / n, settings.Backward ? backward / n : null, optimizer is null ? null : update / n, peakMemory, cpu / n);
         }
         finally
         {

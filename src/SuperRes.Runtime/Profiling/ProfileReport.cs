@@ -40,6 +40,12 @@ public sealed record ProfileSummary
     public double? BackwardMs { get; init; }
     public double? OptimizerMs { get; init; }
     public required long PeakMemoryBytes { get; init; }
+    /// <summary>
+    /// Mean process CPU time per timed iteration, ms, all threads: on a machine shared with other work it grows far
+    /// less than the wall clock, so it compares builds measured at different loads (with one thread, about the wall
+    /// time a quiet machine gives).
+    /// </summary>
+    public double? CpuMs { get; init; }
 
     /// <summary>Kernel (Cpu: op) time over all profiled iterations, ms.</summary>
     public double TotalMs => Rows.Sum(r => r.TotalMs);
@@ -92,6 +98,7 @@ public static class ProfileReport
             ["forward_ms"] = Round(summary.ForwardMs),
             ["backward_ms"] = summary.BackwardMs is { } b ? Round(b) : null,
             ["optimizer_ms"] = summary.OptimizerMs is { } o ? Round(o) : null,
+            ["cpu_ms"] = summary.CpuMs is { } c ? Round(c) : null,
             ["peak_memory_bytes"] = summary.PeakMemoryBytes,
             ["peak"] = new JsonObject
             {

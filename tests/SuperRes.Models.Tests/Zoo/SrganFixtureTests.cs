@@ -34,7 +34,7 @@ public sealed class SrganFixtureTests(ITestOutputHelper output)
             return;
         var io = Io("discriminator.io.safetensors");
         using var d = ModuleWeights.LoadDiscriminator(device, PathOf("discriminator_zip.pt"), DiscriminatorOptions);
-        using var x = ModelFixtures.ToDevice(device, io[$"input_{side}"]);
+        using var x = Tensor.FromArray(device, io[$"input_{side}"].Shape, io[$"input_{side}"].Data, requiresGrad: true);
 
         // Eval first: the train-mode forward moves the running statistics PyTorch's eval output was computed with.
         d.Eval();
@@ -46,6 +46,7 @@ public sealed class SrganFixtureTests(ITestOutputHelper output)
         ModelFixtures.AssertClose(trainLogits, io[$"train_{side}"], Tolerance, $"train logits {side}² ({deviceName})");
         using var upstream = ModelFixtures.ToDevice(device, io[$"upstream_{side}"]);
         Tape.Backward(trainLogits, upstream);
+        ModelFixtures.AssertClose(x.Grad!, io[$"grad_input_{side}"], Tolerance, $"input gradient {side}² ({deviceName})");
         double worst = AssertGradients(d, io, $"grad_{side}.", deviceName);
         output.WriteLine($"discriminator {side}² on {deviceName}: worst gradient relative error {worst:E2}");
     }

@@ -6,7 +6,7 @@ internal sealed class AdaptiveAvgPool2dCpu : AdaptiveAvgPool2d.IBackend
     public void Forward(DeviceBuffer x, DeviceBuffer y, int planes, int h, int w, int ho, int wo)
     {
         var (xs, ys) = (Launch.Array(x), Launch.Array(y));
-        Parallel.For(0, planes, p =>
+        CpuChunks.ForEachTask(planes, p =>
         {
             int plane = p * h * w;
             for (int i = 0; i < ho; i++)
@@ -25,7 +25,7 @@ internal sealed class AdaptiveAvgPool2dCpu : AdaptiveAvgPool2d.IBackend
     public void Backward(DeviceBuffer gy, DeviceBuffer gx, int planes, int h, int w, int ho, int wo)
     {
         var (gys, gxs) = (Launch.Array(gy), Launch.Array(gx));
-        Parallel.For(0, planes, p =>
+        CpuChunks.ForEachTask(planes, p =>
         {
             int plane = p * h * w;
             gxs.AsSpan(plane, h * w).Clear();

@@ -134,12 +134,11 @@ internal static class Conv2dWinograd
             WinogradProducts.Multiply<TLanes, TVector>(u, panels, group, rows, s.Cin, v, b.TransformedStride, width, m, b.ProductStride);
             for (int co = group; co < Math.Min(s.Cout, group + rows); co++)
             {
-                int planeStart = (n * s.Cout + co) * plane;
-                var output = y.AsSpan(planeStart, plane);
+                var at = epilogue.Placement(n, co, s.Cout, s.H, s.W);
                 for (int t = 0; t < count; t += lanes)
                 {
                     Inverse<TLanes, TVector>(ref m[(co - group) * width + t], b.ProductStride, ref transformScratch[0], ref o[0]);
-                    b.Grid.Write<TLanes, TVector>(o, epilogue, co, first + t, Math.Min(lanes, count - t), output, planeStart);
+                    b.Grid.Write<TLanes, TVector>(o, epilogue, co, first + t, Math.Min(lanes, count - t), y, at);
                 }
             }
         }

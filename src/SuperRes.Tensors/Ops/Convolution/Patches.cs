@@ -23,8 +23,48 @@ internal readonly record struct Patches(int Channels, int PlaneH, int PlaneW, in
     /// <summary>cols[(c·K + ky)·K + kx, (gy − firstRow)·GridW + gx] = plane[c, window read] for gy in the band.</summary>
     public void Gather(ReadOnlySpan<float> plane, int firstRow, int rowCount, Span<float> cols)
     {
+        if (Stride == 1 && PlaneW == GridW && !Clamp)
+        {
+            GatherShifted(plane, firstRow, rowCount, cols);
+            return;
+        }
         var rows = new GatherRows(this, plane, cols);
         ForEachRow(firstRow, rowCount, ref rows);
+    }
+
+    // Stride 1, zero padding, a grid as wide as the plane: a patch row (c, ky, kx) over the band is the band's plane
+    // rows read from one shifted start, so it is one copy; the columns that read past a row's ends are then zeroed.
+    // Same values as the row-by-row path, with a few calls per tap instead of one per tap and grid row.
+    private void GatherShifted(ReadOnlySpan<float> plane, int firstRow, int rowCount, Span<float> cols)
+    {
+        int w = PlaneW, width = rowCount * w;
+        for (int c = 0; c < Channels; c++)
+            for (int ky = 0; ky < K; ky++)
+            {
+                // Grid rows r whose plane row firstRow + r + ky − Pad lies inside the plane.
+                int inside0 = Math.Clamp(Pad - ky - firstRow, 0, rowCount);
+                int inside1 = Math.Clamp(PlaneH + Pad - ky - firstRow, inside0, rowCount);
+                for (int kx = 0; kx < K; kx++)
+                {
+                    int offset = kx - Pad;
+                    var dst = cols.Slice(((c * K + ky) * K + kx) * width, width);
+                    dst[..(inside0 * w)].Clear();
+                    dst[(inside1 * w)..].Clear();
+                    if (inside1 == inside0)
+                        continue;
+                    int start = (c * PlaneH + firstRow + inside0 + ky - Pad) * w + offset, length = (inside1 - inside0) * w;
+                    int low = Math.Max(start, c * PlaneLength), high = Math.Min(start + length, (c + 1) * PlaneLength);
+                    plane[low..high].CopyTo(dst[(inside0 * w + low - start)..]);
+                    var (first, end) = InsideColumns(offset);
+                    if (first == 0 && end == w)
+                        continue;
+                    for (int r = inside0; r < inside1; r++)
+                    {
+                        dst.Slice(r * w, first).Clear();
+                        dst.Slice(r * w + end, w - end).Clear();
+                    }
+                }
+            }
     }
 
     /// <summary>plane[c, window read] += cols[…]: the adjoint of <see cref="Gather"/> (clamped reads pile onto the border).</summary>

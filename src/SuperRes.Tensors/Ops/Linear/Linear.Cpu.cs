@@ -5,7 +5,7 @@ namespace SuperRes.Tensors.Primitives;
 
 /// <summary>
 /// The C# reference: the forward as row-by-row dot products, the gradients as <see cref="CpuGemm"/> products over
-/// column or row blocks; one parallel task per output row or block, so each
+/// column or row blocks; one task per output row or block (CpuChunks), so each
 /// value's summation order depends only on the sizes (bit-for-bit reproducible whatever the core count).
 /// </summary>
 internal sealed class LinearCpu : Linear.IBackend
@@ -18,7 +18,7 @@ internal sealed class LinearCpu : Linear.IBackend
         var (xs, ws, ys) = (Launch.Array(x), Launch.Array(weight), Launch.Array(y));
         var bs = bias is null ? null : Launch.Array(bias);
         // Row times row: x and W are both [·, in], so each output is one contiguous dot product.
-        Parallel.For(0, outFeatures, o =>
+        CpuChunks.ForEachTask(outFeatures, o =>
         {
             var row = ws.AsSpan(o * inFeatures, inFeatures);
             for (int b = 0; b < batch; b++)
@@ -69,7 +69,7 @@ internal sealed class LinearCpu : Linear.IBackend
     private static float[] Transpose(float[] source, int rows, int columns)
     {
         var result = new float[(long)rows * columns];
-        Parallel.For(0, rows, r =>
+        CpuChunks.ForEachTask(rows, r =>
         {
             for (int c = 0; c < columns; c++)
                 result[(long)c * rows + r] = source[(long)r * columns + c];
@@ -78,7 +78,7 @@ internal sealed class LinearCpu : Linear.IBackend
     }
 
     private static void ParallelBlocks(int length, Action<int, int> block) =>
-        Parallel.For(0, (length + Block - 1) / Block, b =>
+        CpuChunks.ForEachTask((length + Block - 1) / Block, b =>
         {
             int start = b * Block;
             block(start, Math.Min(Block, length - start));

@@ -7,7 +7,7 @@ internal sealed class MaxPool2dCpu : MaxPool2d.IBackend
     {
         var (xs, ys) = (Launch.Array(x), Launch.Array(y));
         int ho = MaxPool2d.OutputSize(h, k, s), wo = MaxPool2d.OutputSize(w, k, s);
-        Parallel.For(0, planes, p =>
+        CpuChunks.ForEachTask(planes, p =>
         {
             var plane = xs.AsSpan(p * h * w, h * w);
             for (int i = 0; i < ho; i++)
@@ -20,7 +20,7 @@ internal sealed class MaxPool2dCpu : MaxPool2d.IBackend
     {
         var (xs, gys, gxs) = (Launch.Array(x), Launch.Array(gy), Launch.Array(gx));
         int ho = MaxPool2d.OutputSize(h, k, s), wo = MaxPool2d.OutputSize(w, k, s);
-        Parallel.For(0, planes, p =>
+        CpuChunks.ForEachTask(planes, p =>
         {
             var plane = xs.AsSpan(p * h * w, h * w);
             var grads = gxs.AsSpan(p * h * w, h * w);
