@@ -79,7 +79,7 @@ internal sealed class Conv2dCpu : Conv2d.IBackend
             return;
         var rest = epilogue with { Bias = null };
         int plane = s.OutH * s.OutW;
-        Parallel.For(0, s.N * s.Cout, p => rest.ApplyInPlace(p % s.Cout, y.AsSpan(p * plane, plane), p * plane));
+        CpuChunks.ForEachTask(s.N * s.Cout, p => rest.ApplyInPlace(p % s.Cout, y.AsSpan(p * plane, plane), p * plane));
     }
 
     /// <summary>w'[ci, co, ky, kx] = w[co, ci, K−1−ky, K−1−kx]: the weights of the adjoint convolution.</summary>

@@ -23,7 +23,7 @@ internal static class ConvTranspose2dGather
     {
         int s = g.Stride, phaseRows = (g.Ho + s - 1) / s;
         int bands = (phaseRows + RowsPerTask - 1) / RowsPerTask;
-        Parallel.For(0, g.N * g.Cout * s * bands, task =>
+        CpuChunks.ForEachTask(g.N * g.Cout * s * bands, task =>
         {
             int band = task % bands, rest = task / bands;
             int ry = rest % s, co = rest / s % g.Cout, n = rest / s / g.Cout;
@@ -73,6 +73,9 @@ internal static class ConvTranspose2dGather
                 output[qx * s + rx] = bias + Edge(tapSpan, x, g.W, qx);
             for (; qx + Chunk <= end; qx += Chunk)
                 Inside(tapSpan, x, qx, output, s, rx, bias);
+            // Narrow planes (FSRCNN's 32-pixel patches) have no room for a 32-column chunk: one vector at a time.
+            for (; qx + Lanes <= end; qx += Lanes)
+                InsideVector(tapSpan, x, qx, output, s, rx, bias);
         }
         for (; qx < columns; qx++)
             output[qx * s + rx] = bias + Edge(tapSpan, x, g.W, qx);
@@ -89,6 +92,18 @@ internal static class ConvTranspose2dGather
                 sum = MathF.FusedMultiplyAdd(tap.Weight, x[tap.RowStart + ix], sum);
         }
         return sum;
+    }
+
+    /// <summary>Columns qx … qx + 7, all inside for every tap: one vector fused tap by tap, in the same order as <see cref="Edge"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void InsideVector(ReadOnlySpan<Tap> taps, float[] x, int qx, Span<float> output, int s, int rx, float bias)
+    {
+        Vector256<float> a = default;
+        ref float x0 = ref MemoryMarshal.GetArrayDataReference(x);
+        foreach (var tap in taps)
+            a = Vector256.FusedMultiplyAdd(Vector256.Create(tap.Weight), Vector256.LoadUnsafe(ref Unsafe.Add(ref x0, tap.RowStart + qx + tap.Shift)), a);
+        for (int i = 0; i < Lanes; i++)
+            output[(qx + i) * s + rx] = bias + a.GetElement(i);
     }
 
     /// <summary>Columns qx … qx + 31, all inside for every tap: four vectors fused tap by tap, in the same order as <see cref="Edge"/>.</summary>
