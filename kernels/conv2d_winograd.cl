@@ -10,7 +10,7 @@
 // contiguous (WG_X = 1) or coalesced (WG_X > 1) tiles; cp is a multiple of BM and tp of WG_X·BN, so it needs no
 // bounds checks. The input transform takes TI tiles of a row per work-item. Legal values: src/SuperRes.Tensors/Ops/Conv2d/Conv2d.WinogradTuning.cs.
 // @config BM=4 BN=4 WG_X=64 TI=1
-// @config(cpu) BM=8 BN=32 WG_X=1 TI=8
+// @config(cpu) BM=16 BN=32 WG_X=1 TI=1
 
 #include "index.h"
 
