@@ -22,7 +22,9 @@ public sealed partial class Upscaler
     /// Alpha and the self-ensemble take the in-memory path, whose result is then stored as samples.
     /// </summary>
     /// <exception cref="SuperResException">The network produced NaN or ±Inf.</exception>
-    public PixelImage UpscaleToPixels(Image image, Action? workDone = null)
+    /// <param name="reservedHostBytes">Host memory the caller holds for this image (its planes, the encoder), taken off
+    /// <see cref="UpscaleOptions.MaxMemoryBytes"/> before the tiles are planned on a host-memory device.</param>
+    public PixelImage UpscaleToPixels(Image image, Action? workDone = null, long reservedHostBytes = 0)
     {
         ArgumentNullException.ThrowIfNull(image);
         if (image.HasAlpha || Options.SelfEnsemble)
@@ -32,18 +34,18 @@ public sealed partial class Upscaler
             pixels.Write(levels, 0, 0);
             return pixels;
         }
-        return Network.Colors == ColorConvention.Y01 ? StreamLuma(image, workDone) : StreamRgb(image, workDone);
+        return Network.Colors == ColorConvention.Y01 ? StreamLuma(image, workDone, reservedHostBytes) : StreamRgb(image, workDone, reservedHostBytes);
     }
 
     // As UpscaleRgb, per tile.
-    private PixelImage StreamRgb(Image color, Action? workDone)
+    private PixelImage StreamRgb(Image color, Action? workDone, long reserved)
     {
         float toNet = Network.Colors == ColorConvention.Rgb255 ? 255f / color.MaxValue : 1f / color.MaxValue;
         var rgb = color.Channels == 3 ? color : Image.Stack(color, color, color);
         var input = new Image(rgb.Width, rgb.Height, 3, Scaled(rgb.Data, toNet));
         float fromNet = 1f / toNet;
         int channels = color.Channels;
-        return Stream(input, color, workDone, block =>
+        return Stream(input, color, reserved, workDone, block =>
         {
             var levels = new Image(block.Width, block.Height, channels, color.BitDepth);
             int n = block.PlaneSize;
@@ -59,7 +61,7 @@ public sealed partial class Upscaler
 
     // As UpscaleViaLuma, per tile: Cb and Cr are enlarged by bicubic once (two float planes of the output), Y by
     // the network tile by tile, and each tile's three planes are turned into RGB and rounded.
-    private PixelImage StreamLuma(Image color, Action? workDone)
+    private PixelImage StreamLuma(Image color, Action? workDone, long reserved)
     {
         var rgb = color.Channels == 3 ? color : Image.Stack(color, color, color);
         var ycc = ColorSpace.RgbToYCbCr(rgb);
@@ -67,30 +69,35 @@ public sealed partial class Upscaler
         var chroma = Resize.Bicubic(ycc.SelectChannels(1, 2), luma.Width * Scale, luma.Height * Scale);
         var input = Network.NeedsPreUpsampledInput ? Resize.Bicubic(luma, luma.Width * Scale, luma.Height * Scale) : luma;
         ScaleInPlace(input.Data, 1f / luma.MaxValue);
-        return Stream(new Image(input.Width, input.Height, 1, input.Data), color, workDone, (block, x, y) =>
+        return Stream(new Image(input.Width, input.Height, 1, input.Data), color, reserved, workDone, (block, x, y) =>
         {
             ScaleInPlace(block.Data, luma.MaxValue);
-            var ycbcr = Image.Stack(new Image(block.Width, block.Height, 1, block.Data, luma.BitDepth), chroma.Crop(x, y, block.Width, block.Height));
+            var ycbcr = new Image(block.Width, block.Height, 3, luma.BitDepth);
+            block.Data.CopyTo(ycbcr.Data, 0);
+            for (int c = 1; c < 3; c++)
+                for (int r = 0; r < block.Height; r++)
+                    Array.Copy(chroma.Data, ((c - 1) * chroma.Height + y + r) * chroma.Width + x, ycbcr.Data, (c * block.Height + r) * block.Width, block.Width);
             ColorSpace.YCbCrToRgbInPlace(ycbcr);
             return color.Channels == 3 ? ycbcr : ycbcr.SelectChannels(0, 1);
         });
     }
 
-    private PixelImage Stream(Image input, Image color, Action? workDone, Func<Image, Image> toLevels) =>
-        Stream(input, color, workDone, (block, _, _) => toLevels(block));
+    private PixelImage Stream(Image input, Image color, long reserved, Action? workDone, Func<Image, Image> toLevels) =>
+        Stream(input, color, reserved, workDone, (block, _, _) => toLevels(block));
 
     /// <summary>
     /// Runs the tiles of <paramref name="input"/> (network convention) and, on a second task, checks each block,
     /// converts it with <paramref name="toLevels"/> (given the block's output column and row), rounds it and stores
     /// it. An error on either side stops both and is rethrown.
     /// </summary>
-    private PixelImage Stream(Image input, Image color, Action? workDone, Func<Image, int, int, Image> toLevels)
+    private PixelImage Stream(Image input, Image color, long reserved, Action? workDone, Func<Image, int, int, Image> toLevels)
     {
-        var tiled = PlanTiles(input.Channels, input.Height, input.Width);
+        var tiled = PlanTiles(input.Channels, input.Height, input.Width, reserved);
         int s = tiled.OutputScale;
         var output = new PixelImage(input.Width * s, input.Height * s, color.Channels, color.BitDepth);
         using var queue = new BlockingCollection<(Image Block, int X, int Y)>(QueuedBlocks);
         using var stop = new CancellationTokenSource();
+        var garbage = new GarbageBound(!Device.Info.IsGpu);
         var consumer = Task.Run(() =>
         {
             try
@@ -101,6 +108,7 @@ public sealed partial class Upscaler
                     var levels = toLevels(block, x, y);
                     levels.Quantize();
                     output.Write(levels, x, y);
+                    garbage.CollectWhenGrown();
                     workDone?.Invoke();
                 }
             }
@@ -139,6 +147,25 @@ public sealed partial class Upscaler
             ExceptionDispatchInfo.Throw(forwardError);
         ReleaseForwardMemory();
         return output;
+    }
+
+    /// <summary>
+    /// Each tile leaves large arrays behind (its output, crops, converted planes), which the GC, with memory to spare,
+    /// lets pile up in the large-object heap for many tiles: on a host-memory device, where the forwards share that
+    /// memory, a full collection runs whenever the heap has grown by <see cref="Allowance"/> since the last one.
+    /// </summary>
+    private sealed class GarbageBound(bool active)
+    {
+        private const long Allowance = 128L << 20;
+        private long _limit = GC.GetTotalMemory(false) + Allowance;
+
+        public void CollectWhenGrown()
+        {
+            if (!active || GC.GetTotalMemory(false) <= _limit)
+                return;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
+            _limit = GC.GetTotalMemory(false) + Allowance;
+        }
     }
 
     private void RequireFinite(Image block)
