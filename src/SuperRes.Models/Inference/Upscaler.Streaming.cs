@@ -119,6 +119,12 @@ public sealed partial class Upscaler
             }
         });
         Exception? forwardError = null;
+        // Under a memory limit on a host-memory device, the pool's cached blocks must leave the image its bytes: the
+        // pool is held to the limit less them while the tiles run (else it may keep blocks up to the whole limit).
+        var pool = Device.Memory;
+        long deviceCap = pool.CapBytes;
+        if (!Device.Info.IsGpu && Options.MaxMemoryBytes is { } limit)
+            pool.CapBytes = Math.Min(deviceCap, Math.Max(pool.InUseBytes, limit - reserved));
         try
         {
             tiled.RunBlocks(input, (block, x, y) => queue.Add((block, x, y), stop.Token));
@@ -134,6 +140,7 @@ public sealed partial class Upscaler
         }
         finally
         {
+            pool.CapBytes = deviceCap;
             queue.CompleteAdding();
         }
         try
