@@ -44,19 +44,7 @@ public sealed partial class Upscaler
         var rgb = color.Channels == 3 ? color : Image.Stack(color, color, color);
         var input = new Image(rgb.Width, rgb.Height, 3, Scaled(rgb.Data, toNet));
         float fromNet = 1f / toNet;
-        int channels = color.Channels;
-        return Stream(input, color, reserved, workDone, block =>
-        {
-            var levels = new Image(block.Width, block.Height, channels, color.BitDepth);
-            int n = block.PlaneSize;
-            if (channels == 3)
-                for (int i = 0; i < 3 * n; i++)
-                    levels.Data[i] = block.Data[i] * fromNet;
-            else
-                for (int i = 0; i < n; i++)
-                    levels.Data[i] = (block.Data[i] + block.Data[n + i] + block.Data[2 * n + i]) / 3 * fromNet;
-            return levels;
-        });
+        return Stream(input, color, reserved, workDone, block => FromNetworkRgb(block, color, fromNet));
     }
 
     // As UpscaleViaLuma, per tile: Cb and Cr are enlarged by bicubic once (two float planes of the output), Y by
