@@ -10,14 +10,16 @@ namespace SuperRes.Models.Inference;
 /// and reads <c>overlap</c> pixels of real context around it; when the overlap covers the network's receptive
 /// radius, every output pixel sees exactly the inputs it sees untiled, so the result is identical — not an
 /// approximation with blended seams. Sizes are in pixels of the network's input (LR pixels, except for SRCNN whose
-/// input is the bicubic-enlarged image; <see cref="Upscaler"/> converts). On the cpu backend the forwards run in
-/// <see cref="PositionIndependentConvolution"/>, so the result is the untiled one bit for bit whatever the tiles.
+/// input is the bicubic-enlarged image; <see cref="Upscaler"/> converts). Every region read starts at a multiple of
+/// <see cref="ConvolutionTiling.Alignment"/>, so convolutions that round by their place in a grid (the cpu backend's
+/// Winograd) see the untiled grid: with the context of <see cref="SrNetwork.ExactTileContext"/> the result is the
+/// untiled one bit for bit whatever the tile size.
 /// </summary>
 public sealed class TiledForward(SrNetwork network, int tile, int overlap, bool uniformRegions = false)
 {
     /// <summary>
-    /// Whether every region read is <c>Tile + 2·Overlap</c> on a side (or the whole input), shifted inside the image
-    /// at its edges rather than clipped: for an overlap that already makes tiles exact, where more context changes
+    /// Whether every region read is <c>Tile + 2·Overlap</c> on a side plus up to <see cref="ConvolutionTiling.Alignment"/>
+    /// − 1 (or the whole input), shifted inside the image at its edges rather than clipped: for an overlap that already makes tiles exact, where more context changes
     /// no bit and regions of one size let the memory pool reuse its blocks.
     /// </summary>
     public bool UniformRegions { get; } = uniformRegions;
@@ -72,7 +74,7 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap, bool 
     /// </summary>
     private readonly record struct TileRegion(int X, int Y, int Width, int Height, int ContextLeft, int ContextTop);
 
-    /// <summary>Each tile's network output (with its context) in row-major order, on the cpu backend position-independently.</summary>
+    /// <summary>Each tile's network output (with its context) in row-major order.</summary>
     private IEnumerable<(Image Result, TileRegion Tile)> Tiles(Image input)
     {
         for (int y0 = 0; y0 < input.Height; y0 += Tile)
@@ -86,22 +88,27 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap, bool 
                 Image result;
                 // Not across the yield: the caller may convert the block on another thread meanwhile.
                 using (Tape.NoGrad())
-                using (PositionIndependentConvolution.Enter())
                     result = Forward(region);
                 yield return (result, new TileRegion(x0, y0, x1 - x0, y1 - y0, x0 - cx0, y0 - cy0));
             }
         }
     }
 
-    /// <summary>The span read for the block [start, end) of a side of <paramref name="length"/> pixels.</summary>
+    /// <summary>
+    /// The span read for the block [start, end) of a side of <paramref name="length"/> pixels: its start moved back
+    /// onto the <see cref="ConvolutionTiling.Alignment"/> grid.
+    /// </summary>
     private (int Start, int End) Context(int start, int end, int length)
     {
         if (!UniformRegions)
-            return (Math.Max(0, start - Overlap), Math.Min(length, end + Overlap));
+            return (AlignDown(Math.Max(0, start - Overlap)), Math.Min(length, end + Overlap));
         int side = Tile + 2 * Overlap;
-        int first = Math.Clamp(start - Overlap, 0, Math.Max(0, length - side));
-        return (first, Math.Min(length, first + side));
+        // Moved back by up to Alignment − 1, the region reads as much more at its end, so it still covers end + Overlap.
+        int first = AlignDown(Math.Clamp(start - Overlap, 0, Math.Max(0, length - side)));
+        return (first, Math.Min(length, first + side + ConvolutionTiling.Alignment - 1));
     }
+
+    private static int AlignDown(int position) => position / ConvolutionTiling.Alignment * ConvolutionTiling.Alignment;
 
     private Image Forward(Image region)
     {

@@ -163,11 +163,11 @@ public sealed partial class Upscaler(SrNetwork network, UpscaleOptions? options 
     public TiledForward PlanTiles(int channels, int height, int width, long reservedHostBytes = 0)
     {
         int f = InputPixelsPerLrPixel;
-        int exactOverlap = Network.ReceptiveRadius * f;
+        int exactOverlap = Network.ExactTileContext * f;
         int? userOverlap = Options.TileOverlap * f;
         if (userOverlap is { } uo && uo < exactOverlap && TilesExactly)
-            Warn($"--tile-overlap {Options.TileOverlap} is below {Network.Architecture}'s receptive radius ({Network.ReceptiveRadius}): " +
-                 "tiles see less context than the network reaches, so the result can differ from the untiled one near tile edges");
+            Warn($"--tile-overlap {Options.TileOverlap} is below the {Network.ExactTileContext} pixels of context {Network.Architecture} needs on {Network.Device.Info.Id} " +
+                 $"(receptive radius {Network.ReceptiveRadius}): the result can differ from the untiled one near tile edges");
         int whole = Math.Max(height, width);
         if (Options.Tile is { } userTile)
         {

@@ -63,13 +63,12 @@ internal sealed class Conv2dCpu : Conv2d.IBackend
     /// <summary>Whether <see cref="ForwardFused"/> can store this layer's outputs pixel-shuffled: on the Winograd path.</summary>
     public static bool FusesPixelShuffle(Conv2dShape s) => UsesWinograd(s);
 
-    private static bool UsesWinograd(Conv2dShape s) => Conv2dWinograd.IsFaster(s) && !PositionIndependentConvolution.IsActive;
+    private static bool UsesWinograd(Conv2dShape s) => Conv2dWinograd.IsFaster(s);
 
     private static void Forward(Conv2dShape s, float[] x, float[] weight, float[]? bias, float[] y, bool cacheWeights) =>
         Forward(s, x, weight, new ConvEpilogue(bias), y, cacheWeights);
 
-    // 3×3 stride-1 layers with enough channels go by Winograd (Conv2dWinograd), the rest, and every layer inside
-    // PositionIndependentConvolution, by the banded GEMM.
+    // 3×3 stride-1 layers with enough channels go by Winograd (Conv2dWinograd), the rest by the banded GEMM.
     private static void Forward(Conv2dShape s, float[] x, float[] weight, in ConvEpilogue epilogue, float[] y, bool cacheWeights)
     {
         if (UsesWinograd(s))

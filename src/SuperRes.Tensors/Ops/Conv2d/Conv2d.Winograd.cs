@@ -26,7 +26,8 @@ internal static class Conv2dWinograd
     /// output count (EDSR's 64→3 tail too). Measured (docs/performance.md): 1.5–3× faster than the banded GEMM at
     /// 64→64, 64→256 and 64→3; slower for the 3→64 head. It is also faster at 32→32 and at 12→12 on planes 64 wide or
     /// more, but a Winograd layer rounds each output by its place in a 4×4 tile, so a tiled upscale of a network that
-    /// used to be position-independent would no longer match its untiled output; those layers stay on the GEMM.
+    /// used to be position-independent would need twice the context to match its untiled output
+    /// (<see cref="ConvolutionTiling"/>); those layers stay on the GEMM.
     /// </summary>
     public static bool IsFaster(Conv2dShape s) => Applies(s) && s.Cin >= 48;
 
