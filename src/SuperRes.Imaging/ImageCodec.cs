@@ -73,14 +73,28 @@ public static class ImageCodec
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };
 
+    /// <summary>Encodes integer samples: PNG and 8-bit gray/RGB JPEG straight from the rows, the rest as <see cref="Image"/> levels.</summary>
+    public static byte[] Encode(PixelImage image, ImageFormat format, int quality = DefaultJpegQuality, int pngCompression = DefaultPngCompression) => format switch
+    {
+        ImageFormat.Png => PngEncoder.Encode(image, pngCompression),
+        ImageFormat.Jpeg => JpegCodec.Encode(image, quality),
+        _ => Encode(image.ToImage(), format, quality, pngCompression),
+    };
+
     /// <summary>
     /// Writes <paramref name="image"/> (format from the extension when null). The bytes go to a
     /// temporary file in the same folder which then replaces <paramref name="path"/>, so a reader
     /// never sees a half-written output, even if the process dies mid-write.
     /// </summary>
-    public static void Write(string path, Image image, ImageFormat? format = null, int quality = DefaultJpegQuality, int pngCompression = DefaultPngCompression)
+    public static void Write(string path, Image image, ImageFormat? format = null, int quality = DefaultJpegQuality, int pngCompression = DefaultPngCompression) =>
+        WriteAtomically(path, Encode(image, format ?? FormatFromName(path), quality, pngCompression));
+
+    /// <summary>Writes integer samples as <see cref="Write(string, Image, ImageFormat?, int, int)"/> writes an image of the same levels.</summary>
+    public static void Write(string path, PixelImage image, ImageFormat? format = null, int quality = DefaultJpegQuality, int pngCompression = DefaultPngCompression) =>
+        WriteAtomically(path, Encode(image, format ?? FormatFromName(path), quality, pngCompression));
+
+    private static void WriteAtomically(string path, byte[] bytes)
     {
-        byte[] bytes = Encode(image, format ?? FormatFromName(path), quality, pngCompression);
         string full = Path.GetFullPath(path);
         string dir = Path.GetDirectoryName(full)!;
         string tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");

@@ -20,6 +20,7 @@ namespace SuperRes.Training;
 /// run folder's metrics and curves. <see cref="Create"/> prepares a run (<see cref="TrainerSetup"/>); this class
 /// holds the training loop. Data-parallel (<see cref="GradientExchange"/>): every rank trains on its rows of each
 /// global batch and steps with the reduced gradient; rank 0 alone validates and writes the run folder.
+/// Adversarial (<see cref="TrainingOptions.Gan"/>): each step is a <see cref="GanStep"/> (generator, then discriminator).
 /// </summary>
 public sealed class Trainer : IDisposable
 {

@@ -198,7 +198,7 @@ internal static class TrainerSetup
     }
 
     private static string LossName(TrainingOptions options) =>
-        options.Gan is { } g ? $"generator ({g.Content} + adversarial)" : options.Loss == LossKind.L1 ? "L1" : "MSE";
+        options.Gan is { } g ? $"generator {g.Content}+adv" : options.Loss == LossKind.L1 ? "L1" : "MSE";
 
     private static string ColorsText(ColorConvention colors) => colors switch
     {

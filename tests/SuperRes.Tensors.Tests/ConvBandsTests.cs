@@ -59,6 +59,8 @@ public sealed class ConvBandsTests
     [InlineData(2, 12, 40, 61, 1, 9, 2, 4, 1)] // FSRCNN x2's deconvolution
     [InlineData(1, 6, 23, 17, 4, 9, 3, 4, 2)]
     [InlineData(2, 5, 40, 30, 8, 4, 2, 1, 0)]
+    [InlineData(1, 4, 100, 300, 2, 9, 2, 4, 1)] // the forward's gather over 3 × 2 blocks of 96 × 512 output pixels
+    [InlineData(1, 3, 70, 200, 2, 5, 3, 1, 2)] // blocks of 144 × 768: 2 × 1, phases of uneven tap counts
     public void ConvTranspose2dOverSeveralBandsMatchesTheDefinition(int n, int cin, int h, int w, int cout, int k, int stride, int padding, int outputPadding)
     {
         var g = new ConvTranspose2dGeometry(n, cin, h, w, cout, k, stride, padding, outputPadding);

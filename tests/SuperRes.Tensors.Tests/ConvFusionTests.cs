@@ -1,4 +1,5 @@
 using SuperRes.Tensors.Autograd;
+using SuperRes.Tensors.Primitives;
 using SuperRes.Tensors.Verification;
 
 namespace SuperRes.Tensors.Tests;
@@ -64,6 +65,37 @@ public sealed class ConvFusionTests
         using var loss = Ops.Sum(recorded);
         Tape.Backward(loss);
         Assert.NotNull(xg.Grad);
+    }
+
+    [Theory]
+    [InlineData(48, 9, 70, 192, 2)] // Winograd: rows of 18 tiles, vector and per-pixel writes
+    [InlineData(48, 8, 128, 64, 2)] // Winograd: whole vectors of tiles only
+    [InlineData(48, 7, 13, 144, 3)] // Winograd, shuffle 3: per-pixel writes
+    [InlineData(8, 6, 10, 32, 2)] // banded GEMM: conv, then the separate pixel shuffle
+    public void FusedPixelShuffleEqualsTheSeparateOps(int cin, int h, int w, int cout, int r)
+    {
+        var device = TestDevices.Cpu;
+        var rng = new Random(cin + h * w + r);
+        using var x = Tensor.FromArray(device, Shape.Nchw(2, cin, h, w), RandomData.Uniform(rng, 2 * cin * h * w, 0f, 255f));
+        using var weight = Tensor.FromArray(device, new Shape(cout, cin, 3, 3), RandomData.Uniform(rng, cout * cin * 9, -0.1f, 0.1f));
+        using var bias = Tensor.FromArray(device, new Shape(cout), RandomData.Uniform(rng, cout, -20f, 20f));
+        using (Tape.NoGrad())
+        {
+            using var fused = Ops.Conv2d(x, weight, bias, new ConvFusion(PixelShuffle: r));
+            using var conv = Ops.Conv2d(x, weight, bias);
+            using var shuffled = Ops.PixelShuffle(conv, r);
+            Assert.Equal(shuffled.Shape, fused.Shape);
+            Assert.True(fused.ToArray().AsSpan().SequenceEqual(shuffled.ToArray()), "the fused pixel shuffle differs from conv2d + PixelShuffle");
+            // Into an output array of exactly the tensor's length (pool blocks are larger): the last vector merge
+            // stays inside it.
+            var s = new Conv2dShape(2, cin, h, w, cout, 3, 1, PaddingMode.Zeros);
+            if (Conv2dWinograd.IsFaster(s))
+            {
+                var exact = new float[s.OutputLength];
+                Conv2dWinograd.Forward(s, x.ToArray(), weight.ToArray(), new ConvEpilogue(bias.ToArray(), Shuffle: r), exact, cacheWeights: false);
+                Assert.True(exact.AsSpan().SequenceEqual(shuffled.ToArray()), "into an exact-length array the values differ");
+            }
+        }
     }
 
     [Fact]

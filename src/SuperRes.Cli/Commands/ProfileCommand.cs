@@ -139,7 +139,7 @@ internal static class ProfileCommand
         string cover = endToEnd > 0 && launches > 0 ? $"; {what} time covers {F(100 * total / n / endToEnd, "F0")}% of it" : "";
         console.MarkupLine(Markup.Escape($"end-to-end (mean of {n}, without the profiler): forward {F(summary.ForwardMs, "F2")} ms{backwardText}{cover}"));
         if (summary.CpuMs is { } cpu)
-            console.MarkupLine(Markup.Escape($"process CPU time per iteration (all threads): {F(cpu, "F2")} ms"));
+            console.MarkupLine(Markup.Escape($"process CPU time per iteration, all threads: {F(cpu, "F2")} ms"));
         console.MarkupLine(Markup.Escape($"device memory high-water mark: {Bytes.Format(summary.PeakMemoryBytes)}"));
     }
 

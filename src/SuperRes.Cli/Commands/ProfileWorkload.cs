@@ -55,7 +55,7 @@ internal static class ProfileWorkload
             device.Synchronize();
             device.Memory.ResetPeak();
             double forward = 0, backward = 0, update = 0;
-            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime; // every thread's: a figure that load barely changes
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             for (int i = 0; i < settings.Iterations; i++)
             {
                 var (f, b, o) = Step(network, x, target, settings.Backward, optimizer, null);
@@ -63,8 +63,8 @@ internal static class ProfileWorkload
                 backward += b;
                 update += o;
             }
-            double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds;
             long peakMemory = device.Memory.PeakInUseBytes;
+            double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds;
 
             IReadOnlyList<ProfileSample> samples = [];
             if (settings.Profile)

@@ -165,7 +165,8 @@ internal static class TrainCommand
         static string Time(TimeSpan t) => $"{(int)t.TotalHours:00}:{t.Minutes:00}:{t.Seconds:00}";
         var net = trainer.Network;
         string what = s.Outcome == TrainingOutcome.Interrupted ? "interrupted" : "done";
-        context.Out.WriteLine($"{what}: {net.Architecture} x{trainer.Options.Scale}, iterations {s.StartIteration} → {s.Iteration} of {s.Iterations} in {Time(s.Wall)} (training {Time(s.TrainTime)})");
+        string kind = trainer.Discriminator is null ? "" : " against the SRGAN discriminator";
+        context.Out.WriteLine($"{what}: {net.Architecture} x{trainer.Options.Scale}{kind}, iterations {s.StartIteration} → {s.Iteration} of {s.Iterations} in {Time(s.Wall)} (training {Time(s.TrainTime)})");
         context.Out.WriteLine($"  {s.ItersPerSecond.ToString("F2", inv)} iterations/s, {s.ImagesPerSecond.ToString("F1", inv)} images/s (patches), " +
                               $"data wait {s.DataWaitPercent.ToString("F1", inv)}% of training time" +
                               (s.LastLoss is { } l ? $", last loss {l.ToString("G5", inv)}" : ""));

@@ -34,13 +34,14 @@ internal static class UpscaleBatch
                 }
                 try
                 {
-                    UpscaleMemory.Check(job.Input, ImageHeader.Read(job.Input), upscaler.Scale, luma, job.Format, writing.MemoryLimit);
-                    var image = ImageCodec.Read(job.Input);
-                    progress.BeginImage(name, upscaler.WorkUnits(image));
-                    var result = upscaler.Upscale(image, progress.Tile);
+                    var header = ImageHeader.Read(job.Input);
+                    var work = new UpscaleWork(upscaler.Scale, luma, upscaler.Network.NeedsPreUpsampledInput,
+                        Streamed: header.Channels is 1 or 3 && !upscaler.Options.SelfEnsemble);
+                    long reserved = UpscaleMemory.Check(job.Input, header, work, job.Format, writing.MemoryLimit);
+                    var (result, width, height) = UpscaleFile(upscaler, job.Input, name, reserved, progress);
                     ImageCodec.Write(job.Output, result, job.Format, writing.JpegQuality, writing.PngCompression);
                     written++;
-                    context.Out.MarkupLine($"{Markup.Escape(job.Input)} ({image.Width}x{image.Height}) → {Markup.Escape(job.Output)} ({result.Width}x{result.Height})");
+                    context.Out.MarkupLine($"{Markup.Escape(job.Input)} ({width}x{height}) → {Markup.Escape(job.Output)} ({result.Width}x{result.Height})");
                 }
                 catch (Exception e) when (CommandActions.IsUserFacing(e) || e is NotSupportedException)
                 {
@@ -60,6 +61,14 @@ internal static class UpscaleBatch
         foreach (var failure in failures)
             context.Err.MarkupLine($"  {Markup.Escape(failure)}");
         return ExitCodes.Failure;
+    }
+
+    /// <summary>Decodes and upscales one file; its decoded planes are garbage once this returns, before the encoder runs.</summary>
+    private static (PixelImage Result, int Width, int Height) UpscaleFile(Upscaler upscaler, string path, string name, long reserved, IProgress progress)
+    {
+        var image = ImageCodec.Read(path);
+        progress.BeginImage(name, upscaler.WorkUnits(image, reserved));
+        return (upscaler.UpscaleToPixels(image, progress.Tile, reserved), image.Width, image.Height);
     }
 
     /// <summary>What the loop reports to the progress display.</summary>

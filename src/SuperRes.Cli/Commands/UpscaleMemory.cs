@@ -2,33 +2,49 @@ using SuperRes.Imaging;
 
 namespace SuperRes.Cli.Commands;
 
+/// <summary>What one image's upscale holds in host memory, as far as the header tells before decoding.</summary>
+/// <param name="Streamed">Whether the image goes through the streaming pipeline (no alpha, no self-ensemble).</param>
+/// <param name="LumaNetwork">The network upscales Y (Cb/Cr by bicubic).</param>
+/// <param name="PreUpsampled">The network's input is the bicubic-enlarged image (SRCNN).</param>
+internal sealed record UpscaleWork(int Scale, bool LumaNetwork, bool PreUpsampled, bool Streamed);
+
 /// <summary>
 /// The host memory one image's upscale holds at its peak, from the file's header alone, so that an image that cannot
-/// be afforded is refused before its pixels are decoded. Counts the float32 planes the pipeline keeps at once (the
-/// decoded image and its network-convention copy at the input size; at the output size the network's output and
-/// the colour conversion back, which also takes the rounding in place, plus alpha) and the encoded file. The network's own working memory
-/// is planned separately against the same limit by the tiler.
+/// be afforded is refused before its pixels are decoded. Streamed (<see cref="SuperRes.Models.Inference.Upscaler.UpscaleToPixels"/>):
+/// the decoded image and its network-convention planes at the input size, the output as integer samples at its bit
+/// depth, for a Y network the enlarged Cb/Cr planes, and the encoded file. Otherwise (alpha, self-ensemble) the
+/// float32 planes of the in-memory pipeline at the output size. The network's forwards take what is left of the
+/// limit on a host-memory device (the tiler plans them against it), and the device's own memory otherwise.
 /// </summary>
 internal static class UpscaleMemory
 {
     private const long FloatBytes = sizeof(float);
 
-    public static long WorkingBytes(ImageHeader header, int scale, bool lumaNetwork, ImageFormat output)
+    public static long WorkingBytes(ImageHeader header, UpscaleWork work, ImageFormat output)
     {
-        long inputPixels = header.Pixels, outputPixels = inputPixels * scale * scale;
-        int channels = header.Channels;
+        long inputPixels = header.Pixels, outputPixels = inputPixels * work.Scale * work.Scale;
+        int channels = header.Channels, sampleBytes = header.BitDepth / 8;
         bool alpha = channels is 2 or 4;
-        // Input size: the decoded image, its colour planes, and the network-convention copy (RGB; Y-path: YCbCr and Y).
-        long inputPlanes = channels + 3 + (lumaNetwork ? 4 : 3);
-        // Output size. RGB networks: 3 network planes, the image's colour planes.
-        // Y networks: Y from the network, Cb/Cr by bicubic, YCbCr stacked (turned into RGB in place), gray's own plane.
-        // Rounding is in place. Alpha: its bicubic plane and the colour and alpha stacked.
         int colorChannels = alpha ? channels - 1 : channels;
-        long outputPlanes = (lumaNetwork ? 1 + 2 + 3 + (colorChannels == 1 ? 1 : 0) : 3 + colorChannels) + (alpha ? 1 + channels : 0);
         long encodedBytes = output == ImageFormat.Png
-            ? 3 * outputPixels * channels * (header.BitDepth / 8) // the deflate stream's buffer (it grows by doubling) and the file image
-            : outputPixels * 4;                                    // JPEG/BMP: the interleaved 8-bit pixels and the file
-        return FloatBytes * (inputPixels * inputPlanes + outputPixels * outputPlanes) + encodedBytes;
+            ? 3 * outputPixels * channels * sampleBytes // the deflate bands, the zlib stream and the file image
+            : outputPixels * 4;                         // JPEG/BMP: the interleaved 8-bit pixels and the file
+        if (work.Streamed)
+        {
+            // Input size: the decoded image, gray stacked to RGB, the network-convention copy (RGB; Y-path: YCbCr and Y).
+            long inputPlanes = channels + (colorChannels == 1 ? 3 : 0) + (work.LumaNetwork ? 4 : 3);
+            // Output size: Cb/Cr enlarged for a Y network (and SRCNN's enlarged Y), the samples.
+            long outputFloats = outputPixels * ((work.LumaNetwork ? 2 : 0) + (work.PreUpsampled ? 1 : 0));
+            long samples = SuperRes.Imaging.PixelImage.BytesFor(header.Width * (long)work.Scale, header.Height * (long)work.Scale, channels, header.BitDepth);
+            return FloatBytes * (inputPixels * inputPlanes + outputFloats) + samples + encodedBytes;
+        }
+        // In memory. Input size: the decoded image, its colour planes, and the network-convention copy (RGB; Y-path: YCbCr and Y).
+        long planesIn = channels + 3 + (work.LumaNetwork ? 4 : 3);
+        // Output size. RGB networks: 3 network planes, the image's colour planes. Y networks: Y from the network,
+        // Cb/Cr by bicubic, YCbCr stacked (turned into RGB in place), gray's own plane. Rounding is in place.
+        // Alpha: its bicubic plane and the colour and alpha stacked. Then the samples they are stored as.
+        long planesOut = (work.LumaNetwork ? 1 + 2 + 3 + (colorChannels == 1 ? 1 : 0) : 3 + colorChannels) + (alpha ? 1 + channels : 0);
+        return FloatBytes * (inputPixels * planesIn + outputPixels * planesOut) + outputPixels * channels * sampleBytes + encodedBytes;
     }
 
     /// <summary>The limit images are held to: <c>--max-memory</c>, else <c>SUPERRES_MAX_MEMORY</c>, else the memory this process may use.</summary>
@@ -37,13 +53,17 @@ internal static class UpscaleMemory
         : Devices.DefaultMemoryCap is { } env ? (env, "SUPERRES_MAX_MEMORY")
         : (GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, "the memory available to this process");
 
-    /// <summary>Throws a one-line error naming the file when its upscale needs more than the limit.</summary>
-    public static void Check(string file, ImageHeader header, int scale, bool lumaNetwork, ImageFormat output, (long Bytes, string Source) limit)
+    /// <summary>
+    /// The image's working bytes; throws a one-line error naming the file when they exceed the limit, before anything
+    /// is decoded or allocated.
+    /// </summary>
+    public static long Check(string file, ImageHeader header, UpscaleWork work, ImageFormat output, (long Bytes, string Source) limit)
     {
-        long needed = WorkingBytes(header, scale, lumaNetwork, output);
+        long needed = WorkingBytes(header, work, output);
         if (needed > limit.Bytes)
             throw new SuperResException(
-                $"{file}: upscaling this {header.Width}x{header.Height} image x{scale} needs about {Bytes.Format(needed)} of memory, " +
+                $"{file}: upscaling this {header.Width}x{header.Height} image x{work.Scale} needs about {Bytes.Format(needed)} of memory, " +
                 $"more than {limit.Source} ({Bytes.Format(limit.Bytes)}); nothing was written");
+        return needed;
     }
 }

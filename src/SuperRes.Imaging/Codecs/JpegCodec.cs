@@ -114,7 +114,7 @@ internal static partial class JpegCodec
     /// Encodes gray (1 or 2 channels) as a grayscale JPEG, colour as YCbCr: 4:4:4 at quality ≥ 90
     /// (SR output is about fine detail), 4:2:0 below, as ImageMagick does. Alpha is dropped.
     /// </summary>
-    public static unsafe byte[] Encode(Image src, int quality)
+    public static byte[] Encode(Image src, int quality)
     {
         if (quality is < 1 or > 100) throw new ArgumentOutOfRangeException(nameof(quality), "JPEG quality must be 1..100");
         Image img = src.BitDepth == 8 ? src : src.ToBitDepth(8);
@@ -123,7 +123,24 @@ internal static partial class JpegCodec
         byte[] px = new byte[(long)n * ps];
         for (int c = 0; c < ps; c++)
             for (int i = 0; i < n; i++) px[i * ps + c] = (byte)Image.QuantizeSample(img.Data[c * n + i], 255f);
+        return Compress(px, w, h, gray, quality);
+    }
 
+    /// <summary>
+    /// Encodes 8-bit gray or RGB samples as they are (no copy); other layouts (alpha, 16 bits) go through
+    /// <see cref="Encode(Image, int)"/> exactly as an <see cref="Image"/> of the same levels would.
+    /// </summary>
+    public static byte[] Encode(PixelImage src, int quality)
+    {
+        if (src.BitDepth != 8 || src.Channels is 2 or 4)
+            return Encode(src.ToImage(), quality);
+        if (quality is < 1 or > 100) throw new ArgumentOutOfRangeException(nameof(quality), "JPEG quality must be 1..100");
+        return Compress(src.Samples, src.Width, src.Height, src.Channels == 1, quality);
+    }
+
+    private static unsafe byte[] Compress(byte[] px, int w, int h, bool gray, int quality)
+    {
+        int ps = gray ? 1 : 3;
         IntPtr tj = Init(compress: true);
         IntPtr jpeg = IntPtr.Zero;
         try

@@ -22,7 +22,19 @@ internal static class PngEncoder
     // Bands below this many raw bytes are not worth a deflate stream of their own.
     private const int MinimumBandBytes = 1 << 20;
 
-    public static byte[] Encode(Image img, int level = DefaultLevel, PngFilter filter = DefaultFilter)
+    public static byte[] Encode(Image img, int level = DefaultLevel, PngFilter filter = DefaultFilter) =>
+        Encode(new RowSource(img.Width, img.Height, img.Channels, img.BitDepth, (y, row) => PngRows.Interleave(img, y, row)), level, filter);
+
+    /// <summary>Encodes samples already interleaved as PNG rows: each row is copied, not converted.</summary>
+    public static byte[] Encode(PixelImage img, int level = DefaultLevel, PngFilter filter = DefaultFilter) =>
+        Encode(new RowSource(img.Width, img.Height, img.Channels, img.BitDepth, (y, row) => img.Row(y).CopyTo(row)), level, filter);
+
+    /// <summary>An image's size and a way to write its row y as interleaved big-endian samples.</summary>
+    private sealed record RowSource(int Width, int Height, int Channels, int BitDepth, RowWriter Interleave);
+
+    private delegate void RowWriter(int y, Span<byte> row);
+
+    private static byte[] Encode(RowSource img, int level, PngFilter filter)
     {
         if (level is < 0 or > 9) throw new ArgumentOutOfRangeException(nameof(level), $"PNG compression level must be 0..9, got {level}");
         int colorType = img.Channels switch { 1 => 0, 2 => 4, 3 => 2, _ => 6 };
@@ -72,7 +84,7 @@ internal static class PngEncoder
     }
 
     /// <summary>Raw deflate of rows [first, first + count), ending on a sync flush (or the final block), and their Adler-32.</summary>
-    private static (byte[] Deflated, uint Adler) DeflateBand(Image img, int first, int count, int level, PngFilter filter, bool lastBand)
+    private static (byte[] Deflated, uint Adler) DeflateBand(RowSource img, int first, int count, int level, PngFilter filter, bool lastBand)
     {
         int bpp = img.Channels * img.BitDepth / 8;
         int rowBytes = img.Width * bpp;
@@ -81,7 +93,7 @@ internal static class PngEncoder
         var best = new byte[rowBytes + 1];
         var trial = new byte[rowBytes + 1];
         if (first > 0)
-            PngRows.Interleave(img, first - 1, prev);
+            img.Interleave(first - 1, prev);
         uint adler = 1;
         var compressed = new MemoryStream();
         long end;
@@ -90,7 +102,7 @@ internal static class PngEncoder
         {
             for (int y = first; y < first + count; y++)
             {
-                PngRows.Interleave(img, y, cur);
+                img.Interleave(y, cur);
                 if (filter == PngFilter.Adaptive)
                 {
                     long bestScore = long.MaxValue;

@@ -22,8 +22,8 @@ public sealed record ForwardMemory(double FixedBytes, double BytesPerPixel)
 /// <param name="Memory">The measured memory model.</param>
 public sealed record TilePlan(int Tile, int Overlap, long BudgetBytes, ForwardMemory Memory)
 {
-    /// <summary>Peak bytes of the largest tile's forward pass: <c>(Tile + 2·Overlap)²</c> input pixels.</summary>
-    public double PeakBytes => Memory.BytesFor(Tile + 2L * Overlap, Tile + 2L * Overlap);
+    /// <summary>Peak bytes of the largest tile's forward pass (<see cref="TilePlanner.RegionSide"/>² input pixels).</summary>
+    public double PeakBytes => Memory.BytesFor(TilePlanner.RegionSide(Tile, Overlap), TilePlanner.RegionSide(Tile, Overlap));
 }
 
 /// <summary>
@@ -43,6 +43,12 @@ public static class TilePlanner
 
     private const int SmallProbe = 16, LargeProbe = 32;
 
+    /// <summary>
+    /// The largest side a tile's region reads: the tile, its overlap on both sides, and up to
+    /// <see cref="ConvolutionTiling.Alignment"/> − 1 pixels more where its start is moved back onto the grid.
+    /// </summary>
+    public static long RegionSide(int tile, int overlap) => tile + 2L * overlap + ConvolutionTiling.Alignment - 1;
+
     /// <summary>Bytes the forward passes may use on the network's device: free memory, the device cap and <paramref name="maxMemoryBytes"/>, less what is in use.</summary>
     public static long BudgetBytes(Device device, long? maxMemoryBytes)
     {
@@ -57,7 +63,7 @@ public static class TilePlanner
 
     /// <summary>
     /// The largest tile whose forward pass fits <paramref name="budgetBytes"/> with <paramref name="overlap"/>
-    /// context on every side, or null when not even a <see cref="MinimumTile"/> tile fits.
+    /// context on every side (and the alignment slack of <see cref="RegionSide"/>), or null when not even a <see cref="MinimumTile"/> tile fits.
     /// </summary>
     public static int? LargestTile(ForwardMemory memory, int overlap, long budgetBytes)
     {
@@ -69,7 +75,7 @@ public static class TilePlanner
         // Floating point may put the boundary one pixel off: step back until the plan truly fits.
         while (side > 0 && memory.BytesFor(side, side) > budgetBytes)
             side--;
-        long tile = side - 2L * overlap;
+        long tile = side - RegionSide(0, overlap);
         return tile < MinimumTile ? null : (int)Math.Min(tile, int.MaxValue / 4);
     }
 
@@ -95,7 +101,7 @@ public static class TilePlanner
         long budget = BudgetBytes(network.Device, maxMemoryBytes);
         int tile = LargestTile(memory, overlap, budget) ?? throw new SuperResException(
             $"not enough device memory for {network.Architecture} x{network.Scale}: the smallest tile ({MinimumTile} pixels plus " +
-            $"{overlap} of context on each side) needs about {Bytes.Format((long)(memory.BytesFor(MinimumTile + 2L * overlap, MinimumTile + 2L * overlap) / Headroom))} " +
+            $"{overlap} of context on each side) needs about {Bytes.Format((long)(memory.BytesFor(RegionSide(MinimumTile, overlap), RegionSide(MinimumTile, overlap)) / Headroom))} " +
             $"and {Bytes.Format((long)(budget / Headroom))} is available; raise --max-memory or lower --tile-overlap (below the receptive radius the result is no longer exact)");
         return new TilePlan(tile, overlap, budget, memory);
     }
@@ -125,9 +131,8 @@ public static class TilePlanner
         var memory = network.Device.Memory;
         long before = memory.InUseBytes;
         memory.ResetPeak();
-        // As the tiles run (TiledForward): the same convolution paths, the same scratch.
+        // As the tiles run (TiledForward): no tape, so the same convolution paths and the same scratch.
         using (Tape.NoGrad())
-        using (PositionIndependentConvolution.Enter())
         {
             using var x = Tensor.Full(network.Device, new Shape(1, channels, side, side), 0.5f);
             using var y = network.Forward(x);

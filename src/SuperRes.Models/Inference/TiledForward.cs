@@ -10,11 +10,20 @@ namespace SuperRes.Models.Inference;
 /// and reads <c>overlap</c> pixels of real context around it; when the overlap covers the network's receptive
 /// radius, every output pixel sees exactly the inputs it sees untiled, so the result is identical — not an
 /// approximation with blended seams. Sizes are in pixels of the network's input (LR pixels, except for SRCNN whose
-/// input is the bicubic-enlarged image; <see cref="Upscaler"/> converts). On the cpu backend the forwards run in
-/// <see cref="PositionIndependentConvolution"/>, so the result is the untiled one bit for bit whatever the tiles.
+/// input is the bicubic-enlarged image; <see cref="Upscaler"/> converts). Every region read starts at a multiple of
+/// <see cref="ConvolutionTiling.Alignment"/>, so convolutions that round by their place in a grid (the cpu backend's
+/// Winograd) see the untiled grid: with the context of <see cref="SrNetwork.ExactTileContext"/> the result is the
+/// untiled one bit for bit whatever the tile size.
 /// </summary>
-public sealed class TiledForward(SrNetwork network, int tile, int overlap)
+public sealed class TiledForward(SrNetwork network, int tile, int overlap, bool uniformRegions = false)
 {
+    /// <summary>
+    /// Whether every region read is <c>Tile + 2·Overlap</c> on a side plus up to <see cref="ConvolutionTiling.Alignment"/>
+    /// − 1 (or the whole input), shifted inside the image at its edges rather than clipped: for an overlap that already makes tiles exact, where more context changes
+    /// no bit and regions of one size let the memory pool reuse its blocks.
+    /// </summary>
+    public bool UniformRegions { get; } = uniformRegions;
+
     public int Tile { get; } = tile > 0 ? tile : throw new ArgumentOutOfRangeException(nameof(tile), "tile size must be positive");
     public int Overlap { get; } = overlap >= 0 ? overlap : throw new ArgumentOutOfRangeException(nameof(overlap), "tile overlap cannot be negative");
 
@@ -28,31 +37,78 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap)
     {
         int s = OutputScale;
         Image? output = null;
-        using var noGrad = Tape.NoGrad();
-        using var positionIndependent = PositionIndependentConvolution.Enter();
+        foreach (var (result, t) in Tiles(input))
+        {
+            // One tile produces the whole output: it is the result (no second output-size copy). Only then: a
+            // tile whose context alone spans the input still shares the output with the tiles after it.
+            if (t.Width == input.Width && t.Height == input.Height && result.Width == input.Width * s && result.Height == input.Height * s)
+            {
+                tileDone?.Invoke();
+                return result;
+            }
+            output ??= new Image(input.Width * s, input.Height * s, result.Channels);
+            output.Paste(result, t.ContextLeft * s, t.ContextTop * s, t.Width * s, t.Height * s, t.X * s, t.Y * s);
+            tileDone?.Invoke();
+        }
+        return output!;
+    }
+
+    /// <summary>
+    /// Runs the network tile by tile, row of tiles after row of tiles, and hands each tile's own output block (its
+    /// context cut away) to <paramref name="consume"/> with the block's column and row in the output; no
+    /// output-size image is made.
+    /// </summary>
+    public void RunBlocks(Image input, Action<Image, int, int> consume)
+    {
+        int s = OutputScale;
+        foreach (var (result, t) in Tiles(input))
+        {
+            bool whole = t.ContextLeft == 0 && t.ContextTop == 0 && result.Width == t.Width * s && result.Height == t.Height * s;
+            consume(whole ? result : result.Crop(t.ContextLeft * s, t.ContextTop * s, t.Width * s, t.Height * s), t.X * s, t.Y * s);
+        }
+    }
+
+    /// <summary>
+    /// A tile: the input block [X, X + Width) × [Y, Y + Height) it produces, read with its context, which starts
+    /// ContextLeft and ContextTop pixels before it.
+    /// </summary>
+    private readonly record struct TileRegion(int X, int Y, int Width, int Height, int ContextLeft, int ContextTop);
+
+    /// <summary>Each tile's network output (with its context) in row-major order.</summary>
+    private IEnumerable<(Image Result, TileRegion Tile)> Tiles(Image input)
+    {
         for (int y0 = 0; y0 < input.Height; y0 += Tile)
         {
             for (int x0 = 0; x0 < input.Width; x0 += Tile)
             {
                 int y1 = Math.Min(y0 + Tile, input.Height), x1 = Math.Min(x0 + Tile, input.Width);
-                int cy0 = Math.Max(0, y0 - Overlap), cy1 = Math.Min(input.Height, y1 + Overlap);
-                int cx0 = Math.Max(0, x0 - Overlap), cx1 = Math.Min(input.Width, x1 + Overlap);
+                var (cy0, cy1) = Context(y0, y1, input.Height);
+                var (cx0, cx1) = Context(x0, x1, input.Width);
                 var region = cy0 == 0 && cx0 == 0 && cy1 == input.Height && cx1 == input.Width ? input : input.Crop(cx0, cy0, cx1 - cx0, cy1 - cy0);
-                var result = Forward(region);
-                // One tile produces the whole output: it is the result (no second output-size copy). Only then: a
-                // tile whose context alone spans the input still shares the output with the tiles after it.
-                if (x1 - x0 == input.Width && y1 - y0 == input.Height && result.Width == input.Width * s && result.Height == input.Height * s)
-                {
-                    tileDone?.Invoke();
-                    return result;
-                }
-                output ??= new Image(input.Width * s, input.Height * s, result.Channels);
-                output.Paste(result, (x0 - cx0) * s, (y0 - cy0) * s, (x1 - x0) * s, (y1 - y0) * s, x0 * s, y0 * s);
-                tileDone?.Invoke();
+                Image result;
+                // Not across the yield: the caller may convert the block on another thread meanwhile.
+                using (Tape.NoGrad())
+                    result = Forward(region);
+                yield return (result, new TileRegion(x0, y0, x1 - x0, y1 - y0, x0 - cx0, y0 - cy0));
             }
         }
-        return output!;
     }
+
+    /// <summary>
+    /// The span read for the block [start, end) of a side of <paramref name="length"/> pixels: its start moved back
+    /// onto the <see cref="ConvolutionTiling.Alignment"/> grid.
+    /// </summary>
+    private (int Start, int End) Context(int start, int end, int length)
+    {
+        if (!UniformRegions)
+            return (AlignDown(Math.Max(0, start - Overlap)), Math.Min(length, end + Overlap));
+        int side = Tile + 2 * Overlap;
+        // Moved back by up to Alignment − 1, the region reads as much more at its end, so it still covers end + Overlap.
+        int first = AlignDown(Math.Clamp(start - Overlap, 0, Math.Max(0, length - side)));
+        return (first, Math.Min(length, first + side + ConvolutionTiling.Alignment - 1));
+    }
+
+    private static int AlignDown(int position) => position / ConvolutionTiling.Alignment * ConvolutionTiling.Alignment;
 
     private Image Forward(Image region)
     {

@@ -11,7 +11,7 @@ namespace SuperRes.Models.Inference;
 /// channels and bit depth (gray stays gray, 16-bit stays 16-bit) and upscales alpha by bicubic (or by the
 /// network). Owns the network (not the device).
 /// </summary>
-public sealed class Upscaler(SrNetwork network, UpscaleOptions? options = null) : IDisposable
+public sealed partial class Upscaler(SrNetwork network, UpscaleOptions? options = null) : IDisposable
 {
     private readonly Dictionary<int, ForwardMemory> _memory = [];
     private readonly HashSet<string> _warned = [];
@@ -48,10 +48,10 @@ public sealed class Upscaler(SrNetwork network, UpscaleOptions? options = null) 
     }
 
     /// <summary>Number of tile forwards an image of this size takes (for progress bars).</summary>
-    public int WorkUnits(Image image)
+    public int WorkUnits(Image image, long reservedHostBytes = 0)
     {
         int channels = NetworkChannels;
-        var tiled = PlanTiles(channels, NetworkInputSize(image.Height), NetworkInputSize(image.Width));
+        var tiled = PlanTiles(channels, NetworkInputSize(image.Height), NetworkInputSize(image.Width), reservedHostBytes);
         int perPass = tiled.TileCount(NetworkInputSize(image.Height), NetworkInputSize(image.Width));
         int passes = Options.SelfEnsemble ? 8 : 1;
         int alpha = image.HasAlpha && Options.AlphaWithNetwork ? 2 : 1;
@@ -155,37 +155,71 @@ public sealed class Upscaler(SrNetwork network, UpscaleOptions? options = null) 
     /// The tiling for an input of <paramref name="height"/> × <paramref name="width"/> network-input pixels
     /// (LR pixels; for SRCNN, pixels of the bicubic-upscaled image). With no tile size given: one pass over the
     /// whole image when it fits in the memory budget, else the largest tile that fits with the exact overlap.
+    /// On a device that allocates from host memory the budget is <see cref="UpscaleOptions.MaxMemoryBytes"/> less
+    /// <paramref name="reservedHostBytes"/> (what the image's own planes hold), and without a limit
+    /// <see cref="DefaultHostForwardBytes"/> or a pass ten overlaps wide, whichever is more: the forward's pool stays
+    /// bounded by default, and tiles on the cpu backend give the untiled bits, so the tiling never changes a pixel.
     /// </summary>
-    public TiledForward PlanTiles(int channels, int height, int width)
+    public TiledForward PlanTiles(int channels, int height, int width, long reservedHostBytes = 0)
     {
         int f = InputPixelsPerLrPixel;
-        int exactOverlap = Network.ReceptiveRadius * f;
+        int exactOverlap = Network.ExactTileContext * f;
         int? userOverlap = Options.TileOverlap * f;
         if (userOverlap is { } uo && uo < exactOverlap && TilesExactly)
-            Warn($"--tile-overlap {Options.TileOverlap} is below {Network.Architecture}'s receptive radius ({Network.ReceptiveRadius}): " +
-                 "tiles see less context than the network reaches, so the result can differ from the untiled one near tile edges");
+            Warn($"--tile-overlap {Options.TileOverlap} is below the {Network.ExactTileContext} pixels of context {Network.Architecture} needs on {Network.Device.Info.Id} " +
+                 $"(receptive radius {Network.ReceptiveRadius}): the result can differ from the untiled one near tile edges");
         int whole = Math.Max(height, width);
         if (Options.Tile is { } userTile)
         {
             int tile = userTile * f;
             if (!TilesExactly && tile < whole)
                 Warn(ApproximateTilingMessage(userTile));
-            return new TiledForward(Network, tile, userOverlap ?? exactOverlap);
+            return new TiledForward(Network, tile, userOverlap ?? exactOverlap, uniformRegions: TilesExactly && (userOverlap ?? exactOverlap) >= exactOverlap);
         }
 
         var memory = ForwardMemoryOf(channels);
-        long budget = TilePlanner.BudgetBytes(Network.Device, Options.MaxMemoryBytes);
+        long? cap = ForwardCap(memory, userOverlap ?? exactOverlap, reservedHostBytes);
+        long budget = TilePlanner.BudgetBytes(Network.Device, cap);
         if (memory.BytesFor(height, width) <= budget)
             return new TiledForward(Network, whole, 0);
         if (TilesExactly)
-            return new TiledForward(Network, TilePlanner.Plan(Network, channels, userOverlap ?? exactOverlap, Options.MaxMemoryBytes, memory).Tile, userOverlap ?? exactOverlap);
+        {
+            int overlapNeeded = userOverlap ?? exactOverlap;
+            int planned = TilePlanner.Plan(Network, channels, overlapNeeded, cap, memory).Tile;
+            return new TiledForward(Network, Balanced(planned, height, width), overlapNeeded, uniformRegions: overlapNeeded >= exactOverlap);
+        }
 
         // Not exactly tileable (global pooling): no overlap is exact; read a quarter of the affordable side as context on each side.
         int side = TilePlanner.LargestInput(memory, budget);
         int overlap = userOverlap ?? Math.Min(exactOverlap, side / 4);
-        var plan = TilePlanner.Plan(Network, channels, overlap, Options.MaxMemoryBytes, memory);
+        var plan = TilePlanner.Plan(Network, channels, overlap, cap, memory);
         Warn(ApproximateTilingMessage(plan.Tile / f));
         return new TiledForward(Network, plan.Tile, overlap);
+    }
+
+    /// <summary>
+    /// The smallest tile no larger than <paramref name="largest"/> that needs no more tiles along either side: tiles
+    /// of nearly one size, whose buffers the memory pool reuses, instead of full tiles and a thin remainder.
+    /// </summary>
+    private static int Balanced(int largest, int height, int width)
+    {
+        static int Even(int side, int largest) => (side + (side + largest - 1) / largest - 1) / ((side + largest - 1) / largest);
+        return Math.Min(largest, Math.Max(Even(height, largest), Even(width, largest)));
+    }
+
+    /// <summary>Default forward budget on a host-memory device without a memory limit (see <see cref="PlanTiles"/>).</summary>
+    public const long DefaultHostForwardBytes = 128L << 20;
+
+    // The memory cap the tiler plans the forwards against (null: the device's own free memory and cap).
+    private long? ForwardCap(ForwardMemory memory, int overlap, long reservedHostBytes)
+    {
+        if (Network.Device.Info.IsGpu)
+            return Options.MaxMemoryBytes;
+        if (Options.MaxMemoryBytes is { } limit)
+            return Math.Max(0, limit - reservedHostBytes);
+        long side = 10L * Math.Max(1, overlap);
+        double forward = Math.Max(DefaultHostForwardBytes, memory.BytesFor(side, side) / TilePlanner.Headroom);
+        return Network.Device.Memory.InUseBytes + (long)forward;
     }
 
     /// <summary>The measured memory model of a forward pass on this network's device (measured once per channel count).</summary>

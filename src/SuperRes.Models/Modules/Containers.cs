@@ -32,7 +32,8 @@ public class Sequential(Device device, params IEnumerable<Module> layers) : Inde
 {
     /// <summary>
     /// Applies the layers in turn, releasing each intermediate as soon as the next layer has consumed it. A Conv2d
-    /// followed by a Relu, LeakyRelu or PRelu runs as one fused convolution (<see cref="Conv2d.Forward(Tensor, ConvFusion)"/>).
+    /// followed by a Relu, LeakyRelu, PRelu or PixelShuffle runs as one fused convolution
+    /// (<see cref="Conv2d.Forward(Tensor, ConvFusion)"/>).
     /// </summary>
     protected override Tensor ForwardCore(Tensor x) => Run(x, null, 1f);
 
@@ -56,10 +57,12 @@ public class Sequential(Device device, params IEnumerable<Module> layers) : Inde
                     Relu => new ConvFusion(ConvActivation.Relu),
                     LeakyRelu leaky => new ConvFusion(ConvActivation.LeakyRelu, leaky.Slope),
                     PRelu prelu => new ConvFusion(ConvActivation.PRelu, Slopes: prelu.Slope),
-                    _ => new ConvFusion(),
+                    PixelShuffle shuffle when conv.OutChannels % (shuffle.Factor * shuffle.Factor) == 0 => new ConvFusion(PixelShuffle: shuffle.Factor),
+                    _ => null,
                 };
-                int consumed = fusion.Activation == ConvActivation.None ? 1 : 2;
-                if (residual is not null && i + consumed == Items.Count)
+                int consumed = fusion is null ? 1 : 2;
+                fusion ??= new ConvFusion();
+                if (residual is not null && i + consumed == Items.Count && fusion.PixelShuffle == 1)
                 {
                     fusion = fusion with { Residual = residual, ResidualScale = scale };
                     residual = null;

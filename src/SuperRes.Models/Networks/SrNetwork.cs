@@ -1,5 +1,6 @@
 using System.Globalization;
 using SuperRes.Models.Modules;
+using SuperRes.Tensors;
 
 namespace SuperRes.Models.Networks;
 
@@ -33,6 +34,16 @@ public abstract class SrNetwork(Device device, string architecture, int scale, M
     /// untiled result. It depends on the configuration (blocks), so it is the network's, not the registry entry's.
     /// </summary>
     public abstract int ReceptiveRadius { get; }
+
+    /// <summary>
+    /// LR pixels of context on each side that give a tile the untiled output bit for bit on this network's device:
+    /// the <see cref="ReceptiveRadius"/>, or, when a layer rounds each output by its place in a grid (the cpu
+    /// backend's Winograd: <see cref="ConvolutionTiling"/>), the wider <see cref="ConvolutionTiling.ContextRadius"/>.
+    /// </summary>
+    public int ExactTileContext =>
+        Modules().OfType<Conv2d>().Any(c => ConvolutionTiling.RoundsByTile(Device, c.InChannels, c.KernelSize, c.Stride))
+            ? ConvolutionTiling.ContextRadius(ReceptiveRadius)
+            : ReceptiveRadius;
 
     /// <summary>Picks the scale the next forward produces; only a multi-scale network serves more than the one it was built for.</summary>
     public void SelectScale(int scale)

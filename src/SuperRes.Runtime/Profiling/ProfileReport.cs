@@ -40,7 +40,11 @@ public sealed record ProfileSummary
     public double? BackwardMs { get; init; }
     public double? OptimizerMs { get; init; }
     public required long PeakMemoryBytes { get; init; }
-    /// <summary>The process's CPU time (all threads) per timed iteration, ms: unlike wall time, barely moved by other load.</summary>
+    /// <summary>
+    /// Mean process CPU time per timed iteration, ms, all threads: on a machine shared with other work it grows far
+    /// less than the wall clock, so it compares builds measured at different loads (with one thread, about the wall
+    /// time a quiet machine gives).
+    /// </summary>
     public double? CpuMs { get; init; }
 
     /// <summary>Kernel (Cpu: op) time over all profiled iterations, ms.</summary>

@@ -50,27 +50,34 @@ internal sealed class Conv2dCpu : Conv2d.IBackend
     /// </summary>
     public static void ForwardFused(Conv2dShape s, DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, ConvFusion fusion, DeviceBuffer y)
     {
-        string tag = (fusion.Activation == ConvActivation.None ? "" : "+" + fusion.Activation.ToString().ToLowerInvariant()) + (fusion.Residual is null ? "" : "+residual");
+        string tag = (fusion.Activation == ConvActivation.None ? "" : "+" + fusion.Activation.ToString().ToLowerInvariant()) + (fusion.Residual is null ? "" : "+residual")
+            + (fusion.PixelShuffle == 1 ? "" : $"+shuffle{fusion.PixelShuffle}");
         using var op = OpTimer.Start((s, tag), static p => new OpCost("conv2d_forward", $"{ConvLabels.Of(p.s)}{(p.tag.Length == 0 ? "" : " " + p.tag)}",
             2.0 * p.s.OutputLength * p.s.Cin * p.s.K * p.s.K, OpCost.F32(p.s.InputLength + p.s.WeightLength + p.s.Cout + p.s.OutputLength)));
         var epilogue = new ConvEpilogue(bias is null ? null : Launch.Array(bias), fusion.Activation, fusion.Slope,
             fusion.Slopes is null ? null : Launch.Array(fusion.Slopes.Buffer), fusion.Slopes is null ? 0 : (int)fusion.Slopes.Length,
-            fusion.Residual is null ? null : Launch.Array(fusion.Residual.Buffer), fusion.ResidualScale);
+            fusion.Residual is null ? null : Launch.Array(fusion.Residual.Buffer), fusion.ResidualScale, fusion.PixelShuffle);
         Forward(s, Launch.Array(x), Launch.Array(weight), epilogue, Launch.Array(y), cacheWeights: true);
     }
+
+    /// <summary>Whether <see cref="ForwardFused"/> can store this layer's outputs pixel-shuffled: on the Winograd path.</summary>
+    public static bool FusesPixelShuffle(Conv2dShape s) => UsesWinograd(s);
+
+    private static bool UsesWinograd(Conv2dShape s) => Conv2dWinograd.IsFaster(s);
 
     private static void Forward(Conv2dShape s, float[] x, float[] weight, float[]? bias, float[] y, bool cacheWeights) =>
         Forward(s, x, weight, new ConvEpilogue(bias), y, cacheWeights);
 
-    // 3×3 stride-1 layers with enough channels go by Winograd (Conv2dWinograd), the rest, and every layer inside
-    // PositionIndependentConvolution, by the banded GEMM.
+    // 3×3 stride-1 layers with enough channels go by Winograd (Conv2dWinograd), the rest by the banded GEMM.
     private static void Forward(Conv2dShape s, float[] x, float[] weight, in ConvEpilogue epilogue, float[] y, bool cacheWeights)
     {
-        if (Conv2dWinograd.IsFaster(s) && !PositionIndependentConvolution.IsActive)
+        if (UsesWinograd(s))
         {
             Conv2dWinograd.Forward(s, x, weight, epilogue, y, cacheWeights);
             return;
         }
+        if (epilogue.Shuffle != 1)
+            throw new ArgumentException($"conv2d {s}: the banded GEMM does not store pixel-shuffled outputs");
         var bias = epilogue.Bias;
         if (bias is not null)
             ConvBands.FillBias(y, s.N, s.Cout, s.OutH * s.OutW, bias);

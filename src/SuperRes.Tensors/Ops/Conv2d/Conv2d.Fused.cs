@@ -15,10 +15,11 @@ public enum ConvActivation
 /// <summary>
 /// What a convolution applies to its outputs: act(conv + bias), then <c>Residual + ResidualScale · that</c> when a
 /// residual is given (EDSR's ResBlock and global skip). <see cref="Slope"/> is LeakyRelu's; PRelu's slopes are the
-/// tensor <see cref="Slopes"/> ([1] or [Cout]).
+/// tensor <see cref="Slopes"/> ([1] or [Cout]). <see cref="PixelShuffle"/> r &gt; 1 stores conv + bias as
+/// PixelShuffle(r) arranges it (EDSR's upsampler), without activation or residual.
 /// </summary>
 public sealed record ConvFusion(ConvActivation Activation = ConvActivation.None, float Slope = 0f, Tensor? Slopes = null,
-    Tensor? Residual = null, float ResidualScale = 1f);
+    Tensor? Residual = null, float ResidualScale = 1f, int PixelShuffle = 1);
 
 public static partial class Ops
 {
@@ -31,12 +32,16 @@ public static partial class Ops
     public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, ConvFusion fusion, int stride = 1, PaddingMode padding = PaddingMode.Zeros)
     {
         var shape = Conv2dShapeOf(x, weight, bias, stride, padding);
-        var outputShape = Shape.Nchw(shape.N, shape.Cout, shape.OutH, shape.OutW);
+        int r = fusion.PixelShuffle, rr = r * r;
+        if (r < 1 || shape.Cout % rr != 0 || (r > 1 && (fusion.Activation != ConvActivation.None || fusion.Residual is not null)))
+            throw new ArgumentException($"conv2d: a pixel shuffle of {r} needs output channels divisible by {rr} (weight {weight.Shape}) and no activation or residual");
+        var outputShape = Shape.Nchw(shape.N, shape.Cout / rr, shape.OutH * r, shape.OutW * r);
         if (fusion.Residual is { } residual && (!residual.Shape.Equals(outputShape) || residual.Device != x.Device))
             throw new ArgumentException($"conv2d: residual {residual.Shape} on {residual.Device.Info.Id} does not match the output {outputShape} on {x.Device.Info.Id}");
         if (fusion.Activation == ConvActivation.PRelu && (fusion.Slopes is not { Shape.Rank: 1 } slopes || (slopes.Length != 1 && slopes.Length != shape.Cout)))
             throw new ArgumentException($"conv2d: PRelu slopes {fusion.Slopes?.Shape.ToString() ?? "missing"} must have shape [1] or [{shape.Cout}]");
-        if (x.Device.Backend != BackendKind.Cpu || Tape.ShouldRecord(x, weight, bias, fusion.Slopes, fusion.Residual))
+        if (x.Device.Backend != BackendKind.Cpu || Tape.ShouldRecord(x, weight, bias, fusion.Slopes, fusion.Residual)
+            || (r > 1 && !Conv2dCpu.FusesPixelShuffle(shape)))
             return Unfused(x, weight, bias, fusion, stride, padding);
         var y = Tensor.Empty(x.Device, outputShape);
         Conv2dCpu.ForwardFused(shape, x.Buffer, weight.Buffer, bias?.Buffer, fusion, y.Buffer);
@@ -46,6 +51,11 @@ public static partial class Ops
     private static Tensor Unfused(Tensor x, Tensor weight, Tensor? bias, ConvFusion fusion, int stride, PaddingMode padding)
     {
         var y = Conv2d(x, weight, bias, stride, padding);
+        if (fusion.PixelShuffle > 1)
+        {
+            using (y)
+                return PixelShuffle(y, fusion.PixelShuffle);
+        }
         if (fusion.Activation != ConvActivation.None)
         {
             using var linear = y;

@@ -26,7 +26,8 @@ internal static class Conv2dWinograd
     /// output count (EDSR's 64→3 tail too). Measured (docs/performance.md): 1.5–3× faster than the banded GEMM at
     /// 64→64, 64→256 and 64→3; slower for the 3→64 head. It is also faster at 32→32 and at 12→12 on planes 64 wide or
     /// more, but a Winograd layer rounds each output by its place in a 4×4 tile, so a tiled upscale of a network that
-    /// used to be position-independent would no longer match its untiled output; those layers stay on the GEMM.
+    /// used to be position-independent would need twice the context to match its untiled output
+    /// (<see cref="ConvolutionTiling"/>); those layers stay on the GEMM.
     /// </summary>
     public static bool IsFaster(Conv2dShape s) => Applies(s) && s.Cin >= 48;
 
@@ -134,12 +135,11 @@ internal static class Conv2dWinograd
             WinogradProducts.Multiply<TLanes, TVector>(u, panels, group, rows, s.Cin, v, b.TransformedStride, width, m, b.ProductStride);
             for (int co = group; co < Math.Min(s.Cout, group + rows); co++)
             {
-                int planeStart = (n * s.Cout + co) * plane;
-                var output = y.AsSpan(planeStart, plane);
+                var at = epilogue.Placement(n, co, s.Cout, s.H, s.W);
                 for (int t = 0; t < count; t += lanes)
                 {
                     Inverse<TLanes, TVector>(ref m[(co - group) * width + t], b.ProductStride, ref transformScratch[0], ref o[0]);
-                    b.Grid.Write<TLanes, TVector>(o, epilogue, co, first + t, Math.Min(lanes, count - t), output, planeStart);
+                    b.Grid.Write<TLanes, TVector>(o, epilogue, co, first + t, Math.Min(lanes, count - t), y, at);
                 }
             }
         }

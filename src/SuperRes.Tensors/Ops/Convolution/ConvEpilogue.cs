@@ -6,13 +6,23 @@ namespace SuperRes.Tensors.Primitives;
 /// <summary>
 /// What a convolution does to each output value v = Σ(weights · inputs) before storing it, in this order and with
 /// the rounding of the separate ops (conv2d's bias, Relu/LeakyRelu/Prelu, ResidualAdd):
-/// v + bias[co], then the activation, then residual[i] + residualScale · v.
+/// v + bias[co], then the activation, then residual[i] + residualScale · v; and where it stores it: with
+/// <see cref="Shuffle"/> r &gt; 1, at the place PixelShuffle(r) would move it to (<see cref="Placement"/>).
 /// </summary>
 internal readonly record struct ConvEpilogue(float[]? Bias, ConvActivation Activation = ConvActivation.None, float Slope = 0f,
-    float[]? Slopes = null, int SlopeCount = 0, float[]? Residual = null, float ResidualScale = 1f)
+    float[]? Slopes = null, int SlopeCount = 0, float[]? Residual = null, float ResidualScale = 1f, int Shuffle = 1)
 {
-    /// <summary>Only the bias (or nothing): what a plain conv2d stores.</summary>
-    public bool IsBiasOnly => Activation == ConvActivation.None && Residual is null;
+    /// <summary>Only the bias (or nothing) at the plain places: what a plain conv2d stores.</summary>
+    public bool IsBiasOnly => Activation == ConvActivation.None && Residual is null && Shuffle == 1;
+
+    /// <summary>Where output channel co of image n goes in y, for a conv output of cout channels × h × w.</summary>
+    public OutputPlacement Placement(int n, int co, int cout, int h, int w)
+    {
+        if (Shuffle == 1)
+            return new OutputPlacement((n * cout + co) * h * w, w, 1);
+        int r = Shuffle, rr = r * r, channel = co / rr, i = co % rr / r, j = co % r;
+        return new OutputPlacement(((n * (cout / rr) + channel) * h * r + i) * w * r + j, w * r * r, r);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Apply(int co, float value, int index)
@@ -60,4 +70,10 @@ internal readonly record struct ConvEpilogue(float[]? Bias, ConvActivation Activ
     }
 
     private float SlopeOf(int co) => Slopes![SlopeCount == 1 ? 0 : co];
+}
+
+/// <summary>Output pixel (row, column) of one channel goes to y[Start + row · RowStride + column · Step].</summary>
+internal readonly record struct OutputPlacement(int Start, int RowStride, int Step)
+{
+    public int Of(int row, int column) => Start + row * RowStride + column * Step;
 }

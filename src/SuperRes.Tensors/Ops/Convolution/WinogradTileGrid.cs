@@ -84,17 +84,18 @@ internal readonly struct TileGrid(Conv2dShape s)
     }
 
     /// <summary>
-    /// plane[the tiles' 4×4 pixels inside the plane] = epilogue(co, o[(a·4 + b) · lanes + l]) for the tiles first + l,
-    /// l below count.
+    /// y[placement of the tiles' 4×4 pixels inside the plane] = epilogue(co, o[(a·4 + b) · lanes + l]) for the tiles
+    /// first + l, l below count.
     /// </summary>
-    public void Write<TLanes, TVector>(ReadOnlySpan<float> o, in ConvEpilogue epilogue, int co, int first, int count, Span<float> plane, int planeStart)
+    public void Write<TLanes, TVector>(ReadOnlySpan<float> o, in ConvEpilogue epilogue, int co, int first, int count, float[] y, OutputPlacement at)
         where TLanes : ILanes<TVector> where TVector : struct
     {
         int lanes = TLanes.Count;
         int top = first / Across * Output, left = first % Across * Output;
-        if (typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported && count == lanes && left + Output * lanes <= _w)
+        if (typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported && count == lanes && left + Output * lanes <= _w
+            && at.Step is 1 or 2)
         {
-            WriteVector512(o, epilogue, co, top, left, plane, planeStart);
+            WriteVector512(o, epilogue, co, top, left, y, at);
             return;
         }
         for (int l = 0; l < count; l++)
@@ -106,8 +107,8 @@ internal readonly struct TileGrid(Conv2dShape s)
             for (int a = 0; a < rows; a++)
                 for (int b = 0; b < columns; b++)
                 {
-                    int index = (top + a) * _w + left + b;
-                    plane[index] = epilogue.Apply(co, o[(a * Output + b) * lanes + l], planeStart + index);
+                    int index = at.Of(top + a, left + b);
+                    y[index] = epilogue.Apply(co, o[(a * Output + b) * lanes + l], index);
                 }
         }
     }
@@ -174,14 +175,14 @@ internal readonly struct TileGrid(Conv2dShape s)
     }
 
     // Sixteen tiles of one tile row, fully inside the plane's width: per output row, the four columns of the tiles
-    // are interleaved into 64 consecutive pixels by permutes, then the epilogue runs on whole vectors.
-    private void WriteVector512(ReadOnlySpan<float> o, in ConvEpilogue epilogue, int co, int top, int left, Span<float> plane, int planeStart)
+    // are interleaved into 64 consecutive pixels by permutes, then the epilogue runs on whole vectors. With a pixel
+    // shuffle of 2 the pixels go to every other column: each vector is merged into the 32 floats it lands among.
+    private void WriteVector512(ReadOnlySpan<float> o, in ConvEpilogue epilogue, int co, int top, int left, float[] y, OutputPlacement at)
     {
         const int lanes = 16;
-        if (o.Length < Output * Output * lanes || plane.Length < Math.Min(_h, top + Output) * _w)
+        if (o.Length < Output * Output * lanes || y.Length < LastWritten(at.Of(Math.Min(_h, top + Output) - 1, left + Output * lanes - 1), at.Step) + 1)
             throw new ArgumentException("Winograd tile write: buffers too small");
         ref float src = ref Unsafe.AsRef(in o[0]);
-        ref float dst = ref plane[0];
         int rows = Math.Min(Output, _h - top);
         for (int a = 0; a < rows; a++)
         {
@@ -194,17 +195,39 @@ internal readonly struct TileGrid(Conv2dShape s)
             var high01 = Avx512F.PermuteVar16x32x2(b0, PairHigh, b1);
             var low23 = Avx512F.PermuteVar16x32x2(b2, PairLow, b3);
             var high23 = Avx512F.PermuteVar16x32x2(b2, PairHigh, b3);
-            int index = (top + a) * _w + left;
-            Store(ref dst, epilogue, co, index, planeStart, Avx512F.PermuteVar16x32x2(low01, QuadLow, low23));
-            Store(ref dst, epilogue, co, index + 16, planeStart, Avx512F.PermuteVar16x32x2(low01, QuadHigh, low23));
-            Store(ref dst, epilogue, co, index + 32, planeStart, Avx512F.PermuteVar16x32x2(high01, QuadLow, high23));
-            Store(ref dst, epilogue, co, index + 48, planeStart, Avx512F.PermuteVar16x32x2(high01, QuadHigh, high23));
+            int index = at.Of(top + a, left);
+            Store(y, epilogue, co, index, at.Step, Avx512F.PermuteVar16x32x2(low01, QuadLow, low23));
+            Store(y, epilogue, co, index + 16 * at.Step, at.Step, Avx512F.PermuteVar16x32x2(low01, QuadHigh, low23));
+            Store(y, epilogue, co, index + 32 * at.Step, at.Step, Avx512F.PermuteVar16x32x2(high01, QuadLow, high23));
+            Store(y, epilogue, co, index + 48 * at.Step, at.Step, Avx512F.PermuteVar16x32x2(high01, QuadHigh, high23));
         }
     }
 
+    // The last float a vector write touches when its last output goes to y[index]: with step 2 the merge reaches
+    // the odd column after an even one.
+    private static int LastWritten(int index, int step) => step == 1 ? index : index | 1;
+
+    // 16 outputs from y[index] on, one apart (step 1) or two apart (step 2: the other lanes keep what they hold).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(ref float plane, in ConvEpilogue epilogue, int co, int index, int planeStart, Vector512<float> value) =>
-        epilogue.Apply(co, value, planeStart + index).StoreUnsafe(ref Unsafe.Add(ref plane, index));
+    private static void Store(float[] y, in ConvEpilogue epilogue, int co, int index, int step, Vector512<float> value)
+    {
+        if (step == 1)
+        {
+            epilogue.Apply(co, value, index).StoreUnsafe(ref y[index]);
+            return;
+        }
+        // Step 2 takes no residual or activation (Ops.Conv2d refuses them with a shuffle): the bias only. The 32
+        // floats merged into start at the even column, so they are exactly these 16 pixels' two shuffle columns,
+        // which only this task writes.
+        if (epilogue.Bias is not null)
+            value += Vector512.Create(epilogue.Bias[co]);
+        bool odd = (index & 1) != 0;
+        ref float at = ref y[index & ~1];
+        var low = Vector512.LoadUnsafe(ref at);
+        var high = Vector512.LoadUnsafe(ref at, 16);
+        Avx512F.PermuteVar16x32x2(low, odd ? SpreadLowOdd : SpreadLowEven, value).StoreUnsafe(ref at);
+        Avx512F.PermuteVar16x32x2(high, odd ? SpreadHighOdd : SpreadHighEven, value).StoreUnsafe(ref at, 16);
+    }
 
     private static readonly Vector512<int> LaneIndex = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     // Lanes 0–7 = pixels c, c + 4, …, c + 28 of the 32 in two vectors.
@@ -220,4 +243,10 @@ internal readonly struct TileGrid(Conv2dShape s)
     private static readonly Vector512<int> PairHigh = Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
     private static readonly Vector512<int> QuadLow = Vector512.Create(0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23);
     private static readonly Vector512<int> QuadHigh = Vector512.Create(8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31);
+    // Every other lane from value (indices 16+): its first 8 lanes into the even (odd) lanes of the low 16 floats,
+    // its last 8 into those of the high 16; the other lanes keep their own (indices below 16).
+    private static readonly Vector512<int> SpreadLowEven = Vector512.Create(16, 1, 17, 3, 18, 5, 19, 7, 20, 9, 21, 11, 22, 13, 23, 15);
+    private static readonly Vector512<int> SpreadLowOdd = Vector512.Create(0, 16, 2, 17, 4, 18, 6, 19, 8, 20, 10, 21, 12, 22, 14, 23);
+    private static readonly Vector512<int> SpreadHighEven = Vector512.Create(24, 1, 25, 3, 26, 5, 27, 7, 28, 9, 29, 11, 30, 13, 31, 15);
+    private static readonly Vector512<int> SpreadHighOdd = Vector512.Create(0, 24, 2, 25, 4, 26, 6, 27, 8, 28, 10, 29, 12, 30, 14, 31);
 }

@@ -99,12 +99,7 @@ internal static class WinogradTransforms
     private static void InputRow<TLanes, TVector>(ref float s, int sourceStride, ref float r, int destinationStride)
         where TLanes : ILanes<TVector> where TVector : struct
     {
-        var s0 = TLanes.Load(ref s);
-        var s1 = TLanes.Load(ref Unsafe.Add(ref s, sourceStride));
-        var s2 = TLanes.Load(ref Unsafe.Add(ref s, 2 * sourceStride));
-        var s3 = TLanes.Load(ref Unsafe.Add(ref s, 3 * sourceStride));
-        var s4 = TLanes.Load(ref Unsafe.Add(ref s, 4 * sourceStride));
-        var s5 = TLanes.Load(ref Unsafe.Add(ref s, 5 * sourceStride));
+        var (s0, s1, s2, s3, s4, s5) = Six<TLanes, TVector>(ref s, sourceStride);
         TLanes.Store(TLanes.MultiplyAdd(-5, s2, TLanes.MultiplyAdd(4, s0, s4)), ref r);
         TLanes.Store(TLanes.MultiplyAdd(-4, TLanes.Add(s1, s2), TLanes.Add(s3, s4)), ref Unsafe.Add(ref r, destinationStride));
         TLanes.Store(TLanes.MultiplyAdd(4, TLanes.Subtract(s1, s2), TLanes.Subtract(s4, s3)), ref Unsafe.Add(ref r, 2 * destinationStride));
@@ -121,12 +116,7 @@ internal static class WinogradTransforms
     private static void InverseRow<TLanes, TVector>(ref float s, int sourceStride, ref float r, int destinationStride)
         where TLanes : ILanes<TVector> where TVector : struct
     {
-        var s0 = TLanes.Load(ref s);
-        var s1 = TLanes.Load(ref Unsafe.Add(ref s, sourceStride));
-        var s2 = TLanes.Load(ref Unsafe.Add(ref s, 2 * sourceStride));
-        var s3 = TLanes.Load(ref Unsafe.Add(ref s, 3 * sourceStride));
-        var s4 = TLanes.Load(ref Unsafe.Add(ref s, 4 * sourceStride));
-        var s5 = TLanes.Load(ref Unsafe.Add(ref s, 5 * sourceStride));
+        var (s0, s1, s2, s3, s4, s5) = Six<TLanes, TVector>(ref s, sourceStride);
         var sum12 = TLanes.Add(s1, s2);
         var difference12 = TLanes.Subtract(s1, s2);
         var sum34 = TLanes.Add(s3, s4);
@@ -136,4 +126,11 @@ internal static class WinogradTransforms
         TLanes.Store(TLanes.MultiplyAdd(4, sum34, sum12), ref Unsafe.Add(ref r, 2 * destinationStride));
         TLanes.Store(TLanes.Add(TLanes.MultiplyAdd(8, difference34, difference12), s5), ref Unsafe.Add(ref r, 3 * destinationStride));
     }
+
+    // The six vectors s[j · stride], j = 0 … 5.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (TVector, TVector, TVector, TVector, TVector, TVector) Six<TLanes, TVector>(ref float s, int stride)
+        where TLanes : ILanes<TVector> where TVector : struct =>
+        (TLanes.Load(ref s), TLanes.Load(ref Unsafe.Add(ref s, stride)), TLanes.Load(ref Unsafe.Add(ref s, 2 * stride)),
+            TLanes.Load(ref Unsafe.Add(ref s, 3 * stride)), TLanes.Load(ref Unsafe.Add(ref s, 4 * stride)), TLanes.Load(ref Unsafe.Add(ref s, 5 * stride)));
 }
