@@ -56,8 +56,7 @@ internal readonly record struct Patches(int Channels, int PlaneH, int PlaneW, in
                         continue;
                     int start = (c * PlaneH + firstRow + inside0 + ky - Pad) * w + offset, length = (inside1 - inside0) * w;
                     int low = Math.Max(start, c * PlaneLength), high = Math.Min(start + length, (c + 1) * PlaneLength);
-                    if (high > low) // a shift wider than the plane may leave nothing inside this channel to copy
-                        plane[low..high].CopyTo(dst[(inside0 * w + low - start)..]);
+                    plane[low..high].CopyTo(dst[(inside0 * w + low - start)..]);
                     var (first, end) = InsideColumns(offset);
                     if (first == 0 && end == w)
                         continue;
