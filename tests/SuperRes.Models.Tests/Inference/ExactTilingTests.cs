@@ -61,7 +61,10 @@ public sealed class ExactTilingTests(ITestOutputHelper output)
                              $"{radius - 1} → {short1:G3}, {radius / 3} → {shortMuch:G3}");
 
             Assert.True(exact <= Tolerance, $"{name} x{scale}: tiled with overlap {radius} differs from untiled by {exact:G3}");
-            Assert.True(short1 > Tolerance, $"{name} x{scale}: overlap {radius - 1} still gives the untiled output: the receptive radius {radius} is larger than the reach");
+            // Regions start on the 4-pixel grid, so the left and top edges may read up to 3 pixels more: only the
+            // right and bottom lose the pixel, and what it changes can be as small as the tolerance. These reduced
+            // networks take no position-dependent path (their exact tiles differ by 0), so any difference is reach.
+            Assert.True(short1 > 0, $"{name} x{scale}: overlap {radius - 1} still gives the untiled output: the receptive radius {radius} is larger than the reach");
             Assert.True(shortMuch > Tolerance, $"{name} x{scale}: overlap {radius / 3} gives the untiled output");
             Assert.Contains(warnings, w => w.Contains("receptive radius", StringComparison.Ordinal));
         }
