@@ -1,6 +1,5 @@
 using SuperRes.Runtime.Tuning;
 using SuperRes.Tensors.Primitives;
-using SuperRes.Tensors.Verification;
 using Xunit.Abstractions;
 
 namespace SuperRes.Tensors.Tests;
@@ -31,8 +30,8 @@ public sealed class WinogradKernelTests(ITestOutputHelper output)
     {
         var s = new Conv2dShape(n, cin, h, w, cout, 3, 1, PaddingMode.Zeros);
         Assert.True(Conv2dWinogradKernels.Applies(s));
-        var (x, weight, bias) = Data(s, seed: n * 1000 + h * 31 + w);
-        var expected = Definition(s, x, weight, bias);
+        var (x, weight, bias) = WinogradTests.Data(s, seed: n * 1000 + h * 31 + w);
+        var expected = WinogradTests.Definition(s, x, weight, bias);
         using var device = TestDevices.RequireOpenCl();
         using var tx = Tensor.FromArray(device, Shape.Nchw(n, cin, h, w), x);
         using var tw = Tensor.FromArray(device, new Shape(cout, cin, 3, 3), weight);
@@ -40,15 +39,15 @@ public sealed class WinogradKernelTests(ITestOutputHelper output)
         using var y = Ops.Conv2d(tx, tw, tb);
         RelativeError.AssertWithin($"{s}", expected, y.ToArray(), Tolerance);
         using var unbiased = Ops.Conv2d(tx, tw, null);
-        RelativeError.AssertWithin($"{s} without bias", Definition(s, x, weight, new float[cout]), unbiased.ToArray(), Tolerance);
+        RelativeError.AssertWithin($"{s} without bias", WinogradTests.Definition(s, x, weight, new float[cout]), unbiased.ToArray(), Tolerance);
     }
 
     [OpenClFact]
     public void OtherLegalBlockSizesMatchTheDefinition()
     {
         var s = new Conv2dShape(2, 48, 11, 19, 24, 3, 1, PaddingMode.Zeros);
-        var (x, weight, bias) = Data(s, seed: 5);
-        var expected = Definition(s, x, weight, bias);
+        var (x, weight, bias) = WinogradTests.Data(s, seed: 5);
+        var expected = WinogradTests.Definition(s, x, weight, bias);
         using var device = TestDevices.RequireOpenCl();
         using var tx = Tensor.FromArray(device, Shape.Nchw(s.N, s.Cin, s.H, s.W), x);
         using var tw = Tensor.FromArray(device, new Shape(s.Cout, s.Cin, 3, 3), weight);
@@ -63,16 +62,4 @@ public sealed class WinogradKernelTests(ITestOutputHelper output)
             RelativeError.AssertWithin($"[{config}]", expected, y.ToArray(), Tolerance);
         }
     }
-
-    private static (float[] X, float[] Weight, float[] Bias) Data(Conv2dShape s, int seed)
-    {
-        var rng = new Random(seed);
-        float scale = MathF.Sqrt(6f / (9 * s.Cin)); // He-uniform, as the zoo initialises
-        return (RandomData.Uniform(rng, s.InputLength, 0f, 255f), RandomData.Uniform(rng, s.WeightLength, -scale, scale),
-            RandomData.Uniform(rng, s.Cout, -1f, 1f));
-    }
-
-    private static double[] Definition(Conv2dShape s, float[] x, float[] weight, float[] bias) =>
-        ConvolutionDefinitions.Forward(ConvolutionDefinitions.Taps(s), (int)s.OutputLength, s.Cout, s.OutH * s.OutW,
-            Array.ConvertAll(x, v => (double)v), Array.ConvertAll(weight, v => (double)v), Array.ConvertAll(bias, v => (double)v));
 }

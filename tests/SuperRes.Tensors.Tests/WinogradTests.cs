@@ -79,7 +79,8 @@ public sealed class WinogradTests
         AssertClose("input gradient", gx, ours[1]);
     }
 
-    private static (float[] X, float[] Weight, float[] Bias) Data(Conv2dShape s, int seed)
+    /// <summary>Input in [0, 255], He-uniform weights and a bias in [−1, 1]: EDSR's magnitudes.</summary>
+    internal static (float[] X, float[] Weight, float[] Bias) Data(Conv2dShape s, int seed)
     {
         var rng = new Random(seed);
         float scale = MathF.Sqrt(6f / (9 * s.Cin)); // He-uniform, as the zoo initialises
@@ -87,7 +88,7 @@ public sealed class WinogradTests
             RandomData.Uniform(rng, s.Cout, -1f, 1f));
     }
 
-    private static double[] Definition(Conv2dShape s, float[] x, float[] weight, float[] bias) =>
+    internal static double[] Definition(Conv2dShape s, float[] x, float[] weight, float[] bias) =>
         ConvolutionDefinitions.Forward(ConvolutionDefinitions.Taps(s), (int)s.OutputLength, s.Cout, s.OutH * s.OutW,
             Array.ConvertAll(x, v => (double)v), Array.ConvertAll(weight, v => (double)v), Array.ConvertAll(bias, v => (double)v));
 
