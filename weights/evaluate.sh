@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Measures every shipped network (weights/*_xS.safetensors) on Set5 and Set14 with `superres eval` (Y channel,
-# shave = scale) and writes one JSON per network and set into weights/eval/, the figures weights/README.md quotes.
+# shave = scale) and writes one JSON per network and set into weights/eval/, the figures weights/README.md quotes,
+# and redraws the SRGAN comparison picture.
 # Usage: bash weights/evaluate.sh [DATA_DIR]   (default: ../shared/data beside the repository)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -17,3 +18,8 @@ for path in weights/*_x[234].safetensors; do
             --json "weights/eval/${file%.safetensors}_$set.json"
     done
 done
+# The SRGAN comparison picture (bicubic | SRResNet | SRGAN | HR), a region of Set14's baboon.
+dotnet run -c Release --no-build --project src/SuperRes.Cli -- compare --scale 4 \
+    --hr "$data/benchmark/Set14/x4/HR/img_001.png" --lr "$data/benchmark/Set14/x4/LR/img_001.png" \
+    --weights weights/srresnet_x4.safetensors weights/srgan_x4.safetensors --crop 280,20,128,128 --zoom 2 \
+    -o weights/srgan_x4_comparison.png --device cpu

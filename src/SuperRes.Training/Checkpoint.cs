@@ -18,7 +18,17 @@ public sealed class CheckpointException : SuperResException
 public sealed record NetworkState(
     IReadOnlyDictionary<string, HostTensor> Parameters,
     IReadOnlyDictionary<string, HostTensor> Buffers,
-    IReadOnlyList<(string Name, HostTensor M, HostTensor V, long Step)> Adam);
+    IReadOnlyList<(string Name, HostTensor M, HostTensor V, long Step)> Adam)
+{
+    /// <summary>Parameters then buffers, the state dict a network loads strictly.</summary>
+    public OrderedDictionary<string, HostTensor> StateDict()
+    {
+        var state = new OrderedDictionary<string, HostTensor>(StringComparer.Ordinal);
+        foreach (var (k, v) in Parameters) state.Add(k, v);
+        foreach (var (k, v) in Buffers) state.Add(k, v);
+        return state;
+    }
+}
 
 /// <summary>
 /// Everything a run needs to continue exactly: the network's parameters and buffers, Adam's moments and per-

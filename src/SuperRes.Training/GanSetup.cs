@@ -58,12 +58,9 @@ internal static class GanSetup
         {
             if (checkpoint?.Discriminator is { } state)
             {
-                var dict = new OrderedDictionary<string, HostTensor>(StringComparer.Ordinal);
-                foreach (var (k, v) in state.Parameters) dict.Add(k, v);
-                foreach (var (k, v) in state.Buffers) dict.Add(k, v);
                 try
                 {
-                    discriminator.LoadStateDict(dict, strict: true);
+                    discriminator.LoadStateDict(state.StateDict(), strict: true);
                 }
                 catch (StateDictMismatchException e)
                 {

@@ -135,12 +135,9 @@ internal static class TrainerSetup
         CheckpointData checkpoint, string path, Action<string> info)
     {
         var network = ModelZoo.Create(device, entry.Name, options.Scale, modelOptions);
-        var state = new OrderedDictionary<string, HostTensor>(StringComparer.Ordinal);
-        foreach (var (k, v) in checkpoint.Parameters) state.Add(k, v);
-        foreach (var (k, v) in checkpoint.Buffers) state.Add(k, v);
         try
         {
-            network.LoadStateDict(state, strict: true);
+            network.LoadStateDict(checkpoint.Generator.StateDict(), strict: true);
         }
         catch (StateDictMismatchException e)
         {

@@ -37,6 +37,22 @@ public sealed class GanTrainCommandTests
         Assert.True(File.Exists(sr));
     }
 
+    /// <summary>The VGG19 content loss (φ5,4) from a torchvision-layout checkpoint with 1/16 of the widths (tests/fixtures/srgan).</summary>
+    [Fact]
+    public void TrainsWithTheVggContentLoss()
+    {
+        using var dir = new TempDir("cli-gan-vgg");
+        var data = TestImages.WriteSmooth(dir.Sub("data"), count: 2);
+        var vgg = Path.Combine(TestPaths.RepoRoot, "tests", "fixtures", "srgan", "vgg19_tiny_zip.pt");
+        var run = dir.Sub("run");
+        var result = CliRun.Of(Train("srgan", data, run, "--iters", "2", "--content", "vgg54", "--vgg-weights", vgg, "--d-options", "features=4,hidden=8"));
+        result.AssertExit(0);
+        Assert.Contains("generator loss 1·vgg54 + 0.001·BCE(D(SR), 1)", result.Out);
+        var checkpoint = SuperRes.Training.Checkpoint.Load(Path.Combine(run, "last.ckpt"));
+        Assert.Equal("vgg54", checkpoint.Metadata["content"]);
+        Assert.Equal(Path.GetFullPath(vgg), checkpoint.Metadata["vgg_weights"]);
+    }
+
     [Theory]
     [InlineData("srgan", "--content vgg54", "needs --vgg-weights")]
     [InlineData("srgan", "--content pixels", "--content 'pixels'")]

@@ -14,6 +14,23 @@ public sealed class ConvBandsTests
     private const double Tolerance = 2e-5;
 
     [Theory]
+    [InlineData(4, 3)] // SRResNet's 9×9 head on a 4×3 input: shifts wider than the plane
+    [InlineData(1, 2)]
+    public void AKernelWiderThanThePlaneMatchesTheDefinition(int h, int w)
+    {
+        var shape = new Conv2dShape(2, 3, h, w, 5, 9, 1, PaddingMode.Zeros);
+        var rng = new Random(h * 31 + w);
+        var x = RandomData.Uniform(rng, shape.InputLength);
+        var weight = RandomData.Uniform(rng, shape.WeightLength);
+        var upstream = RandomData.Uniform(rng, shape.OutputLength);
+        var (y, gx, gw) = ConvolutionDefinitions.ForwardAndGradients(ConvolutionDefinitions.Taps(shape), x, weight, upstream);
+        var ours = Run([x, weight], [[2, 3, h, w], [5, 3, 9, 9]], upstream, t => Ops.Conv2d(t[0], t[1], null));
+        AssertClose("forward", y, ours[0]);
+        AssertClose("input gradient", gx, ours[1]);
+        AssertClose("weight gradient", gw, ours[2]);
+    }
+
+    [Theory]
     [InlineData(2, 16, 37, 41, 6, 3, 1, PaddingMode.Zeros)]
     [InlineData(2, 16, 37, 41, 6, 3, 1, PaddingMode.Replicate)]
     [InlineData(1, 40, 45, 33, 4, 3, 2, PaddingMode.Replicate)]

@@ -44,19 +44,7 @@ public sealed partial class Upscaler
         var rgb = color.Channels == 3 ? color : Image.Stack(color, color, color);
         var input = new Image(rgb.Width, rgb.Height, 3, Scaled(rgb.Data, toNet));
         float fromNet = 1f / toNet;
-        int channels = color.Channels;
-        return Stream(input, color, reserved, workDone, block =>
-        {
-            var levels = new Image(block.Width, block.Height, channels, color.BitDepth);
-            int n = block.PlaneSize;
-            if (channels == 3)
-                for (int i = 0; i < 3 * n; i++)
-                    levels.Data[i] = block.Data[i] * fromNet;
-            else
-                for (int i = 0; i < n; i++)
-                    levels.Data[i] = (block.Data[i] + block.Data[n + i] + block.Data[2 * n + i]) / 3 * fromNet;
-            return levels;
-        });
+        return Stream(input, color, reserved, workDone, block => FromNetworkRgb(block, color, fromNet));
     }
 
     // As UpscaleViaLuma, per tile: Cb and Cr are enlarged by bicubic once (two float planes of the output), Y by
@@ -97,6 +85,7 @@ public sealed partial class Upscaler
         var output = new PixelImage(input.Width * s, input.Height * s, color.Channels, color.BitDepth);
         using var queue = new BlockingCollection<(Image Block, int X, int Y)>(QueuedBlocks);
         using var stop = new CancellationTokenSource();
+        var garbage = new GarbageBound(!Device.Info.IsGpu);
         var consumer = Task.Run(() =>
         {
             try
@@ -107,6 +96,7 @@ public sealed partial class Upscaler
                     var levels = toLevels(block, x, y);
                     levels.Quantize();
                     output.Write(levels, x, y);
+                    garbage.CollectWhenGrown();
                     workDone?.Invoke();
                 }
             }
@@ -117,6 +107,12 @@ public sealed partial class Upscaler
             }
         });
         Exception? forwardError = null;
+        // Under a memory limit on a host-memory device, the pool's cached blocks must leave the image its bytes: the
+        // pool is held to the limit less them while the tiles run (else it may keep blocks up to the whole limit).
+        var pool = Device.Memory;
+        long deviceCap = pool.CapBytes;
+        if (!Device.Info.IsGpu && Options.MaxMemoryBytes is { } limit)
+            pool.CapBytes = Math.Min(deviceCap, Math.Max(pool.InUseBytes, limit - reserved));
         try
         {
             tiled.RunBlocks(input, (block, x, y) => queue.Add((block, x, y), stop.Token));
@@ -132,6 +128,7 @@ public sealed partial class Upscaler
         }
         finally
         {
+            pool.CapBytes = deviceCap;
             queue.CompleteAdding();
         }
         try
@@ -145,6 +142,25 @@ public sealed partial class Upscaler
             ExceptionDispatchInfo.Throw(forwardError);
         ReleaseForwardMemory();
         return output;
+    }
+
+    /// <summary>
+    /// Each tile leaves large arrays behind (its output, crops, converted planes), which the GC, with memory to spare,
+    /// lets pile up in the large-object heap for many tiles: on a host-memory device, where the forwards share that
+    /// memory, a full collection runs whenever the heap has grown by <see cref="Allowance"/> since the last one.
+    /// </summary>
+    private sealed class GarbageBound(bool active)
+    {
+        private const long Allowance = 128L << 20;
+        private long _limit = GC.GetTotalMemory(false) + Allowance;
+
+        public void CollectWhenGrown()
+        {
+            if (!active || GC.GetTotalMemory(false) <= _limit)
+                return;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
+            _limit = GC.GetTotalMemory(false) + Allowance;
+        }
     }
 
     private void RequireFinite(Image block)

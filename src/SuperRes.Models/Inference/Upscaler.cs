@@ -257,11 +257,15 @@ public sealed partial class Upscaler(SrNetwork network, UpscaleOptions? options 
         var input = new Image(rgb.Width, rgb.Height, 3, Scaled(rgb.Data, toNet));
         var output = UpscalePlanes(input, workDone);
         ReleaseForwardMemory();
-        float fromNet = 1f / toNet;
-        int channels = color.Channels;
-        var result = new Image(output.Width, output.Height, channels, color.BitDepth);
+        return FromNetworkRgb(output, color, 1f / toNet);
+    }
+
+    /// <summary>The network's RGB planes back in <paramref name="color"/>'s channels and range (gray: the mean of the three).</summary>
+    private static Image FromNetworkRgb(Image output, Image color, float fromNet)
+    {
+        var result = new Image(output.Width, output.Height, color.Channels, color.BitDepth);
         int n = output.PlaneSize;
-        if (channels == 3)
+        if (color.Channels == 3)
         {
             for (int i = 0; i < 3 * n; i++)
                 result.Data[i] = output.Data[i] * fromNet;

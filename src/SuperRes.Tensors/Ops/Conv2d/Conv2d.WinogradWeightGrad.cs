@@ -26,12 +26,12 @@ internal static class Conv2dWinogradWeightGrad
     private const int BlockTiles = 32;
 
     /// <summary>
-    /// Whether this path is the faster one: the forward's rule (<see cref="Conv2dWinograd.IsFaster"/>) with at least 32
-    /// output channels. Measured in CPU time on 16 images of 48² (docs/performance.md): 1.9–2.0× faster than the banded
-    /// GEMM at 64→64 and 64→256, 1.4× at 32→32; slower for EDSR's 64→3 tail (96²), whose 3 output channels leave
-    /// the input transforms nothing to amortise them over.
+    /// Whether this path is the faster one: 3×3 stride 1 with at least 32 input and 32 output channels. Measured in CPU
+    /// time on 16 images of 48² (docs/performance.md): 1.9–2.0× faster than the banded GEMM at 64→64 and 64→256, 1.4×
+    /// at 32→32; slower for EDSR's 64→3 tail (96²), whose 3 output channels leave the input transforms nothing to
+    /// amortise them over. (Unlike the forward's, a weight gradient's rounding never reaches an upscaled image.)
     /// </summary>
-    public static bool IsFaster(Conv2dShape s) => Conv2dWinograd.IsFaster(s) && s.Cout >= 32;
+    public static bool IsFaster(Conv2dShape s) => Conv2dWinograd.Applies(s) && s.Cin >= 32 && s.Cout >= 32;
 
     /// <summary>gw[co, ci, ky, kx] = Σ over images and pixels of gy[n, co, y, x] · x_padded[n, ci, y + ky − 1, x + kx − 1].</summary>
     public static void WeightGrad(Conv2dShape s, float[] x, float[] gy, Span<float> gw, WinogradLanes lanes = WinogradLanes.Widest)

@@ -29,7 +29,7 @@ internal static class ConvTranspose2dGather
         var weightsT = ConvBands.Transpose(weight.AsSpan(0, (int)g.WeightLength), g.Cin, g.Cout * g.K * g.K);
         int blockRows = InputRowsPerBlock * g.Stride, blockColumns = InputColumnsPerBlock * g.Stride;
         int down = (g.Ho + blockRows - 1) / blockRows, across = (g.Wo + blockColumns - 1) / blockColumns;
-        Parallel.For(0, g.N * down * across, task =>
+        CpuChunks.ForEachTask(g.N * down * across, task =>
         {
             int n = task / (down * across), by = task / across % down, bx = task % across;
             var block = new Block(g, n, by * blockRows, Math.Min(g.Ho, (by + 1) * blockRows), bx * blockColumns, Math.Min(g.Wo, (bx + 1) * blockColumns));

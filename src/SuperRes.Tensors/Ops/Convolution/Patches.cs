@@ -23,7 +23,9 @@ internal readonly record struct Patches(int Channels, int PlaneH, int PlaneW, in
     /// <summary>cols[(c·K + ky)·K + kx, (gy − firstRow)·GridW + gx] = plane[c, window read] for gy in the band.</summary>
     public void Gather(ReadOnlySpan<float> plane, int firstRow, int rowCount, Span<float> cols)
     {
-        if (Stride == 1 && PlaneW == GridW && !Clamp)
+        // The shifted copy needs every tap to keep part of a row (|offset| ≤ Pad < PlaneW): a 9×9 head on a plane
+        // 3 wide reads whole rows of padding.
+        if (Stride == 1 && PlaneW == GridW && !Clamp && Pad < PlaneW)
         {
             GatherShifted(plane, firstRow, rowCount, cols);
             return;
