@@ -30,8 +30,8 @@ public abstract class SrNetwork(Device device, string architecture, int scale, M
 
     /// <summary>
     /// LR pixels on each side that influence one output pixel through its convolutions: when
-    /// <see cref="NetworkCapabilities.TilesExactly"/>, a tile with at least this much context gives exactly the
-    /// untiled result. It depends on the configuration (blocks), so it is the network's, not the registry entry's.
+    /// <see cref="NetworkCapabilities.TilesExactly"/>, a tile with at least this much context gives the untiled
+    /// result up to rounding (<see cref="ExactTileContext"/> gives its bits). It depends on the configuration (blocks), so it is the network's, not the registry entry's.
     /// </summary>
     public abstract int ReceptiveRadius { get; }
 
