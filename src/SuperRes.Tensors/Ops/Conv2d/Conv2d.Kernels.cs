@@ -3,7 +3,8 @@ using SuperRes.Runtime.Tuning;
 namespace SuperRes.Tensors.Primitives;
 
 /// <summary>
-/// conv2d on CUDA and OpenCL. The forward pass is kernels/conv2d_forward.cl with the parameters of the device's
+/// conv2d on CUDA and OpenCL. The forward pass of 3×3 stride-1 zero-padded layers with ≥ 48 input channels is
+/// Winograd's (kernels/conv2d_winograd.cl); any other is kernels/conv2d_forward.cl with the parameters of the device's
 /// tuning database or its class's defaults (<see cref="Conv2dForwardTuning"/>); the gradients are kernels/conv2d.cl:
 /// output tiles of TileW × TileH pixels per work-group, Block channels per work-item; the weight gradient and the
 /// bias gradient reduce in chunks of pixels, summed in chunk order.
@@ -26,8 +27,14 @@ internal sealed class Conv2dKernels : Conv2d.IBackend
     // CUDA caps statically sized shared memory at 48 KiB whatever the device offers.
     private const long MaxStaticLocalBytes = 48 * 1024;
 
-    public void Forward(Conv2dShape s, DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y) =>
-        Forward(s, x, weight, bias, y, Conv2dForwardTuning.Parameters(Launch.Kernels(x), s));
+    /// <summary>Winograd (<see cref="Conv2dWinogradKernels"/>) for the layers it applies to, else the direct kernel.</summary>
+    public void Forward(Conv2dShape s, DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y)
+    {
+        if (Conv2dWinogradKernels.Applies(s))
+            Conv2dWinogradKernels.Forward(s, x, weight, bias, y);
+        else
+            Forward(s, x, weight, bias, y, Conv2dForwardTuning.Parameters(Launch.Kernels(x), s));
+    }
 
     /// <summary>The forward pass with explicit tuning parameters (legal for the shape: <see cref="Conv2dForwardTuning.Illegal"/>).</summary>
     internal static void Forward(Conv2dShape s, DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y, KernelDefines parameters)

@@ -1,0 +1,48 @@
+using SuperRes.Runtime.Tuning;
+
+namespace SuperRes.Tensors.Primitives;
+
+/// <summary>
+/// The tunable defines of kernels/conv2d_winograd.cl's matrix product (its register block and work-group width),
+/// their legal values, the shipped defaults per device class and the rule that rejects what a device cannot run.
+/// The tuning database's entry for <c>conv2d_winograd</c> and the shape's class overrides the defaults.
+/// </summary>
+internal static class Conv2dWinogradTuning
+{
+    public const string File = "conv2d_winograd.cl";
+
+    public static TuningSpace Space { get; } = new("conv2d_winograd",
+    [
+        new("BM", [1, 2, 4, 8, 16], "output channels per work-item"),
+        new("BN", [1, 2, 4, 8, 16, 32], "tiles per work-item, WG_X apart"),
+        new("WG_X", [1, 2, 4, 8, 16, 32, 64, 128], "work-items per group"),
+    ]);
+
+    /// <summary>Most accumulators one work-item may hold (BM·BN): more spill on every device.</summary>
+    private const int MaxAccumulators = 512;
+
+    /// <summary>
+    /// Shipped parameters. CPUs: one work-item per 8 channels × 32 contiguous tiles, so PoCL vectorises the
+    /// inner loop along the tiles; GPUs: 64 work-items per group, 4 × 4 each, their tiles coalesced.
+    /// </summary>
+    public static KernelDefines Default(DeviceClass deviceClass) =>
+        deviceClass == DeviceClass.Gpu ? Config(bm: 4, bn: 4, wgX: 64) : Config(bm: 8, bn: 32, wgX: 1);
+
+    public static KernelDefines Config(int bm, int bn, int wgX) => new KernelDefines().With("BM", bm).With("BN", bn).With("WG_X", wgX);
+
+    public static KernelDefines Parameters(KernelDevice k, Conv2dShape s) =>
+        k.Tuning.Find(Space.Kernel, Conv2dForwardTuning.ShapeClass(s)) is { } tuned && Illegal(k, tuned.Parameters) is null
+            ? tuned.Parameters
+            : Default(k.Class);
+
+    /// <summary>Why <paramref name="p"/> cannot run on <paramref name="k"/>, or null.</summary>
+    public static string? Illegal(KernelDevice k, KernelDefines p)
+    {
+        if (Space.Check(p) is { } invalid)
+            return invalid;
+        int Get(string name) => TuningSpace.Value(p, name);
+        if (Get("WG_X") > k.MaxWorkGroupSize)
+            return $"{Get("WG_X")} work-items per group; {k.Info.Id} allows {k.MaxWorkGroupSize}";
+        return Get("BM") * Get("BN") > MaxAccumulators ? $"more than {MaxAccumulators} accumulators per work-item" : null;
+    }
+}
