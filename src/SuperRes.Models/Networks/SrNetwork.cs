@@ -36,12 +36,12 @@ public abstract class SrNetwork(Device device, string architecture, int scale, M
     public abstract int ReceptiveRadius { get; }
 
     /// <summary>
-    /// LR pixels of context on each side that give a tile the untiled output bit for bit on this network's device:
-    /// the <see cref="ReceptiveRadius"/>, or, when a layer rounds each output by its place in a grid (the cpu
-    /// backend's Winograd: <see cref="ConvolutionTiling"/>), the wider <see cref="ConvolutionTiling.ContextRadius"/>.
+    /// LR pixels of context on each side that give a tile the untiled output bit for bit: the
+    /// <see cref="ReceptiveRadius"/>, or, when a layer rounds each output by its place in a grid (Winograd, on every
+    /// backend: <see cref="ConvolutionTiling"/>), the wider <see cref="ConvolutionTiling.ContextRadius"/>.
     /// </summary>
     public int ExactTileContext =>
-        Modules().OfType<Conv2d>().Any(c => ConvolutionTiling.RoundsByTile(Device, c.InChannels, c.KernelSize, c.Stride))
+        Modules().OfType<Conv2d>().Any(c => ConvolutionTiling.RoundsByTile(c.InChannels, c.KernelSize, c.Stride))
             ? ConvolutionTiling.ContextRadius(ReceptiveRadius)
             : ReceptiveRadius;
 
