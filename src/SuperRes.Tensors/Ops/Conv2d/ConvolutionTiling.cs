@@ -8,8 +8,9 @@ namespace SuperRes.Tensors;
 /// A crop that starts at a multiple of <see cref="Alignment"/> (in the input; an integer scale keeps it so after an
 /// upsampler) has the same tiles over the same inputs as the whole image, and where it ends at the image's edge,
 /// the same padded last tile. Next to a cut edge, though, its tiles see zeros where the image has pixels, and the
-/// outputs that differ creep inward faster than the receptive field grows: a tile's output reads inputs up to 3 pixels away, so <see cref="ContextRadius"/> is the context
-/// that keeps them off the kept pixels. Every other path computes each output from its own window alone.
+/// outputs that differ creep inward faster than the receptive field grows: a tile's output reads inputs up to 3
+/// pixels away, so <see cref="ContextRadius"/> is the context that keeps them off the kept pixels. Every other path
+/// computes each output from its own window alone.
 /// </summary>
 public static class ConvolutionTiling
 {
