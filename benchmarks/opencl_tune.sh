@@ -3,7 +3,8 @@
 # (so "before" is the device class's shipped parameters):
 #   1. superres profile of EDSR-baseline x2 forward on 1x3x128x128 with a fresh calibration: conv2d 3x3 64→64
 #      GFLOP/s and its % of the calibrated SGEMM;
-#   2. the same forward end to end on the OpenCL device and on the C# cpu backend, alternately, twice;
+#   2. the same forward end to end (wall and process CPU time) on the OpenCL device and on the C# cpu backend,
+#      alternately, twice;
 #   3. superres tune (default budget), timed;
 #   4. steps 2 and 1 again, with the tuning database.
 # Each step prints the 1-minute load average: the figures are only comparable at similar loads.
@@ -23,7 +24,7 @@ side_by_side() {
     for round in 1 2; do
         for d in "$device" cpu; do
             load "EDSR-baseline x2 forward on $d, $1, round $round"
-            "$superres" "${edsr[@]}" --device "$d" --no-profile --warmup 1 --iters 3 | grep end-to-end
+            "$superres" "${edsr[@]}" --device "$d" --no-profile --warmup 1 --iters 3 | grep -E 'end-to-end|process CPU time'
         done
     done
 }

@@ -2,15 +2,17 @@
 // matrices as the Cpu path, src/SuperRes.Tensors/Ops/Convolution/WinogradTransforms.cs): every 4×4 output tile
 // comes from the 6×6 input tile around it, 36 products per tile and channel pair instead of 144.
 //   winograd_weights  u[e][ci][co] = (G·w[co, ci]·Gᵀ)[e]             (co padded to cp with zeros)
-//   winograd_input    v[e][ci][t]  = (Bᵀ·d[t, ci]·B)[e]              (t padded to tp with zeros)
+//   winograd_input    v[e][ci][t]  = (Bᵀ·d[t, ci]·B)[e]              (t < tiles; the row is tp long)
 //   winograd_product  m[e][co][t]  = Σ_ci u[e][ci][co] · v[e][ci][t]  (36 matrix products)
 //   winograd_output   y[n, co, tile t] = (Aᵀ·m[·][co][t]·A) + bias[co], the part of the 4×4 tile inside the image
 // Tiles t run over the batch: t = (n·tilesH + ty)·tilesW + tx. The product is register-blocked like the CPU form
 // of conv2d_forward.cl: a work-item holds BM output channels × BN tiles WG_X apart, its inner loop over BN
 // contiguous (WG_X = 1) or coalesced (WG_X > 1) tiles; cp is a multiple of BM and tp of WG_X·BN, so it needs no
-// bounds checks. Legal values: src/SuperRes.Tensors/Ops/Conv2d/Conv2d.WinogradTuning.cs.
-// @config BM=4 BN=4 WG_X=64
-// @config(cpu) BM=8 BN=32 WG_X=1
+// bounds checks. The input transform takes TI tiles of a row per work-item. Legal values: src/SuperRes.Tensors/Ops/Conv2d/Conv2d.WinogradTuning.cs.
+// @config BM=4 BN=4 WG_X=64 TI=1
+// @config(cpu) BM=16 BN=32 WG_X=1 TI=1
+
+#include "index.h"
 
 #define ELEMENTS 36
 
@@ -89,58 +91,68 @@ KERNEL void winograd_weights(const int cin, const int cout, const int cp, GLOBAL
     }
 }
 
-// One work-item per (tile t < tp: grid X, ci: grid Y); tiles past the last (t ≥ tiles) are zero.
-KERNEL void winograd_input(const int cin, const int h, const int w, const int tilesH, const int tilesW, const int tiles,
-                           const int tp, GLOBAL const float* x, GLOBAL float* v)
+// One work-item per TI tiles side by side in one tile row (grid X: rows·⌈tilesW/TI⌉) and input channel (grid Y).
+// The 6 input rows under them are read once, TI·4 + 2 columns each, every read clamped into the plane and zeroed
+// outside it, so the loads need no branches. Columns of v past the last tile (t ≥ tiles) are left unwritten: the
+// product's columns do not mix, and the output transform never reads those columns of m.
+#define SPAN (TI * 4 + 2)
+KERNEL void winograd_input(const int cin, const int h, const int w, const int rows, const int tilesW, const int tp,
+                           GLOBAL const float* x, GLOBAL float* v)
 {
-    const int t = GLOBAL_ID_X, ci = GLOBAL_ID_Y;
-    if (t >= tp || ci >= cin)
+    const int segments = (tilesW + TI - 1) / TI;
+    const int g = GLOBAL_ID_X, ci = GLOBAL_ID_Y;
+    if (g >= rows * segments || ci >= cin)
         return;
-    float d[ELEMENTS];
-    if (t < tiles)
-    {
-        const int tx = t % tilesW, ty = t / tilesW % tilesH, n = t / (tilesW * tilesH);
-        const int iy0 = ty * 4 - 1, ix0 = tx * 4 - 1;
-        GLOBAL const float* plane = x + (n * cin + ci) * h * w;
-        UNROLL
-        for (int i = 0; i < 6; i++)
-            UNROLL
-            for (int j = 0; j < 6; j++)
-            {
-                const int iy = iy0 + i, ix = ix0 + j;
-                d[i * 6 + j] = (iy >= 0 && iy < h && ix >= 0 && ix < w) ? plane[iy * w + ix] : 0.0f;
-            }
-    }
-    else
-    {
-        UNROLL
-        for (int e = 0; e < ELEMENTS; e++)
-            d[e] = 0.0f;
-    }
-    // Bᵀ·d column by column, then (Bᵀ·d)·B row by row.
-    UNROLL
-    for (int c = 0; c < 6; c++)
-    {
-        float column[6];
-        UNROLL
-        for (int i = 0; i < 6; i++)
-            column[i] = d[i * 6 + c];
-        input_row(column);
-        UNROLL
-        for (int i = 0; i < 6; i++)
-            d[i * 6 + c] = column[i];
-    }
+    const int row = g / segments, tx0 = g % segments * TI;
+    const int tilesH = (h + 3) / 4, n = row / tilesH, ty = row % tilesH;
+    const int iy0 = ty * 4 - 1, ix0 = tx0 * 4 - 1;
+    GLOBAL const float* plane = x + (n * cin + ci) * h * w;
+    float span[6][SPAN];
     UNROLL
     for (int i = 0; i < 6; i++)
     {
-        float row[6];
+        const int iy = iy0 + i;
+        GLOBAL const float* line = plane + clamp_index(iy, h) * w;
         UNROLL
-        for (int j = 0; j < 6; j++)
-            row[j] = d[i * 6 + j];
-        input_row(row);
+        for (int c = 0; c < SPAN; c++)
+        {
+            const int ix = ix0 + c;
+            const float value = line[clamp_index(ix, w)];
+            span[i][c] = (iy >= 0 && iy < h && ix >= 0 && ix < w) ? value : 0.0f;
+        }
+    }
+    UNROLL
+    for (int j = 0; j < TI; j++)
+    {
+        if (tx0 + j >= tilesW)
+            break;
+        float d[ELEMENTS];
+        // Bᵀ·d column by column, then (Bᵀ·d)·B row by row.
         UNROLL
-        for (int j = 0; j < 6; j++)
-            v[((i * 6 + j) * cin + ci) * tp + t] = row[j];
+        for (int c = 0; c < 6; c++)
+        {
+            float column[6];
+            UNROLL
+            for (int i = 0; i < 6; i++)
+                column[i] = span[i][j * 4 + c];
+            input_row(column);
+            UNROLL
+            for (int i = 0; i < 6; i++)
+                d[i * 6 + c] = column[i];
+        }
+        const int t = row * tilesW + tx0 + j;
+        UNROLL
+        for (int i = 0; i < 6; i++)
+        {
+            float r[6];
+            UNROLL
+            for (int k = 0; k < 6; k++)
+                r[k] = d[i * 6 + k];
+            input_row(r);
+            UNROLL
+            for (int k = 0; k < 6; k++)
+                v[((i * 6 + k) * cin + ci) * tp + t] = r[k];
+        }
     }
 }
 

@@ -32,7 +32,8 @@ internal static class Conv2dWinogradKernels
     internal static void Forward(Conv2dShape s, DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y, KernelDefines parameters)
     {
         var k = Launch.Kernels(x);
-        int bm = TuningSpace.Value(parameters, "BM"), bn = TuningSpace.Value(parameters, "BN"), wgX = TuningSpace.Value(parameters, "WG_X");
+        int bm = TuningSpace.Value(parameters, "BM"), bn = TuningSpace.Value(parameters, "BN"), wgX = TuningSpace.Value(parameters, "WG_X"),
+            ti = TuningSpace.Value(parameters, "TI");
         int tilesH = Ceil(s.H, 4), tilesW = Ceil(s.W, 4), tiles = s.N * tilesH * tilesW;
         int cp = Ceil(s.Cout, bm) * bm, tp = Ceil(tiles, wgX * bn) * wgX * bn;
         void Run(string entryPoint, double flops, long floats, LaunchGrid grid, params ReadOnlySpan<KernelArg> args)
@@ -46,7 +47,8 @@ internal static class Conv2dWinogradKernels
         using var v = k.Allocate(vLength);
         using var m = k.Allocate(mLength);
         Run("winograd_weights", 0, s.WeightLength + uLength, LaunchGrid.Grid2D(cp, s.Cin, Threads, 1), s.Cin, s.Cout, cp, weight, u);
-        Run("winograd_input", 0, s.InputLength + vLength, LaunchGrid.Grid2D(tp, s.Cin, Threads, 1), s.Cin, s.H, s.W, tilesH, tilesW, tiles, tp, x, v);
+        Run("winograd_input", 0, s.InputLength + vLength, LaunchGrid.Grid2D((long)s.N * tilesH * Ceil(tilesW, ti), s.Cin, Threads, 1),
+            s.Cin, s.H, s.W, s.N * tilesH, tilesW, tp, x, v);
         Run("winograd_product", 2.0 * mLength * s.Cin, uLength + vLength + mLength, LaunchGrid.Grid3D(tp / bn, cp / bm, Elements, wgX, 1, 1),
             s.Cin, cp, tp, u, v, m);
         Run("winograd_output", 0, mLength + s.OutputLength, LaunchGrid.Grid2D(tiles, s.Cout, Threads, 1),

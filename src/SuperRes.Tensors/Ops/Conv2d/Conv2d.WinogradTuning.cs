@@ -15,20 +15,23 @@ internal static class Conv2dWinogradTuning
     [
         new("BM", [1, 2, 4, 8, 16], "output channels per work-item"),
         new("BN", [1, 2, 4, 8, 16, 32], "tiles per work-item, WG_X apart"),
-        new("WG_X", [1, 2, 4, 8, 16, 32, 64, 128], "work-items per group"),
+        new("WG_X", [1, 2, 4, 8, 16, 32, 64, 128], "work-items per group of the product"),
+        new("TI", [1, 2, 4, 8, 16], "tiles of one row per work-item of the input transform"),
     ]);
 
     /// <summary>Most accumulators one work-item may hold (BM·BN): more spill on every device.</summary>
     private const int MaxAccumulators = 512;
 
     /// <summary>
-    /// Shipped parameters. CPUs: one work-item per 8 channels × 32 contiguous tiles, so PoCL vectorises the
-    /// inner loop along the tiles; GPUs: 64 work-items per group, 4 × 4 each, their tiles coalesced.
+    /// Shipped parameters. CPUs: one work-item per 16 channels × 32 contiguous tiles, so PoCL vectorises the
+    /// inner loop along the tiles, and one tile per input-transform work-item (8 per work-item was slower on PoCL); GPUs:
+    /// 64 work-items per group, 4 × 4 each, their tiles coalesced, and one tile per input-transform work-item.
     /// </summary>
     public static KernelDefines Default(DeviceClass deviceClass) =>
-        deviceClass == DeviceClass.Gpu ? Config(bm: 4, bn: 4, wgX: 64) : Config(bm: 8, bn: 32, wgX: 1);
+        deviceClass == DeviceClass.Gpu ? Config(bm: 4, bn: 4, wgX: 64, ti: 1) : Config(bm: 16, bn: 32, wgX: 1, ti: 1);
 
-    public static KernelDefines Config(int bm, int bn, int wgX) => new KernelDefines().With("BM", bm).With("BN", bn).With("WG_X", wgX);
+    public static KernelDefines Config(int bm, int bn, int wgX, int ti) =>
+        new KernelDefines().With("BM", bm).With("BN", bn).With("WG_X", wgX).With("TI", ti);
 
     public static KernelDefines Parameters(KernelDevice k, Conv2dShape s) =>
         k.Tuning.Find(Space.Kernel, Conv2dForwardTuning.ShapeClass(s)) is { } tuned && Illegal(k, tuned.Parameters) is null
