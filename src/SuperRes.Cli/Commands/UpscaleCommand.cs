@@ -19,7 +19,7 @@ internal static class UpscaleCommand
         };
         var skipExisting = new Option<bool>("--skip-existing") { Description = "Leave outputs that already exist alone (resume a folder run)" };
         var tile = new Option<int?>("--tile", "-t") { Description = "Side of the block of LR pixels each tile produces [default: the whole image when it fits in memory, else the largest tile that fits]" };
-        var overlap = new Option<int?>("--tile-overlap") { Description = "LR pixels of context read around each tile [default: the exact context (the network's receptive radius, 2·radius + 1 on cpu Winograd layers), which makes tiling exact]" };
+        var overlap = new Option<int?>("--tile-overlap") { Description = "LR pixels of context read around each tile [default: the exact context (the network's receptive radius, 2·radius + 1 with Winograd layers), which makes tiling exact]" };
         var ensemble = new Option<bool>("--self-ensemble", "-x") { Description = "Average the 8 flips/rotations (8× the work)" };
         var format = new Option<string?>("--format", "-f") { Description = "Output format: png, jpg or bmp [default: from the output name, else png]" };
         format.AcceptOnlyFromAmong("png", "jpg", "jpeg", "bmp");

@@ -11,8 +11,8 @@ namespace SuperRes.Models.Inference;
 /// radius, every output pixel sees exactly the inputs it sees untiled, so the result is identical — not an
 /// approximation with blended seams. Sizes are in pixels of the network's input (LR pixels, except for SRCNN whose
 /// input is the bicubic-enlarged image; <see cref="Upscaler"/> converts). Every region read starts at a multiple of
-/// <see cref="ConvolutionTiling.Alignment"/>, so convolutions that round by their place in a grid (the cpu backend's
-/// Winograd) see the untiled grid: with the context of <see cref="SrNetwork.ExactTileContext"/> the result is the
+/// <see cref="ConvolutionTiling.Alignment"/>, so convolutions that round by their place in a grid (Winograd) see the
+/// untiled grid: with the context of <see cref="SrNetwork.ExactTileContext"/> the result is the
 /// untiled one bit for bit whatever the tile size.
 /// </summary>
 public sealed class TiledForward(SrNetwork network, int tile, int overlap, bool uniformRegions = false)

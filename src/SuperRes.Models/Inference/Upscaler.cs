@@ -166,7 +166,7 @@ public sealed partial class Upscaler(SrNetwork network, UpscaleOptions? options 
         int exactOverlap = Network.ExactTileContext * f;
         int? userOverlap = Options.TileOverlap * f;
         if (userOverlap is { } uo && uo < exactOverlap && TilesExactly)
-            Warn($"--tile-overlap {Options.TileOverlap} is below the {Network.ExactTileContext} pixels of context {Network.Architecture} needs on {Network.Device.Info.Id} " +
+            Warn($"--tile-overlap {Options.TileOverlap} is below the {Network.ExactTileContext} pixels of context {Network.Architecture} needs " +
                  $"(receptive radius {Network.ReceptiveRadius}): the result can differ from the untiled one near tile edges");
         int whole = Math.Max(height, width);
         if (Options.Tile is { } userTile)

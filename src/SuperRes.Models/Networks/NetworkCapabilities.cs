@@ -34,6 +34,6 @@ public sealed record NetworkCapabilities(ColorConvention Colors, IReadOnlyList<i
     /// </summary>
     public string? InexactTilingReason { get; init; }
 
-    /// <summary>True when tiles with <see cref="SrNetwork.ReceptiveRadius"/> of context give exactly the untiled result.</summary>
+    /// <summary>True when tiles with <see cref="SrNetwork.ExactTileContext"/> of context give exactly the untiled result.</summary>
     public bool TilesExactly => InexactTilingReason is null;
 }

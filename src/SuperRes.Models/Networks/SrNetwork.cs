@@ -30,18 +30,18 @@ public abstract class SrNetwork(Device device, string architecture, int scale, M
 
     /// <summary>
     /// LR pixels on each side that influence one output pixel through its convolutions: when
-    /// <see cref="NetworkCapabilities.TilesExactly"/>, a tile with at least this much context gives exactly the
-    /// untiled result. It depends on the configuration (blocks), so it is the network's, not the registry entry's.
+    /// <see cref="NetworkCapabilities.TilesExactly"/>, a tile with at least this much context gives the untiled
+    /// result up to rounding (<see cref="ExactTileContext"/> gives its bits). It depends on the configuration (blocks), so it is the network's, not the registry entry's.
     /// </summary>
     public abstract int ReceptiveRadius { get; }
 
     /// <summary>
-    /// LR pixels of context on each side that give a tile the untiled output bit for bit on this network's device:
-    /// the <see cref="ReceptiveRadius"/>, or, when a layer rounds each output by its place in a grid (Winograd,
-    /// on every backend: <see cref="ConvolutionTiling"/>), the wider <see cref="ConvolutionTiling.ContextRadius"/>.
+    /// LR pixels of context on each side that give a tile the untiled output bit for bit: the
+    /// <see cref="ReceptiveRadius"/>, or, when a layer rounds each output by its place in a grid (Winograd, on every
+    /// backend: <see cref="ConvolutionTiling"/>), the wider <see cref="ConvolutionTiling.ContextRadius"/>.
     /// </summary>
     public int ExactTileContext =>
-        Modules().OfType<Conv2d>().Any(c => ConvolutionTiling.RoundsByTile(Device, c.InChannels, c.KernelSize, c.Stride))
+        Modules().OfType<Conv2d>().Any(c => ConvolutionTiling.RoundsByTile(c.InChannels, c.KernelSize, c.Stride))
             ? ConvolutionTiling.ContextRadius(ReceptiveRadius)
             : ReceptiveRadius;
 

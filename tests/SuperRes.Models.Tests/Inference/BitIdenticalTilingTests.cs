@@ -44,6 +44,26 @@ public sealed class BitIdenticalTilingTests(ITestOutputHelper output)
         }
     }
 
+    // CUDA and OpenCL run the same Winograd for the same layers (kernels/conv2d_winograd.cl): the same context and
+    // alignment give their untiled bits too.
+    [Fact]
+    public void Tiled_edsr_on_opencl_has_the_untiled_bits()
+    {
+        var device = TestDevices.ByName("opencl", output);
+        if (device is null)
+            return;
+        Models.Modules.Init.Seed(3);
+        using var network = ModelZoo.Create(device, "edsr-baseline", 2, ModelOptions.Parse("blocks=2,features=64"));
+        network.Eval();
+        var input = InferenceTestNetworks.RandomInput(network, LrHeight, LrWidth);
+        var untiled = new Upscaler(network).UpscalePlanes(input);
+        var tiled = new Upscaler(network, new UpscaleOptions { Tile = 24 }).UpscalePlanes(input);
+        int differing = Enumerable.Range(0, untiled.Data.Length)
+            .Count(i => BitConverter.SingleToInt32Bits(untiled.Data[i]) != BitConverter.SingleToInt32Bits(tiled.Data[i]));
+        output.WriteLine($"edsr-baseline x2 on opencl, tile 24: {differing} of {untiled.Data.Length} floats differ");
+        Assert.Equal(0, differing);
+    }
+
     // The bits above must come from the fast path, not from a slower position-independent one: EDSR's upsampler
     // convolution stores its output pixel-shuffled only when it runs by Winograd.
     [Theory]
