@@ -41,7 +41,7 @@ public sealed class WinogradGradientTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void TheBitsRepeatWhileOtherWorkCompetesForTheCores()
+    public async Task TheBitsRepeatWhileOtherWorkCompetesForTheCores()
     {
         var s = new Conv2dShape(3, 48, 29, 23, 48, 3, 1, PaddingMode.Replicate);
         var (x, weight, gy) = Data(s, seed: 11);
@@ -53,10 +53,9 @@ public sealed class WinogradGradientTests(ITestOutputHelper output)
         }
         var alone = Run();
         // Concurrent runs change which thread takes which block and when: the partial sums must not notice.
-        var together = Enumerable.Range(0, 3).Select(_ => Task.Run(Run)).ToArray();
-        Task.WaitAll(together);
-        foreach (var t in together)
-            Assert.True(alone.AsSpan().SequenceEqual(t.Result), "the bits depend on the scheduling");
+        var together = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(Run)));
+        foreach (var bits in together)
+            Assert.True(alone.AsSpan().SequenceEqual(bits), "the bits depend on the scheduling");
     }
 
     [Fact]
