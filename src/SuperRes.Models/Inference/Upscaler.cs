@@ -222,12 +222,23 @@ public sealed partial class Upscaler(SrNetwork network, UpscaleOptions? options 
         return Network.Device.Memory.InUseBytes + (long)forward;
     }
 
-    /// <summary>The measured memory model of a forward pass on this network's device (measured once per channel count).</summary>
+    /// <summary>
+    /// The memory model of a forward pass on this network's device, per channel count: from
+    /// <see cref="UpscaleOptions.MemoryModels"/> when this network, device and size class were measured before, else
+    /// measured by two probe passes and stored there.
+    /// </summary>
     public ForwardMemory ForwardMemoryOf(int channels)
     {
-        if (!_memory.TryGetValue(channels, out var memory))
-            _memory[channels] = memory = TilePlanner.Measure(Network, channels);
-        return memory;
+        if (_memory.TryGetValue(channels, out var memory))
+            return memory;
+        var cache = Options.MemoryModels;
+        memory = cache?.Find(Network, channels, Warn);
+        if (memory is null)
+        {
+            memory = TilePlanner.Measure(Network, channels);
+            cache?.Store(Network, channels, memory, Warn);
+        }
+        return _memory[channels] = memory;
     }
 
     public void Dispose() => Network.Dispose();
