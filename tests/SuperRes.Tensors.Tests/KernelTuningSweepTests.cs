@@ -26,6 +26,20 @@ public sealed class KernelTuningSweepTests(ITestOutputHelper output)
         Sweep("conv2d_backward", shapes.Select(s => new TuningCase(s.ToString(), Conv2dForwardTuning.ShapeClass(s), s)), perCase: 3);
     }
 
+    [OpenClFact]
+    public void Sampled_legal_reduction_configurations_match_the_Cpu_reference()
+    {
+        long[] lengths = [1, 1000, 99_999, 1_234_567];
+        Sweep("reduce", lengths.Select(n => new TuningCase($"{n} values", ReduceTuning.ShapeClass(n), n)), perCase: 4);
+    }
+
+    [OpenClFact]
+    public void Sampled_legal_plane_reduction_configurations_match_the_Cpu_reference()
+    {
+        (int Planes, int Hw)[] shapes = [(7, 1), (5, 333), (3, 70_001)];
+        Sweep("plane_reduce", shapes.Select(s => new TuningCase($"{s.Planes} planes of {s.Hw}", PoolingTuning.ShapeClass(s.Hw), s)), perCase: 3);
+    }
+
     /// <summary>Checks the defaults of both classes and <paramref name="perCase"/> sampled legal configurations per case.</summary>
     private void Sweep(string kernel, IEnumerable<TuningCase> cases, int perCase)
     {
