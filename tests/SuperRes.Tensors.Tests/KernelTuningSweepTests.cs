@@ -40,6 +40,13 @@ public sealed class KernelTuningSweepTests(ITestOutputHelper output)
         Sweep("plane_reduce", shapes.Select(s => new TuningCase($"{s.Planes} planes of {s.Hw}", PoolingTuning.ShapeClass(s.Hw), s)), perCase: 3);
     }
 
+    [OpenClFact]
+    public void Sampled_legal_linear_configurations_match_the_Cpu_reference()
+    {
+        (int Batch, int In, int Out)[] shapes = [(1, 1, 1), (3, 37, 5), (7, 100, 33)];
+        Sweep("linear", shapes.Select(s => new TuningCase($"{s.Batch}x{s.In}→{s.Out}", LinearTuning.ShapeClass(s.In, s.Out), s)), perCase: 4);
+    }
+
     /// <summary>Checks the defaults of both classes and <paramref name="perCase"/> sampled legal configurations per case.</summary>
     private void Sweep(string kernel, IEnumerable<TuningCase> cases, int perCase)
     {
