@@ -47,6 +47,15 @@ public sealed class KernelTuningSweepTests(ITestOutputHelper output)
         Sweep("linear", shapes.Select(s => new TuningCase($"{s.Batch}x{s.In}→{s.Out}", LinearTuning.ShapeClass(s.In, s.Out), s)), perCase: 4);
     }
 
+    /// <summary>The calibration SGEMM needs n to be a multiple of its tile and k-step: 192 admits tiles up to 64 only.</summary>
+    [OpenClFact]
+    public void Sampled_legal_calibration_sgemm_configurations_match_the_Cpu_reference()
+    {
+        Sweep("calibrate_sgemm", new[] { 256, 192 }.Select(n => new TuningCase($"{n}³", Runtime.Profiling.CalibrationSgemm.ShapeClass, n)), perCase: 4);
+        using var device = TestDevices.RequireOpenCl();
+        Assert.Contains("not a multiple", Runtime.Profiling.CalibrationSgemm.Illegal(device, 192, Runtime.Profiling.CalibrationSgemm.Config(128, 8, 16)));
+    }
+
     /// <summary>Checks the defaults of both classes and <paramref name="perCase"/> sampled legal configurations per case.</summary>
     private void Sweep(string kernel, IEnumerable<TuningCase> cases, int perCase)
     {
