@@ -41,11 +41,16 @@ internal static class WinogradTransforms
     {
         int panels = PaddedRows(cout) / PanelRows;
         var u = new float[Elements * panels * PanelRows * cin];
-        Span<double> gg = stackalloc double[Tile * 3];
-        for (int co = 0; co < cout; co++)
+        if (weight.Length < cout * cin * 9)
+            throw new ArgumentException($"Winograd weights: {weight.Length} floats for {cout}×{cin}×3×3");
+        // One task per output channel (a training step repacks every layer, on the step's critical path).
+        var weights = weight.ToArray();
+        CpuChunks.ForEachTask(cout, co =>
+        {
+            Span<double> gg = stackalloc double[Tile * 3];
             for (int ci = 0; ci < cin; ci++)
             {
-                var g = weight.Slice((co * cin + ci) * 9, 9);
+                var g = weights.AsSpan((co * cin + ci) * 9, 9);
                 for (int i = 0; i < Tile; i++)
                     for (int c = 0; c < 3; c++)
                         gg[i * 3 + c] = G[i * 3] * g[c] + G[i * 3 + 1] * g[3 + c] + G[i * 3 + 2] * g[6 + c];
@@ -56,6 +61,7 @@ internal static class WinogradTransforms
                         u[(((i * Tile + j) * panels + co / PanelRows) * cin + ci) * PanelRows + co % PanelRows] = (float)sum;
                     }
             }
+        });
         return u;
     }
 
