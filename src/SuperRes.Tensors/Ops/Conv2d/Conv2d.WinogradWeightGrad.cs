@@ -75,23 +75,43 @@ internal static class Conv2dWinogradWeightGrad
             ArrayPool<float>.Shared.Return(scratch);
             partials[slot] = partial;
         });
-        CpuChunks.ForEachTask(s.Cout, co =>
-        {
-            Span<double> m = stackalloc double[Elements];
-            for (int ci = 0; ci < s.Cin; ci++)
-            {
-                for (int e = 0; e < Elements; e++)
-                {
-                    double sum = 0;
-                    foreach (var partial in partials)
-                        sum += partial[(e * rows + co) * columns + ci];
-                    m[e] = sum;
-                }
-                WeightGradient(m, gw.AsSpan((co * s.Cin + ci) * 9, 9));
-            }
-        });
+        CpuChunks.ForEachTask(s.Cout, co => Finish(s, partials, rows, columns, co, gw));
         foreach (var partial in partials)
             ArrayPool<float>.Shared.Return(partial);
+    }
+
+    // gw[co, ci] = Gᵀ·(Σ over the slots, in order, in float64)·G for 16 input channels at a time (columns are padded
+    // to 32, so whole vectors of partial sums can be read; the padding channels are dropped).
+    private static void Finish(Conv2dShape s, float[][] partials, int rows, int columns, int co, float[] gw)
+    {
+        Span<Vector512<double>> low = stackalloc Vector512<double>[Elements];
+        Span<Vector512<double>> high = stackalloc Vector512<double>[Elements];
+        Span<Vector512<double>> taps = stackalloc Vector512<double>[9];
+        for (int first = 0; first < s.Cin; first += 16)
+        {
+            for (int e = 0; e < Elements; e++)
+            {
+                Vector512<double> lower = Vector512<double>.Zero, upper = Vector512<double>.Zero;
+                foreach (var partial in partials)
+                {
+                    var (a, b) = Vector512.Widen(Vector512.Create(partial.AsSpan((e * rows + co) * columns + first, 16)));
+                    lower += a;
+                    upper += b;
+                }
+                low[e] = lower;
+                high[e] = upper;
+            }
+            for (int half = 0; half < 2; half++)
+            {
+                WeightGradients(half == 0 ? low : high, taps);
+                for (int lane = 0; lane < 8 && first + 8 * half + lane < s.Cin; lane++)
+                {
+                    int ci = first + 8 * half + lane;
+                    for (int k = 0; k < 9; k++)
+                        gw[(co * s.Cin + ci) * 9 + k] = (float)taps[k].GetElement(lane);
+                }
+            }
+        }
     }
 
     /// <summary>The sizes of one block's work and where its scratch buffers sit.</summary>
