@@ -50,8 +50,8 @@ internal static class Conv2dWinograd
             throw new ArgumentException($"Winograd conv2d: {s} is not 3×3 stride 1");
         int length = (int)s.WeightLength;
         var u = cacheWeights
-            ? PackedWeights.Get(weight, length, "winograd-f4x4", raw => Weights(raw.Span, s.Cout, s.Cin))
-            : Weights(weight.AsSpan(0, length), s.Cout, s.Cin);
+            ? PackedWeights.Get(weight, length, "winograd-f4x4", raw => Weights(raw, s.Cout, s.Cin))
+            : Weights(weight.AsMemory(0, length), s.Cout, s.Cin);
         ForwardTransformed(s, x, u, epilogue, y, lanes);
     }
 

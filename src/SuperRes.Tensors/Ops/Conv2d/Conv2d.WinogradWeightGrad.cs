@@ -37,7 +37,7 @@ internal static class Conv2dWinogradWeightGrad
     {
         if (!Conv2dWinograd.Applies(s))
             throw new ArgumentException($"Winograd conv2d weight gradient: {s} is not 3×3 stride 1");
-        var result = new float[s.WeightLength]; // gw is a span: the tasks write here, then it is copied in
+        var result = ArrayPool<float>.Shared.Rent((int)s.WeightLength); // gw is a span: the tasks write here, then it is copied in
         switch (lanes == WinogradLanes.Widest ? Widest : lanes)
         {
             case WinogradLanes.Vector512:
@@ -50,7 +50,8 @@ internal static class Conv2dWinogradWeightGrad
                 Run<LanesScalar, float>(s, x, gy, result);
                 break;
         }
-        result.CopyTo(gw);
+        result.AsSpan(0, (int)s.WeightLength).CopyTo(gw);
+        ArrayPool<float>.Shared.Return(result);
     }
 
     private static void Run<TLanes, TVector>(Conv2dShape s, float[] x, float[] gy, float[] gw)
