@@ -26,12 +26,13 @@ internal static class Conv2dWinogradTuning
     private const int MaxAccumulators = 512;
 
     /// <summary>
-    /// Shipped parameters. CPUs: one work-item per 16 channels × 32 contiguous tiles, so PoCL vectorises the
-    /// inner loop along the tiles, and one tile per input-transform work-item (8 per work-item was slower on PoCL); GPUs:
-    /// 64 work-items per group, 4 × 4 each, their tiles coalesced, and one tile per input-transform work-item.
+    /// Shipped parameters. CPUs: one work-item per 8 channels × 32 contiguous tiles, two float16 vectors per channel
+    /// (on PoCL 8 channels took less CPU time than 16, which spill), and one tile per input-transform work-item (8 per
+    /// work-item was slower on PoCL); GPUs: 64 work-items per group, 4 × 4 each, their tiles coalesced, and one tile
+    /// per input-transform work-item.
     /// </summary>
     public static KernelDefines Default(DeviceClass deviceClass) =>
-        deviceClass == DeviceClass.Gpu ? Config(bm: 4, bn: 4, wgX: 64, ti: 1) : Config(bm: 16, bn: 32, wgX: 1, ti: 1);
+        deviceClass == DeviceClass.Gpu ? Config(bm: 4, bn: 4, wgX: 64, ti: 1) : Config(bm: 8, bn: 32, wgX: 1, ti: 1);
 
     /// <summary>The defines of the matrix product's program.</summary>
     public static KernelDefines ProductDefines(KernelDefines p) =>
