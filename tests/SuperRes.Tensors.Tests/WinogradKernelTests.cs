@@ -57,7 +57,7 @@ public sealed class WinogradKernelTests(ITestOutputHelper output)
         foreach (var config in configs)
         {
             using var y = Tensor.Empty(device, Shape.Nchw(s.N, s.Cout, s.H, s.W));
-            Conv2dWinogradKernels.Forward(s, tx.Buffer, tw.Buffer, tb.Buffer, y.Buffer, config);
+            Conv2dWinogradKernels.Forward(s, tx.Buffer, tw.Buffer, new DeviceConvEpilogue(tb.Buffer), y.Buffer, config);
             output.WriteLine($"[{config}]");
             RelativeError.AssertWithin($"[{config}]", expected, y.ToArray(), Tolerance);
         }

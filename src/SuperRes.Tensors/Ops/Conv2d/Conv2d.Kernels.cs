@@ -22,7 +22,7 @@ internal sealed class Conv2dKernels : Conv2d.IBackend
     public void Forward(Conv2dShape s, DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer y)
     {
         if (Conv2dWinogradKernels.Applies(s))
-            Conv2dWinogradKernels.Forward(s, x, weight, bias, y);
+            Conv2dWinogradKernels.Forward(s, x, weight, new DeviceConvEpilogue(bias), y);
         else
             Forward(s, x, weight, bias, y, Conv2dForwardTuning.Parameters(Launch.Kernels(x), s));
     }

@@ -3,13 +3,16 @@ using SuperRes.Runtime.Tuning;
 namespace SuperRes.Tensors.Primitives;
 
 /// <summary>
-/// The tunable defines of kernels/conv2d_winograd.cl's matrix product (its register block and work-group width),
-/// their legal values, the shipped defaults per device class and the rule that rejects what a device cannot run.
-/// The tuning database's entry for <c>conv2d_winograd</c> and the shape's class overrides the defaults.
+/// The tunable defines of the Winograd forward: kernels/conv2d_winograd.cl's matrix product (its register block and
+/// work-group width) and kernels/conv2d_winograd_transforms.cl's input transform (tiles per work-item), their legal
+/// values, the shipped defaults per device class and the rule that rejects what a device cannot run. The tuning
+/// database's entry for <c>conv2d_winograd</c> and the shape's class overrides the defaults. Each file is built with
+/// only the defines it reads, so a change of one parameter rebuilds one of them.
 /// </summary>
 internal static class Conv2dWinogradTuning
 {
-    public const string File = "conv2d_winograd.cl";
+    public const string ProductFile = "conv2d_winograd.cl";
+    public const string TransformsFile = "conv2d_winograd_transforms.cl";
 
     public static TuningSpace Space { get; } = new("conv2d_winograd",
     [
@@ -29,6 +32,13 @@ internal static class Conv2dWinogradTuning
     /// </summary>
     public static KernelDefines Default(DeviceClass deviceClass) =>
         deviceClass == DeviceClass.Gpu ? Config(bm: 4, bn: 4, wgX: 64, ti: 1) : Config(bm: 16, bn: 32, wgX: 1, ti: 1);
+
+    /// <summary>The defines of the matrix product's program.</summary>
+    public static KernelDefines ProductDefines(KernelDefines p) =>
+        new KernelDefines().With("BM", TuningSpace.Value(p, "BM")).With("BN", TuningSpace.Value(p, "BN")).With("WG_X", TuningSpace.Value(p, "WG_X"));
+
+    /// <summary>The defines of the transforms' program.</summary>
+    public static KernelDefines TransformDefines(KernelDefines p) => new KernelDefines().With("TI", TuningSpace.Value(p, "TI"));
 
     public static KernelDefines Config(int bm, int bn, int wgX, int ti) =>
         new KernelDefines().With("BM", bm).With("BN", bn).With("WG_X", wgX).With("TI", ti);
