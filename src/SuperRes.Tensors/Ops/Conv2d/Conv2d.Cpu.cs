@@ -18,8 +18,17 @@ internal sealed class Conv2dCpu : Conv2d.IBackend
         if (s.Stride == 1 && (s.Padding == PaddingMode.Zeros || s.Pad == 0))
         {
             // Stride 1 with zero padding: the adjoint is itself a "same" convolution, of gy with the weights flipped
-            // and transposed, which gathers instead of scattering.
-            Forward(s with { Cin = s.Cout, Cout = s.Cin, Padding = PaddingMode.Zeros }, gys, FlippedTranspose(s, weights), null, gxs, cacheWeights: false);
+            // and transposed, which gathers instead of scattering. Its Winograd weights are cached beside the forward's
+            // until the optimizer changes the weights.
+            var adjoint = s with { Cin = s.Cout, Cout = s.Cin, Padding = PaddingMode.Zeros };
+            if (UsesWinograd(adjoint))
+            {
+                var u = PackedWeights.Get(weights, (int)s.WeightLength, "winograd-f4x4-adjoint",
+                    raw => WinogradTransforms.Weights(FlippedTranspose(s, raw.Span), adjoint.Cout, adjoint.Cin));
+                Conv2dWinograd.ForwardTransformed(adjoint, gys, u, new ConvEpilogue(null), gxs);
+            }
+            else
+                Forward(adjoint, gys, FlippedTranspose(s, weights), null, gxs, cacheWeights: false);
             return;
         }
         var patches = PatchesOf(s);
@@ -50,10 +59,7 @@ internal sealed class Conv2dCpu : Conv2d.IBackend
     /// </summary>
     public static void ForwardFused(Conv2dShape s, DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, ConvFusion fusion, DeviceBuffer y)
     {
-        string tag = (fusion.Activation == ConvActivation.None ? "" : "+" + fusion.Activation.ToString().ToLowerInvariant()) + (fusion.Residual is null ? "" : "+residual")
-            + (fusion.PixelShuffle == 1 ? "" : $"+shuffle{fusion.PixelShuffle}");
-        using var op = OpTimer.Start((s, tag), static p => new OpCost("conv2d_forward", $"{ConvLabels.Of(p.s)}{(p.tag.Length == 0 ? "" : " " + p.tag)}",
-            2.0 * p.s.OutputLength * p.s.Cin * p.s.K * p.s.K, OpCost.F32(p.s.InputLength + p.s.WeightLength + p.s.Cout + p.s.OutputLength)));
+        using var op = ConvLabels.StartFused(s, fusion);
         var epilogue = new ConvEpilogue(bias is null ? null : Launch.Array(bias), fusion.Activation, fusion.Slope,
             fusion.Slopes is null ? null : Launch.Array(fusion.Slopes.Buffer), fusion.Slopes is null ? 0 : (int)fusion.Slopes.Length,
             fusion.Residual is null ? null : Launch.Array(fusion.Residual.Buffer), fusion.ResidualScale, fusion.PixelShuffle);
@@ -90,7 +96,7 @@ internal sealed class Conv2dCpu : Conv2d.IBackend
     }
 
     /// <summary>w'[ci, co, ky, kx] = w[co, ci, K−1−ky, K−1−kx]: the weights of the adjoint convolution.</summary>
-    private static float[] FlippedTranspose(Conv2dShape s, float[] weight)
+    private static float[] FlippedTranspose(Conv2dShape s, ReadOnlySpan<float> weight)
     {
         int taps = s.K * s.K;
         var result = new float[s.Cin * s.Cout * taps];
