@@ -11,9 +11,12 @@
 // contiguous (WG_X = 1) or coalesced (WG_X > 1) tiles; cp is a multiple of BM and tp of WG_X·BN, so it needs no
 // bounds checks. Legal values: src/SuperRes.Tensors/Ops/Conv2d/Conv2d.WinogradTuning.cs.
 // @config BM=4 BN=4 WG_X=64
-// @config(cpu) BM=16 BN=32 WG_X=1
+// @config(cpu) BM=8 BN=32 WG_X=1
 
 // Grid X: tp / BN work-items (WG_X per group, each group WG_X·BN tiles); grid Y: cp / BM; grid Z: the 36 elements.
+// With one work-item per group and BN a multiple of 16, OpenCL holds the tiles in float16 vectors: CPU drivers
+// (PoCL) then use whole AVX-512 registers, where the scalar form was vectorised at half that width with spills
+// (2.2× the CPU time on PoCL); the sums are the same, in the same order.
 KERNEL void winograd_product(const int cin, const int cp, const int tp, GLOBAL const float* u, GLOBAL const float* v,
                              GLOBAL float* m)
 {
@@ -21,14 +24,44 @@ KERNEL void winograd_product(const int cin, const int cp, const int tp, GLOBAL c
     const int t0 = GROUP_ID_X * (WG_X * BN) + LOCAL_ID_X;
     if (co0 >= cp || t0 >= tp)
         return;
-    float acc[BM][BN];
-    UNROLL
-    for (int b = 0; b < BM; b++)
-        UNROLL
-        for (int p = 0; p < BN; p++)
-            acc[b][p] = 0.0f;
     GLOBAL const float* ue = u + e * cin * cp + co0;
     GLOBAL const float* ve = v + e * cin * tp + t0;
+    GLOBAL float* me = m + (e * cp + co0) * tp + t0;
+#if defined(HAS_FLOAT16) && WG_X == 1 && BN % 16 == 0
+#define VECTORS (BN / 16)
+    float16 acc[BM][VECTORS];
+    UNROLL
+    for (int r = 0; r < BM; r++)
+        UNROLL
+        for (int p = 0; p < VECTORS; p++)
+            acc[r][p] = (float16)(0.0f);
+    for (int ci = 0; ci < cin; ci++)
+    {
+        float16 b[VECTORS];
+        UNROLL
+        for (int p = 0; p < VECTORS; p++)
+            b[p] = vload16(p, ve + ci * tp);
+        UNROLL
+        for (int r = 0; r < BM; r++)
+        {
+            const float16 a = (float16)(ue[ci * cp + r]);
+            UNROLL
+            for (int p = 0; p < VECTORS; p++)
+                acc[r][p] = fma(a, b[p], acc[r][p]);
+        }
+    }
+    UNROLL
+    for (int r = 0; r < BM; r++)
+        UNROLL
+        for (int p = 0; p < VECTORS; p++)
+            vstore16(acc[r][p], p, me + r * tp);
+#else
+    float acc[BM][BN];
+    UNROLL
+    for (int r = 0; r < BM; r++)
+        UNROLL
+        for (int p = 0; p < BN; p++)
+            acc[r][p] = 0.0f;
     for (int ci = 0; ci < cin; ci++)
     {
         float a[BM], b[BN];
@@ -44,10 +77,10 @@ KERNEL void winograd_product(const int cin, const int cp, const int tp, GLOBAL c
             for (int p = 0; p < BN; p++)
                 acc[r][p] = fmaf(a[r], b[p], acc[r][p]);
     }
-    GLOBAL float* me = m + (e * cp + co0) * tp + t0;
     UNROLL
     for (int r = 0; r < BM; r++)
         UNROLL
         for (int p = 0; p < BN; p++)
             me[r * tp + p * WG_X] = acc[r][p];
+#endif
 }

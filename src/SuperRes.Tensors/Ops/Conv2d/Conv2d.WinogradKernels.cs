@@ -42,7 +42,7 @@ internal static class Conv2dWinogradKernels
     {
         var k = Launch.Kernels(x);
         int bm = TuningSpace.Value(parameters, "BM"), bn = TuningSpace.Value(parameters, "BN"), wgX = TuningSpace.Value(parameters, "WG_X"),
-            ti = TuningSpace.Value(parameters, "TI");
+            ti = TuningSpace.Value(parameters, "TI"), to = TuningSpace.Value(parameters, "TO");
         int tilesH = Ceil(s.H, 4), tilesW = Ceil(s.W, 4), rows = s.N * tilesH, tiles = rows * tilesW;
         int cp = Ceil(s.Cout, bm) * bm, tp = Ceil(tiles, wgX * bn) * wgX * bn;
         void Run(string file, string entryPoint, KernelDefines defines, double flops, long floats, LaunchGrid grid, params ReadOnlySpan<KernelArg> args)
@@ -67,7 +67,8 @@ internal static class Conv2dWinogradKernels
         Run(Conv2dWinogradTuning.ProductFile, "winograd_product", Conv2dWinogradTuning.ProductDefines(parameters), 2.0 * mLength * s.Cin, uLength + vLength + mLength,
             LaunchGrid.Grid3D(tp / bn, cp / bm, Elements, wgX, 1, 1), s.Cin, cp, tp, u, v, m);
         var e = epilogue;
-        Run(OutputFile, "winograd_output", e.Defines, 0, mLength + s.OutputLength * (e.Residual is null ? 1 : 2), TileGrid(tilesW, rows, s.Cout),
+        Run(OutputFile, "winograd_output", e.Defines.With("TO", to), 0, mLength + s.OutputLength * (e.Residual is null ? 1 : 2),
+            TileGrid(Ceil(tilesW, to), rows, s.Cout),
             s.Cout, cp, s.H, s.W, rows, tilesH, tilesW, tp, e.Bias is null ? 0 : 1, e.Slope, e.SlopeCount, e.ResidualScale,
             m, e.Bias ?? m, e.Slopes ?? m, e.Residual ?? m /* the kernel reads only what its flags and defines name */, y);
     }

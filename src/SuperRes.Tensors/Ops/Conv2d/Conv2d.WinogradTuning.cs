@@ -19,19 +19,22 @@ internal static class Conv2dWinogradTuning
         new("BM", [1, 2, 4, 8, 16], "output channels per work-item"),
         new("BN", [1, 2, 4, 8, 16, 32], "tiles per work-item, WG_X apart"),
         new("WG_X", [1, 2, 4, 8, 16, 32, 64, 128], "work-items per group of the product"),
-        new("TI", [1, 2, 4, 8, 16], "tiles of one row per work-item of the input transform"),
+        new("TI", [1, 2, 4, 8, 16], "tiles of one row per work-item of the input transform (16: float16 lanes in OpenCL)"),
+        new("TO", [1, 16], "tiles of one row per work-item of the output transform (16: float16 lanes in OpenCL)"),
     ]);
 
     /// <summary>Most accumulators one work-item may hold (BM·BN): more spill on every device.</summary>
     private const int MaxAccumulators = 512;
 
     /// <summary>
-    /// Shipped parameters. CPUs: one work-item per 16 channels × 32 contiguous tiles, so PoCL vectorises the
-    /// inner loop along the tiles, and one tile per input-transform work-item (8 per work-item was slower on PoCL); GPUs:
-    /// 64 work-items per group, 4 × 4 each, their tiles coalesced, and one tile per input-transform work-item.
+    /// Shipped parameters. CPUs: one work-item per 8 channels × 32 contiguous tiles of the product, two float16 vectors
+    /// per channel (on PoCL 8 channels took less CPU time than 16, which spill), and 16 tiles of a row per work-item of
+    /// the transforms, as float16 lanes (3× less CPU time for the input transform on PoCL than one tile per work-item,
+    /// whose strided loads became gathers); GPUs: 64 work-items per group, 4 × 4 each, their tiles coalesced, and one
+    /// tile per transform work-item.
     /// </summary>
     public static KernelDefines Default(DeviceClass deviceClass) =>
-        deviceClass == DeviceClass.Gpu ? Config(bm: 4, bn: 4, wgX: 64, ti: 1) : Config(bm: 16, bn: 32, wgX: 1, ti: 1);
+        deviceClass == DeviceClass.Gpu ? Config(bm: 4, bn: 4, wgX: 64, ti: 1, to: 1) : Config(bm: 8, bn: 32, wgX: 1, ti: 16, to: 16);
 
     /// <summary>The defines of the matrix product's program.</summary>
     public static KernelDefines ProductDefines(KernelDefines p) =>
@@ -40,8 +43,8 @@ internal static class Conv2dWinogradTuning
     /// <summary>The defines of the transforms' program.</summary>
     public static KernelDefines TransformDefines(KernelDefines p) => new KernelDefines().With("TI", TuningSpace.Value(p, "TI"));
 
-    public static KernelDefines Config(int bm, int bn, int wgX, int ti) =>
-        new KernelDefines().With("BM", bm).With("BN", bn).With("WG_X", wgX).With("TI", ti);
+    public static KernelDefines Config(int bm, int bn, int wgX, int ti, int to) =>
+        new KernelDefines().With("BM", bm).With("BN", bn).With("WG_X", wgX).With("TI", ti).With("TO", to);
 
     public static KernelDefines Parameters(KernelDevice k, Conv2dShape s) =>
         k.Tuning.Find(Space.Kernel, Conv2dForwardTuning.ShapeClass(s)) is { } tuned && Illegal(k, tuned.Parameters) is null
