@@ -136,6 +136,16 @@ internal static class TuneCommand
             ["database"] = report.DatabasePath,
             ["build_options"] = report.BuildOptions,
             ["build_options_note"] = report.BuildOptionsNote,
+            ["build_option_decisions"] = new JsonArray([.. report.OptionDecisions.Select(d => new JsonObject
+            {
+                ["option"] = d.Option,
+                ["kept"] = d.Kept,
+                ["with_ms"] = d.WithMs is { } with ? Math.Round(with, 3) : null,
+                ["without_ms"] = d.WithoutMs is { } without ? Math.Round(without, 3) : null,
+                ["ratio"] = d.Ratio is { } ratio ? Math.Round(ratio, 4) : null,
+                ["cases"] = new JsonArray([.. d.Cases.Select(c => JsonValue.Create(c))]),
+                ["failure"] = d.Failure,
+            })]),
             ["interrupted"] = report.Interrupted,
             ["cases"] = cases,
         };

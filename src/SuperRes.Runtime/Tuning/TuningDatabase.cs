@@ -34,6 +34,9 @@ public sealed class TuningDatabase
     /// <summary>Extra compiler options (after the language version), e.g. <c>-cl-mad-enable</c>; empty for none.</summary>
     public string BuildOptions { get; set; } = "";
 
+    /// <summary>What the last tune measured for each build option it tried, and whether it kept it (empty before any).</summary>
+    public string BuildOptionsDecision { get; set; } = "";
+
     public IReadOnlyDictionary<(string Kernel, string ShapeClass), TunedEntry> Entries => _entries;
 
     public TunedEntry? Find(string kernel, string shapeClass) => _entries.GetValueOrDefault((kernel, shapeClass));
@@ -57,6 +60,7 @@ public sealed class TuningDatabase
             if (json["version"]?.GetValue<int>() != Version)
                 return db;
             db.BuildOptions = json["buildOptions"]?.GetValue<string>() ?? "";
+            db.BuildOptionsDecision = json["buildOptionsDecision"]?.GetValue<string>() ?? "";
             foreach (var (kernel, classes) in json["kernels"]!.AsObject())
                 foreach (var (shapeClass, e) in classes!.AsObject())
                     db.Set(kernel, shapeClass, new TunedEntry(KernelDefines.Parse(e!["parameters"]!.GetValue<string>()),
@@ -96,6 +100,7 @@ public sealed class TuningDatabase
             ["device"] = Device,
             ["written"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture),
             ["buildOptions"] = BuildOptions,
+            ["buildOptionsDecision"] = BuildOptionsDecision,
             ["kernels"] = kernels,
         };
         try

@@ -13,8 +13,13 @@ public sealed record TunedCase(string Kernel, TuningCase Case, KernelDefines Def
 /// <summary>One step of a tune, for progress displays.</summary>
 public sealed record TuneStep(string Kernel, TuningCase Case, KernelDefines Parameters, double? Milliseconds, string? Rejected);
 
-/// <summary>What a tune found, and the build options it settled on.</summary>
-public sealed record TuneReport(IReadOnlyList<TunedCase> Cases, string BuildOptions, string? BuildOptionsNote, bool Interrupted, string? DatabasePath);
+/// <summary>What a tune found, and the build options it settled on (with what it measured for each option tried).</summary>
+public sealed record TuneReport(IReadOnlyList<TunedCase> Cases, string BuildOptions, IReadOnlyList<BuildOptionDecision> OptionDecisions, bool Interrupted,
+    string? DatabasePath)
+{
+    /// <summary>The decisions in one line, or null when no option was tried.</summary>
+    public string? BuildOptionsNote => OptionDecisions.Count == 0 ? null : string.Join("; ", OptionDecisions);
+}
 
 /// <summary>
 /// Searches each tunable kernel's parameters on one device, case by case (the zoo's shapes), and keeps the fastest
@@ -35,17 +40,10 @@ public sealed class KernelTuner(KernelDevice device, Device reference)
     /// <summary>A candidate replaces the best so far only when it is at least 3% faster, confirmed by a second timing of both.</summary>
     private const double Margin = 0.97;
 
-    /// <summary>OpenCL build options tried after the kernels, each kept only if it is faster and every tuned case stays within tolerance.</summary>
-    private static readonly string[] OpenClOptions = ["-cl-mad-enable"];
-
-    /// <summary>How many of the slowest tuned cases judge a build option.</summary>
-    private const int OptionCases = 3;
-
     /// <summary>An option is kept only when it is at least 5% faster.</summary>
     private const double OptionMargin = 0.95;
 
-    /// <summary>Share of the budget kept for trying build options.</summary>
-    private const double OptionsShare = 0.15;
+    private const string OutOfTime = "out of time before every case was measured";
 
     public Action<TuneStep>? Progress { get; init; }
 
@@ -59,7 +57,7 @@ public sealed class KernelTuner(KernelDevice device, Device reference)
         var results = new List<TunedCase>();
         var work = kernels.SelectMany(k => k.Cases.DistinctBy(c => c.ShapeClass).Select(c => (Kernel: k, Case: c))).ToList();
         bool tryOptions = device.Info.Backend == BackendKind.OpenCL;
-        var kernelBudget = tryOptions ? budget * (1 - OptionsShare) : budget;
+        var (kernelBudget, optionsBudget) = BuildOptionSearch.Split(budget, tryOptions);
         for (int i = 0; i < work.Count && !cancel.IsCancellationRequested; i++)
         {
             var share = (kernelBudget - clock.Elapsed) / (work.Count - i);
@@ -70,10 +68,10 @@ public sealed class KernelTuner(KernelDevice device, Device reference)
             db.Save();
             CaseDone?.Invoke(result);
         }
-        string? note = null;
+        IReadOnlyList<BuildOptionDecision> decisions = [];
         if (tryOptions && !cancel.IsCancellationRequested && results.Count > 0)
-            note = ChooseOptions(kernels, results, budget, clock, cancel);
-        return new TuneReport(results, db.BuildOptions, note, cancel.IsCancellationRequested, db.Path);
+            decisions = ChooseOptions(kernels, results, clock.Elapsed + optionsBudget, clock, cancel); // its share, even when the kernels overran theirs
+        return new TuneReport(results, db.BuildOptions, decisions, cancel.IsCancellationRequested, db.Path);
     }
 
     private TunedCase TuneCase(TunableKernel kernel, TuningCase c, TimeSpan deadline, Stopwatch clock, CancellationToken cancel)
@@ -167,55 +165,71 @@ public sealed class KernelTuner(KernelDevice device, Device reference)
     }
 
     /// <summary>
-    /// Tries each extra build option with the best configurations of the <see cref="OptionCases"/> slowest cases (each
-    /// option rebuilds every program, which costs seconds on PoCL), timing them with and without the option, twice,
+    /// Tries each extra build option with the best configurations of <see cref="BuildOptionSearch.Judges"/> (each option
+    /// rebuilds their programs, which costs seconds on PoCL), timing them with and without the option, twice,
     /// alternately; keeps the option when the faster of its two sums beats the faster without it by
-    /// <see cref="OptionMargin"/> and every result stays within tolerance. Returns what was decided, for the report.
+    /// <see cref="OptionMargin"/> and every result stays within tolerance. Stores the options and the decisions in the database.
     /// </summary>
-    private string ChooseOptions(IReadOnlyList<TunableKernel> kernels, List<TunedCase> tuned, TimeSpan budget, Stopwatch clock, CancellationToken cancel)
+    private List<BuildOptionDecision> ChooseOptions(IReadOnlyList<TunableKernel> kernels, List<TunedCase> tuned, TimeSpan deadline, Stopwatch clock,
+        CancellationToken cancel)
     {
-        var notes = new List<string>();
-        var results = tuned.OrderByDescending(r => r.BestMs).Take(OptionCases).ToList();
-        string baseline = device.ExtraBuildOptions;
-        foreach (var option in OpenClOptions.Where(o => !baseline.Contains(o, StringComparison.Ordinal)))
+        var decisions = new List<BuildOptionDecision>();
+        var judges = BuildOptionSearch.Judges(tuned).Select(r => (Result: r, Kernel: kernels.First(k => k.Name == r.Kernel))).ToList();
+        var trials = new List<ITuningTrial>();
+        try
         {
-            string candidate = (baseline + " " + option).Trim();
-            double with = double.PositiveInfinity, without = double.PositiveInfinity;
-            string? failure = null;
-            for (int round = 0; round < 2 && failure is null; round++)
+            foreach (var (r, kernel) in judges)
+                trials.Add(kernel.Prepare(device, reference, r.Case)); // the reference once per case, not once per timing
+            var labels = judges.Select(j => $"{j.Result.Kernel} {j.Result.Case.Label}").ToList();
+            string baseline = device.ExtraBuildOptions;
+            foreach (var option in BuildOptionSearch.OpenClOptions.Where(o => !baseline.Contains(o, StringComparison.Ordinal)))
             {
-                without = Math.Min(without, SumOfBest(kernels, results, baseline, budget, clock, cancel, out failure));
-                if (failure is null)
-                    with = Math.Min(with, SumOfBest(kernels, results, candidate, budget, clock, cancel, out failure));
+                string candidate = (baseline + " " + option).Trim();
+                double with = double.PositiveInfinity, without = double.PositiveInfinity;
+                string? failure = null;
+                for (int round = 0; round < 2 && failure is null; round++)
+                {
+                    double roundWithout = SumOfBest(judges, trials, baseline, deadline, clock, cancel, out failure);
+                    double roundWith = failure is null ? SumOfBest(judges, trials, candidate, deadline, clock, cancel, out failure) : double.NaN;
+                    if (failure is null)
+                        (without, with) = (Math.Min(without, roundWithout), Math.Min(with, roundWith));
+                }
+                if (failure == OutOfTime && double.IsFinite(with))
+                    failure = null; // the first round was complete: decide on it
+                bool keep = failure is null && with < OptionMargin * without;
+                decisions.Add(failure is null ? new BuildOptionDecision(option, keep, with, without, labels, null)
+                    : new BuildOptionDecision(option, false, null, null, labels, failure));
+                if (keep)
+                    baseline = candidate;
             }
-            bool keep = failure is null && with < OptionMargin * without;
-            notes.Add(failure is not null ? $"{option}: not kept ({failure})"
-                : $"{option}: {with:F1} ms against {without:F1} ms without it over the {results.Count} slowest cases, {(keep ? "kept" : "not kept")}");
-            if (keep)
-                baseline = candidate;
+            device.ExtraBuildOptions = baseline;
+            device.Tuning.BuildOptions = baseline;
+            device.Tuning.BuildOptionsDecision = string.Join("; ", decisions);
+            device.Tuning.Save();
+            return decisions;
         }
-        device.ExtraBuildOptions = baseline;
-        device.Tuning.BuildOptions = baseline;
-        device.Tuning.Save();
-        return string.Join("; ", notes);
+        finally
+        {
+            foreach (var trial in trials)
+                trial.Dispose();
+        }
     }
 
-    /// <summary>The summed time of each case's best configuration built with <paramref name="options"/>; a problem (error, time out) instead.</summary>
-    private double SumOfBest(IReadOnlyList<TunableKernel> kernels, List<TunedCase> results, string options, TimeSpan budget, Stopwatch clock,
-        CancellationToken cancel, out string? failure)
+    /// <summary>The summed time of each judging case's best configuration built with <paramref name="options"/>; a problem (error, time out) instead.</summary>
+    private double SumOfBest(List<(TunedCase Result, TunableKernel Kernel)> judges, List<ITuningTrial> trials, string options, TimeSpan deadline,
+        Stopwatch clock, CancellationToken cancel, out string? failure)
     {
         device.ExtraBuildOptions = options;
         double total = 0;
-        foreach (var r in results)
+        for (int i = 0; i < judges.Count; i++)
         {
-            if (cancel.IsCancellationRequested || clock.Elapsed > budget)
+            var (r, kernel) = judges[i];
+            if (cancel.IsCancellationRequested || clock.Elapsed > deadline)
             {
-                failure = "out of time before every case was measured";
+                failure = OutOfTime;
                 return double.PositiveInfinity;
             }
-            var kernel = kernels.First(k => k.Name == r.Kernel);
-            using var trial = kernel.Prepare(device, reference, r.Case);
-            total += Measure(kernel, r.Case, trial, r.Best, double.PositiveInfinity, out failure);
+            total += Measure(kernel, r.Case, trials[i], r.Best, double.PositiveInfinity, out failure);
             if (failure is not null)
             {
                 failure = $"{r.Case.Label}: {failure}";
