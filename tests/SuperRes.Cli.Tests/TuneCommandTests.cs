@@ -35,6 +35,13 @@ public sealed class TuneCommandTests(ITestOutputHelper log) : IDisposable
         Assert.All(cases, c => Assert.True(c.GetProperty("tuned_ms").GetDouble() <= c.GetProperty("default_ms").GetDouble()));
         using var stored = JsonDocument.Parse(File.ReadAllText(database));
         Assert.Equal(cases.Count, stored.RootElement.GetProperty("kernels").GetProperty("conv2d_forward").EnumerateObject().Count());
+
+        // Even a 5 s budget decides the build options: one round on the cheapest conv2d_forward case, its ratio shown and stored.
+        var decision = Assert.Single(doc.RootElement.GetProperty("build_option_decisions").EnumerateArray());
+        Assert.Equal("-cl-mad-enable", decision.GetProperty("option").GetString());
+        Assert.True(decision.GetProperty("ratio").GetDouble() > 0, decision.ToString());
+        Assert.Contains("-cl-mad-enable: ", run.Out);
+        Assert.Equal(doc.RootElement.GetProperty("build_options_note").GetString(), stored.RootElement.GetProperty("buildOptionsDecision").GetString());
     }
 
     [Fact]

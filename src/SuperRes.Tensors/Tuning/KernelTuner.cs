@@ -43,8 +43,6 @@ public sealed class KernelTuner(KernelDevice device, Device reference)
     /// <summary>An option is kept only when it is at least 5% faster.</summary>
     private const double OptionMargin = 0.95;
 
-    private const string OutOfTime = "out of time before every case was measured";
-
     public Action<TuneStep>? Progress { get; init; }
 
     /// <summary>Called when a case is finished and stored in the database.</summary>
@@ -168,7 +166,8 @@ public sealed class KernelTuner(KernelDevice device, Device reference)
     /// Tries each extra build option with the best configurations of <see cref="BuildOptionSearch.Judges"/> (each option
     /// rebuilds their programs, which costs seconds on PoCL), timing them with and without the option, twice,
     /// alternately; keeps the option when the faster of its two sums beats the faster without it by
-    /// <see cref="OptionMargin"/> and every result stays within tolerance. Stores the options and the decisions in the database.
+    /// <see cref="OptionMargin"/> and every result stays within tolerance. The second round runs only before
+    /// <paramref name="deadline"/>. Stores the options and the decisions in the database.
     /// </summary>
     private List<BuildOptionDecision> ChooseOptions(IReadOnlyList<TunableKernel> kernels, List<TunedCase> tuned, TimeSpan deadline, Stopwatch clock,
         CancellationToken cancel)
@@ -187,15 +186,14 @@ public sealed class KernelTuner(KernelDevice device, Device reference)
                 string candidate = (baseline + " " + option).Trim();
                 double with = double.PositiveInfinity, without = double.PositiveInfinity;
                 string? failure = null;
-                for (int round = 0; round < 2 && failure is null; round++)
+                // The first round always runs (the judging cases are cheap); a second, against noise, when the share allows.
+                for (int round = 0; round < 2 && failure is null && (round == 0 || clock.Elapsed < deadline); round++)
                 {
-                    double roundWithout = SumOfBest(judges, trials, baseline, deadline, clock, cancel, out failure);
-                    double roundWith = failure is null ? SumOfBest(judges, trials, candidate, deadline, clock, cancel, out failure) : double.NaN;
+                    double roundWithout = SumOfBest(judges, trials, baseline, cancel, out failure);
+                    double roundWith = failure is null ? SumOfBest(judges, trials, candidate, cancel, out failure) : double.NaN;
                     if (failure is null)
                         (without, with) = (Math.Min(without, roundWithout), Math.Min(with, roundWith));
                 }
-                if (failure == OutOfTime && double.IsFinite(with))
-                    failure = null; // the first round was complete: decide on it
                 bool keep = failure is null && with < OptionMargin * without;
                 decisions.Add(failure is null ? new BuildOptionDecision(option, keep, with, without, labels, null)
                     : new BuildOptionDecision(option, false, null, null, labels, failure));
@@ -215,18 +213,18 @@ public sealed class KernelTuner(KernelDevice device, Device reference)
         }
     }
 
-    /// <summary>The summed time of each judging case's best configuration built with <paramref name="options"/>; a problem (error, time out) instead.</summary>
-    private double SumOfBest(List<(TunedCase Result, TunableKernel Kernel)> judges, List<ITuningTrial> trials, string options, TimeSpan deadline,
-        Stopwatch clock, CancellationToken cancel, out string? failure)
+    /// <summary>The summed time of each judging case's best configuration built with <paramref name="options"/>; a problem (error, interruption) instead.</summary>
+    private double SumOfBest(List<(TunedCase Result, TunableKernel Kernel)> judges, List<ITuningTrial> trials, string options,
+        CancellationToken cancel, out string? failure)
     {
         device.ExtraBuildOptions = options;
         double total = 0;
         for (int i = 0; i < judges.Count; i++)
         {
             var (r, kernel) = judges[i];
-            if (cancel.IsCancellationRequested || clock.Elapsed > deadline)
+            if (cancel.IsCancellationRequested)
             {
-                failure = OutOfTime;
+                failure = "interrupted";
                 return double.PositiveInfinity;
             }
             total += Measure(kernel, r.Case, trials[i], r.Best, double.PositiveInfinity, out failure);
