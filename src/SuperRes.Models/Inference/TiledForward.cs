@@ -56,9 +56,9 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap, bool 
     /// <summary>
     /// Runs the network tile by tile, row of tiles after row of tiles, and hands each tile's own output block (its
     /// context cut away) to <paramref name="consume"/> with the block's column and row in the output; no
-    /// output-size image is made.
+    /// output-size image is made, and the input is read region by region (each tile's region is made only for it).
     /// </summary>
-    public void RunBlocks(Image input, Action<Image, int, int> consume)
+    public void RunBlocks(IImageSource input, Action<Image, int, int> consume)
     {
         int s = OutputScale;
         foreach (var (result, t) in Tiles(input))
@@ -75,7 +75,7 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap, bool 
     private readonly record struct TileRegion(int X, int Y, int Width, int Height, int ContextLeft, int ContextTop);
 
     /// <summary>Each tile's network output (with its context) in row-major order.</summary>
-    private IEnumerable<(Image Result, TileRegion Tile)> Tiles(Image input)
+    private IEnumerable<(Image Result, TileRegion Tile)> Tiles(IImageSource input)
     {
         for (int y0 = 0; y0 < input.Height; y0 += Tile)
         {
@@ -84,7 +84,10 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap, bool 
                 int y1 = Math.Min(y0 + Tile, input.Height), x1 = Math.Min(x0 + Tile, input.Width);
                 var (cy0, cy1) = Context(y0, y1, input.Height);
                 var (cx0, cx1) = Context(x0, x1, input.Width);
-                var region = cy0 == 0 && cx0 == 0 && cy1 == input.Height && cx1 == input.Width ? input : input.Crop(cx0, cy0, cx1 - cx0, cy1 - cy0);
+                // An image in memory is read as it is when a tile spans it (the forward copies it to the device).
+                var region = cy0 == 0 && cx0 == 0 && cy1 == input.Height && cx1 == input.Width && input is Image whole
+                    ? whole
+                    : input.ReadRegion(cx0, cy0, cx1 - cx0, cy1 - cy0);
                 Image result;
                 // Not across the yield: the caller may convert the block on another thread meanwhile.
                 using (Tape.NoGrad())

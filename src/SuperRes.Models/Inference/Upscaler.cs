@@ -48,13 +48,13 @@ public sealed partial class Upscaler(SrNetwork network, UpscaleOptions? options 
     }
 
     /// <summary>Number of tile forwards an image of this size takes (for progress bars).</summary>
-    public int WorkUnits(Image image, long reservedHostBytes = 0)
+    public int WorkUnits(IImageSource image, long reservedHostBytes = 0)
     {
         int channels = NetworkChannels;
         var tiled = PlanTiles(channels, NetworkInputSize(image.Height), NetworkInputSize(image.Width), reservedHostBytes);
         int perPass = tiled.TileCount(NetworkInputSize(image.Height), NetworkInputSize(image.Width));
         int passes = Options.SelfEnsemble ? 8 : 1;
-        int alpha = image.HasAlpha && Options.AlphaWithNetwork ? 2 : 1;
+        int alpha = image.Channels is 2 or 4 && Options.AlphaWithNetwork ? 2 : 1;
         return perPass * passes * alpha;
     }
 
@@ -257,15 +257,15 @@ public sealed partial class Upscaler(SrNetwork network, UpscaleOptions? options 
         var input = new Image(rgb.Width, rgb.Height, 3, Scaled(rgb.Data, toNet));
         var output = UpscalePlanes(input, workDone);
         ReleaseForwardMemory();
-        return FromNetworkRgb(output, color, 1f / toNet);
+        return FromNetworkRgb(output, color.Channels, color.BitDepth, 1f / toNet);
     }
 
-    /// <summary>The network's RGB planes back in <paramref name="color"/>'s channels and range (gray: the mean of the three).</summary>
-    private static Image FromNetworkRgb(Image output, Image color, float fromNet)
+    /// <summary>The network's RGB planes back in an image's <paramref name="channels"/> (gray: the mean of the three) and range.</summary>
+    internal static Image FromNetworkRgb(Image output, int channels, int bitDepth, float fromNet)
     {
-        var result = new Image(output.Width, output.Height, color.Channels, color.BitDepth);
+        var result = new Image(output.Width, output.Height, channels, bitDepth);
         int n = output.PlaneSize;
-        if (color.Channels == 3)
+        if (channels == 3)
         {
             for (int i = 0; i < 3 * n; i++)
                 result.Data[i] = output.Data[i] * fromNet;

@@ -2,7 +2,8 @@ namespace SuperRes.Models.Tests.Inference;
 
 /// <summary>
 /// <see cref="Upscaler.UpscaleToPixels"/> assembles the output tile by tile as integer samples, converting each tile
-/// on a second task. Its samples equal <see cref="Upscaler.Upscale(Image, Action?, bool)"/>'s levels for every kind of image and
+/// on a second task, from float planes or from samples at the image's own bit depth (the input becomes float per tile;
+/// a Y network's Cb/Cr and SRCNN's enlarged input are made per region). Its samples equal <see cref="Upscaler.Upscale(Image, Action?, bool)"/>'s levels for every kind of image and
 /// network convention, untiled and with tiles of several sizes (odd image sizes, tiles dividing neither side); a
 /// network that produces NaN stops the run with the one-line error.
 /// </summary>
@@ -35,10 +36,13 @@ public sealed class StreamingUpscaleTests
             {
                 var before = (float[])image.Data.Clone();
                 var expected = whole.Upscale(image);
-                var pixels = upscaler.UpscaleToPixels(image);
-                var actual = pixels.ToImage();
-                Assert.Equal((expected.Width, expected.Height, expected.Channels, expected.BitDepth), (actual.Width, actual.Height, actual.Channels, actual.BitDepth));
-                Assert.True(expected.Data.AsSpan().SequenceEqual(actual.Data), $"{name} x{scale}, {kind}, tile {tile}: samples differ from the untiled in-memory upscale");
+                // From float planes and from the samples at their own bit depth (what the CLI decodes to).
+                foreach (var source in new IImageSource[] { image, PixelImage.FromLevels(image)! })
+                {
+                    var actual = upscaler.UpscaleToPixels(source).ToImage();
+                    Assert.Equal((expected.Width, expected.Height, expected.Channels, expected.BitDepth), (actual.Width, actual.Height, actual.Channels, actual.BitDepth));
+                    Assert.True(expected.Data.AsSpan().SequenceEqual(actual.Data), $"{name} x{scale}, {kind}, tile {tile}, {source.GetType().Name}: samples differ from the untiled in-memory upscale");
+                }
                 Assert.True(before.AsSpan().SequenceEqual(image.Data), $"{name} x{scale}, {kind}: the input image was modified");
             }
         }

@@ -28,7 +28,7 @@ internal sealed class Conv2dWinogradTunable : TunableKernel
     public override ITuningTrial Prepare(KernelDevice device, Device reference, TuningCase c)
     {
         var s = (Conv2dShape)c.Shape;
-        return new ConvolutionTrial(device, reference, (s.InputLength, s.WeightLength, s.Cout, s.OutputLength), 2.0 * s.OutputLength * s.Cin * s.K * s.K,
+        return ConvolutionTrial.Create(device, reference, (s.InputLength, s.WeightLength, s.Cout, s.OutputLength), 2.0 * s.OutputLength * s.Cin * s.K * s.K,
             (x, w, b, y) => Conv2d.Forward(s, x, w, b, y),
             (x, w, b, y, p) => Conv2dWinogradKernels.Forward(s, x, w, new DeviceConvEpilogue(b), y, p));
     }

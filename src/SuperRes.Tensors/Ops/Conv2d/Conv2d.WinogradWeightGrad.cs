@@ -1,8 +1,6 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using SuperRes.Runtime.Cpu;
+using static SuperRes.Tensors.Primitives.WinogradGradientProducts;
 using static SuperRes.Tensors.Primitives.WinogradGradientTransforms;
 using static SuperRes.Tensors.Primitives.WinogradTransforms;
 
@@ -59,13 +57,15 @@ internal static class Conv2dWinogradWeightGrad
     {
         var block = new BlockShape(s, new TileGrid(s));
         int blocks = (block.Grid.Count + BlockTiles - 1) / BlockTiles, tasks = s.N * blocks;
-        int slots = Math.Min(ReductionSlots, tasks), products = Elements * s.Cout * s.Cin;
+        int rows = PaddedRows(s.Cout), columns = PaddedColumns(s.Cin);
+        int slots = Math.Min(ReductionSlots, tasks), products = Elements * rows * columns;
         var partials = new float[slots][];
         CpuChunks.ForEachTask(slots, slot =>
         {
             var partial = ArrayPool<float>.Shared.Rent(products);
             partial.AsSpan(0, products).Clear();
             var scratch = ArrayPool<float>.Shared.Rent(block.ScratchFloats);
+            scratch.AsSpan(0, block.ScratchFloats).Clear(); // the padding rows and columns stay zero
             for (int task = slot; task < tasks; task += slots)
             {
                 int n = task / blocks, first = task % blocks * BlockTiles;
@@ -83,7 +83,7 @@ internal static class Conv2dWinogradWeightGrad
                 {
                     double sum = 0;
                     foreach (var partial in partials)
-                        sum += partial[(e * s.Cout + co) * s.Cin + ci];
+                        sum += partial[(e * rows + co) * columns + ci];
                     m[e] = sum;
                 }
                 WeightGradient(m, gw.AsSpan((co * s.Cin + ci) * 9, 9));
@@ -99,9 +99,16 @@ internal static class Conv2dWinogradWeightGrad
         private const int Vector = 16; // the widest lanes: room for any width's tile vectors
 
         public int Padded => Grid.PaddedLength(BlockTiles / Grid.Across + 2);
-        public int Input => Elements * S.Cin * BlockTiles;
-        public int Gradient => Elements * S.Cout * BlockTiles;
-        public int ScratchFloats => Padded + Input + Gradient + BlockTiles * S.Cin + 2 * Elements * Vector;
+        // One vector more than the matrices between elements: strides of a power of two (64 channels × 32 tiles,
+        // 8 KiB) put all 36 elements of a tile in one L1 set.
+        public int InputStride => S.Cin * BlockTiles + Vector;
+        public int GradientStride => Rows * BlockTiles + Vector;
+        public int Input => Elements * InputStride;
+        public int Rows => PaddedRows(S.Cout);
+        public int Columns => PaddedColumns(S.Cin);
+        public int Gradient => Elements * GradientStride;
+        public int Transposed => BlockTiles * Columns;
+        public int ScratchFloats => Padded + Input + Gradient + Transposed + 2 * Elements * Vector;
     }
 
     private static void RunBlock<TLanes, TVector>(BlockShape b, float[] x, float[] gy, int n, int first, int count,
@@ -114,16 +121,16 @@ internal static class Conv2dWinogradWeightGrad
         var padded = scratch.AsSpan(0, b.Padded);
         var v = scratch.AsSpan(b.Padded, b.Input);
         var z = scratch.AsSpan(b.Padded + b.Input, b.Gradient);
-        var vt = scratch.AsSpan(b.Padded + b.Input + b.Gradient, width * s.Cin);
-        var d = scratch.AsSpan(b.Padded + b.Input + b.Gradient + width * s.Cin, Elements * 16);
-        var transformScratch = scratch.AsSpan(b.Padded + b.Input + b.Gradient + width * s.Cin + Elements * 16, Elements * 16);
+        var vt = scratch.AsSpan(b.Padded + b.Input + b.Gradient, b.Transposed);
+        var d = scratch.AsSpan(b.Padded + b.Input + b.Gradient + b.Transposed, Elements * 16);
+        var transformScratch = scratch.AsSpan(b.Padded + b.Input + b.Gradient + b.Transposed + Elements * 16, Elements * 16);
         for (int ci = 0; ci < s.Cin; ci++)
         {
             b.Grid.Pad(x.AsSpan((n * s.Cin + ci) * plane, plane), firstTileRow, tileRows, padded);
             for (int t = 0; t < width; t += lanes)
             {
                 b.Grid.Read<TLanes, TVector>(padded, firstTileRow, first + t, Math.Clamp(count - t, 0, lanes), d);
-                Input<TLanes, TVector>(ref d[0], ref transformScratch[0], ref v[ci * width + t], s.Cin * width);
+                Input<TLanes, TVector>(ref d[0], ref transformScratch[0], ref v[ci * width + t], b.InputStride);
             }
         }
         for (int co = 0; co < s.Cout; co++)
@@ -131,52 +138,15 @@ internal static class Conv2dWinogradWeightGrad
             var gradient = gy.AsSpan((n * s.Cout + co) * plane, plane);
             for (int t = 0; t < width; t += lanes)
             {
-                ReadOutputTiles(b.Grid, s, gradient, first + t, Math.Clamp(count - t, 0, lanes), lanes, d);
-                OutputGradient<TLanes, TVector>(ref d[0], ref transformScratch[0], ref z[co * width + t], s.Cout * width);
+                b.Grid.ReadOutput<TLanes, TVector>(gradient, first + t, Math.Clamp(count - t, 0, lanes), d);
+                OutputGradient<TLanes, TVector>(ref d[0], ref transformScratch[0], ref z[co * width + t], b.GradientStride);
             }
         }
         for (int e = 0; e < Elements; e++)
         {
-            Transpose(v.Slice(e * s.Cin * width, s.Cin * width), s.Cin, width, vt);
-            CpuGemm.Multiply(s.Cout, s.Cin, width, z[(e * s.Cout * width)..], width, vt, s.Cin, partial.AsSpan(e * s.Cout * s.Cin), s.Cin, accumulate: true);
+            WinogradGradientProducts.Transpose(v.Slice(e * b.InputStride, s.Cin * width), s.Cin, width, vt, b.Columns);
+            WinogradGradientProducts.Accumulate<TLanes, TVector>(b.Rows, b.Columns, width, z.Slice(e * b.GradientStride, b.Rows * width), vt,
+                partial.AsSpan(e * b.Rows * b.Columns, b.Rows * b.Columns));
         }
-    }
-
-    /// <summary>d[(a·4 + b) · lanes + l] = gy pixel (a, b) of tile first + l, zero outside the plane and from count on.</summary>
-    private static void ReadOutputTiles(TileGrid grid, Conv2dShape s, ReadOnlySpan<float> plane, int first, int count, int lanes, Span<float> d)
-    {
-        d[..(Output * Output * lanes)].Clear();
-        for (int l = 0; l < count; l++)
-        {
-            int tile = first + l, top = tile / grid.Across * Output, left = tile % grid.Across * Output;
-            int rows = Math.Min(Output, s.H - top), columns = Math.Min(Output, s.W - left);
-            for (int a = 0; a < rows; a++)
-            {
-                var row = plane.Slice((top + a) * s.W + left, columns);
-                for (int c = 0; c < row.Length; c++)
-                    d[(a * Output + c) * lanes + l] = row[c];
-            }
-        }
-    }
-
-    /// <summary>destination[t · rows + r] = source[r · columns + t], eight source rows at a time (32-byte write runs).</summary>
-    private static void Transpose(ReadOnlySpan<float> source, int rows, int columns, Span<float> destination)
-    {
-        if (source.Length < rows * columns || destination.Length < rows * columns)
-            throw new ArgumentException($"transpose: {rows}×{columns} does not fit its buffers");
-        ref float from0 = ref MemoryMarshal.GetReference(source);
-        ref float to0 = ref MemoryMarshal.GetReference(destination);
-        int r = 0;
-        for (; r + 8 <= rows; r += 8)
-            for (int t = 0; t < columns; t++)
-            {
-                ref float to = ref Unsafe.Add(ref to0, t * rows + r);
-                ref float from = ref Unsafe.Add(ref from0, r * columns + t);
-                for (int i = 0; i < 8; i++)
-                    Unsafe.Add(ref to, i) = Unsafe.Add(ref from, i * columns);
-            }
-        for (; r < rows; r++)
-            for (int t = 0; t < columns; t++)
-                destination[t * rows + r] = source[r * columns + t];
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SuperRes.Tensors.Primitives;
 
@@ -53,6 +54,20 @@ internal readonly record struct ConvEpilogue(float[]? Bias, ConvActivation Activ
             _ => value,
         };
         return Residual is null ? value : Vector512.LoadUnsafe(ref Residual[index]) + ResidualScale * value;
+    }
+
+    /// <summary>
+    /// <see cref="Apply(int, Vector512{float}, int)"/> where only the lanes set in <paramref name="mask"/> are outputs:
+    /// the residual is read under the mask, so the other lanes may lie outside it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe Vector512<float> Apply(int co, Vector512<float> value, int index, Vector512<float> mask)
+    {
+        if (Residual is null)
+            return Apply(co, value, index);
+        var own = (this with { Residual = null }).Apply(co, value, index);
+        fixed (float* residual = Residual)
+            return Avx512F.MaskLoad(residual + index, mask, Vector512<float>.Zero) + ResidualScale * own;
     }
 
     /// <summary>The same, in place, over a run of outputs of channel co that starts at plane index <paramref name="index"/>.</summary>

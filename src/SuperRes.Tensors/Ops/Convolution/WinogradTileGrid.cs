@@ -84,6 +84,73 @@ internal readonly struct TileGrid(Conv2dShape s)
     }
 
     /// <summary>
+    /// d[(a·4 + b) · lanes + l] = plane pixel (a, b) of output tile first + l: the 4×4 tiles themselves, as the weight
+    /// gradient reads its output gradient; zero outside the plane and from count on.
+    /// </summary>
+    public void ReadOutput<TLanes, TVector>(ReadOnlySpan<float> plane, int first, int count, Span<float> d)
+        where TLanes : ILanes<TVector> where TVector : struct
+    {
+        int lanes = TLanes.Count;
+        if (plane.Length < _h * _w || d.Length < Output * Output * lanes || count > lanes)
+            throw new ArgumentException("Winograd output tile read: buffers too small");
+        d[..(Output * Output * lanes)].Clear();
+        if (typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported)
+        {
+            ReadOutputVector512(plane, first, count, d);
+            return;
+        }
+        for (int l = 0; l < count; l++)
+        {
+            int tile = first + l, top = tile / Across * Output, left = tile % Across * Output;
+            int rows = Math.Min(Output, _h - top), columns = Math.Min(Output, _w - left);
+            for (int a = 0; a < rows; a++)
+                for (int b = 0; b < columns; b++)
+                    d[(a * Output + b) * lanes + l] = plane[(top + a) * _w + left + b];
+        }
+    }
+
+    // Each run of lanes on one tile row reads its four pixel rows as four masked vectors (its own pixels inside the
+    // plane, zeros elsewhere), dealt out to the four columns by the permutes of ReadVector512 and blended into the
+    // run's lanes.
+    private unsafe void ReadOutputVector512(ReadOnlySpan<float> plane, int first, int count, Span<float> d)
+    {
+        const int lanes = 16;
+        ref float dst = ref d[0];
+        fixed (float* pixels = plane)
+            for (int l = 0; l < count;)
+            {
+                int tile = first + l, tx = tile % Across, top = tile / Across * Output;
+                int run = Math.Min(count - l, Across - tx);
+                int origin = Output * (tx - l);
+                int low = Output * l, high = Math.Min(Output * (l + run), _w - origin);
+                var laneMask = (Vector512.GreaterThanOrEqual(LaneIndex, Vector512.Create(l)) & Vector512.LessThan(LaneIndex, Vector512.Create(l + run))).AsSingle();
+                for (int a = 0; a < Math.Min(Output, _h - top); a++)
+                {
+                    float* row = pixels + (top + a) * _w + origin;
+                    var v0 = Avx512F.MaskLoad(row, PositionMask(0, low, high), Vector512<float>.Zero);
+                    var v1 = Avx512F.MaskLoad(row + 16, PositionMask(16, low, high), Vector512<float>.Zero);
+                    var v2 = Avx512F.MaskLoad(row + 32, PositionMask(32, low, high), Vector512<float>.Zero);
+                    var v3 = Avx512F.MaskLoad(row + 48, PositionMask(48, low, high), Vector512<float>.Zero);
+                    ref float rowOut = ref Unsafe.Add(ref dst, a * Output * lanes);
+                    bool whole = run == lanes;
+                    Put(ref rowOut, 0, Column(v0, v1, v2, v3, Phase0), laneMask, whole);
+                    Put(ref rowOut, 1, Column(v0, v1, v2, v3, Phase1), laneMask, whole);
+                    Put(ref rowOut, 2, Column(v0, v1, v2, v3, Phase2), laneMask, whole);
+                    Put(ref rowOut, 3, Column(v0, v1, v2, v3, Phase3), laneMask, whole);
+                }
+                l += run;
+            }
+    }
+
+    // Lanes whose interleaved position offset + i lies in [low, high).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> PositionMask(int offset, int low, int high)
+    {
+        var position = LaneIndex + Vector512.Create(offset);
+        return (Vector512.GreaterThanOrEqual(position, Vector512.Create(low)) & Vector512.LessThan(position, Vector512.Create(high))).AsSingle();
+    }
+
+    /// <summary>
     /// y[placement of the tiles' 4×4 pixels inside the plane] = epilogue(co, o[(a·4 + b) · lanes + l]) for the tiles
     /// first + l, l below count.
     /// </summary>
@@ -96,6 +163,11 @@ internal readonly struct TileGrid(Conv2dShape s)
             && at.Step is 1 or 2)
         {
             WriteVector512(o, epilogue, co, top, left, y, at);
+            return;
+        }
+        if (typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported && at.Step == 1)
+        {
+            WriteRunsVector512(o, epilogue, co, first, count, y, at);
             return;
         }
         for (int l = 0; l < count; l++)
@@ -200,6 +272,55 @@ internal readonly struct TileGrid(Conv2dShape s)
             Store(y, epilogue, co, index + 16 * at.Step, at.Step, Avx512F.PermuteVar16x32x2(low01, QuadHigh, low23));
             Store(y, epilogue, co, index + 32 * at.Step, at.Step, Avx512F.PermuteVar16x32x2(high01, QuadLow, high23));
             Store(y, epilogue, co, index + 48 * at.Step, at.Step, Avx512F.PermuteVar16x32x2(high01, QuadHigh, high23));
+        }
+    }
+
+    // Tiles in lanes that do not make 16 whole tiles of one row (planes under 64 wide, a block's tile row changing
+    // mid-vector, the plane's right edge): each run of lanes on one tile row is interleaved as in WriteVector512 and
+    // stored under a mask of its own pixels inside the plane, so no other pixel is read or written. Lane l's pixels
+    // sit at positions 4l … 4l + 3 of the interleaved row, which starts 4l columns left of the run's first tile.
+    private unsafe void WriteRunsVector512(ReadOnlySpan<float> o, in ConvEpilogue epilogue, int co, int first, int count, float[] y, OutputPlacement at)
+    {
+        const int lanes = 16;
+        if (o.Length < Output * Output * lanes || count > lanes)
+            throw new ArgumentException("Winograd tile write: buffers too small");
+        ref float src = ref Unsafe.AsRef(in o[0]);
+        for (int l = 0; l < count;)
+        {
+            int tile = first + l, tx = tile % Across, top = tile / Across * Output;
+            int run = Math.Min(count - l, Across - tx);
+            int origin = Output * (tx - l); // the column of interleaved position 0
+            int low = Output * l, high = Math.Min(Output * (l + run), _w - origin);
+            int rows = Math.Min(Output, _h - top);
+            if (at.Of(top + rows - 1, origin + high - 1) >= y.Length)
+                throw new ArgumentException("Winograd tile write: output too small");
+            for (int a = 0; a < rows; a++)
+            {
+                ref float oa = ref Unsafe.Add(ref src, a * Output * lanes);
+                var b0 = Vector512.LoadUnsafe(ref oa);
+                var b1 = Vector512.LoadUnsafe(ref oa, 16);
+                var b2 = Vector512.LoadUnsafe(ref oa, 32);
+                var b3 = Vector512.LoadUnsafe(ref oa, 48);
+                var low01 = Avx512F.PermuteVar16x32x2(b0, PairLow, b1);
+                var high01 = Avx512F.PermuteVar16x32x2(b0, PairHigh, b1);
+                var low23 = Avx512F.PermuteVar16x32x2(b2, PairLow, b3);
+                var high23 = Avx512F.PermuteVar16x32x2(b2, PairHigh, b3);
+                int index = at.Of(top + a, origin);
+                for (int k = low / 16; k * 16 < high; k++)
+                {
+                    var value = k switch
+                    {
+                        0 => Avx512F.PermuteVar16x32x2(low01, QuadLow, low23),
+                        1 => Avx512F.PermuteVar16x32x2(low01, QuadHigh, low23),
+                        2 => Avx512F.PermuteVar16x32x2(high01, QuadLow, high23),
+                        _ => Avx512F.PermuteVar16x32x2(high01, QuadHigh, high23),
+                    };
+                    var mask = PositionMask(16 * k, low, high);
+                    fixed (float* destination = y)
+                        Avx512F.MaskStore(destination + index + 16 * k, mask, epilogue.Apply(co, value, index + 16 * k, mask));
+                }
+            }
+            l += run;
         }
     }
 
