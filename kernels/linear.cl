@@ -9,6 +9,7 @@
 // ascending order whatever the tile, so results are deterministic. TILE and WPT are
 // tuned per device (legal values in src/SuperRes.Tensors/Ops/Linear/Linear.Tuning.cs).
 // @config TILE=16 WPT=1
+// @config(cpu) TILE=16 WPT=4
 
 #define ROWS_PER_GROUP (TILE / WPT) // work-items along y
 

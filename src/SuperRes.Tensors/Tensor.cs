@@ -121,6 +121,20 @@ public sealed class Tensor : IDisposable
         FreeIfUnused();
     }
 
+    /// <summary>
+    /// A new tensor (no gradient, no creator) that owns this one's memory; this one is left released. Only for a
+    /// tensor nothing else holds: no node keeps it for its backward pass.
+    /// </summary>
+    internal Tensor MoveToNew()
+    {
+        if (_savedByNodes != 0 || Grad is not null)
+            throw new InvalidOperationException($"tensor {Shape}{(Name is null ? "" : " '" + Name + "'")} is still held by the tape: its memory cannot move");
+        var moved = new Tensor(Shape, Buffer, requiresGrad: false);
+        _buffer = null;
+        _released = true;
+        return moved;
+    }
+
     internal void RetainForBackward() => _savedByNodes++;
 
     internal void ReleaseFromBackward()

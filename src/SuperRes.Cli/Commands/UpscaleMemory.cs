@@ -22,13 +22,13 @@ internal static class UpscaleMemory
     private const long FloatBytes = sizeof(float);
 
     // Rows of the output band counted for a streamed image: a row of tiles is rarely taller (512 LR pixels at x2).
-    private const long BandRows = 1024;
+    internal const long BandRows = 1024;
 
     // What the PNG encoder holds: its bands being deflated (one per core, at least two) and their output, 1 MiB each, and the IDAT chunk.
-    private static readonly long PngEncoderBytes = (2L * Math.Max(2, Environment.ProcessorCount) + 3) << 20;
+    internal static readonly long PngEncoderBytes = (2L * Math.Max(2, Environment.ProcessorCount) + 3) << 20;
 
     // The conversion's float strips (TileConversion: 2^18 output pixels, a few planes each).
-    private const long StripBytes = 8L << 20;
+    internal const long StripBytes = 8L << 20;
 
     public static long WorkingBytes(ImageHeader header, UpscaleWork work, ImageFormat output)
     {

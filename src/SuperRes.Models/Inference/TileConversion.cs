@@ -23,22 +23,30 @@ internal abstract class TileConversion(IImageSource source)
     /// <summary>
     /// Converts <paramref name="block"/> (network output at output column <paramref name="x"/>, row <paramref name="y"/>)
     /// strip by strip into rounded samples of <paramref name="band"/>, whose first row is output row <paramref name="bandTop"/>.
+    /// The strips' arrays come from and go back to <paramref name="buffers"/>.
     /// </summary>
-    public void Write(Image block, int x, int y, PixelImage band, int bandTop)
+    public void Write(Image block, int x, int y, PixelImage band, int bandTop, TileBuffers buffers)
     {
         int rows = Math.Max(1, StripPixels / block.Width);
         for (int r = 0; r < block.Height; r += rows)
         {
             int count = Math.Min(rows, block.Height - r);
-            var strip = count == block.Height ? block : block.Crop(0, r, block.Width, count);
-            var levels = ToLevels(strip, x, y + r);
+            var strip = count == block.Height ? block : buffers.Crop(block, 0, r, block.Width, count);
+            var levels = ToLevels(strip, x, y + r, buffers);
             levels.Quantize();
             band.Write(levels, x, y + r - bandTop);
+            if (!ReferenceEquals(levels, strip))
+                buffers.Return(levels);
+            if (!ReferenceEquals(strip, block))
+                buffers.Return(strip);
         }
     }
 
-    /// <summary>The image's channels (unrounded) for a strip of network output at output column x, row y; may reuse the strip's planes.</summary>
-    protected abstract Image ToLevels(Image strip, int x, int y);
+    /// <summary>
+    /// The image's channels (unrounded) for a strip of network output at output column x, row y: the strip itself
+    /// rewritten, or an image rented from <paramref name="buffers"/>.
+    /// </summary>
+    protected abstract Image ToLevels(Image strip, int x, int y, TileBuffers buffers);
 
     /// <summary>The colour region as RGB planes of levels: gray read as three equal channels.</summary>
     protected Image RgbRegion(int x, int y, int width, int height)
@@ -78,7 +86,12 @@ internal sealed class RgbTileConversion : TileConversion
 
     public override IImageSource NetworkInput { get; }
 
-    protected override Image ToLevels(Image strip, int x, int y) => Upscaler.FromNetworkRgb(strip, Source.Channels, Source.BitDepth, 1f / _toNet);
+    protected override Image ToLevels(Image strip, int x, int y, TileBuffers buffers)
+    {
+        var levels = buffers.RentImage(strip.Width, strip.Height, Source.Channels, Source.BitDepth);
+        Upscaler.FromNetworkRgb(strip, levels, 1f / _toNet);
+        return levels;
+    }
 }
 
 /// <summary>
@@ -102,15 +115,19 @@ internal sealed class LumaTileConversion : TileConversion
 
     public override IImageSource NetworkInput { get; }
 
-    protected override Image ToLevels(Image strip, int x, int y)
+    protected override Image ToLevels(Image strip, int x, int y, TileBuffers buffers)
     {
-        var ycbcr = new Image(strip.Width, strip.Height, 3, Source.BitDepth);
+        var ycbcr = new Image(strip.Width, strip.Height, 3, buffers.Rent(3 * strip.Width * strip.Height), Source.BitDepth);
         var luma = ycbcr.Plane(0);
         for (int i = 0; i < luma.Length; i++)
             luma[i] = strip.Data[i] * _max;
         Enlarged(x, y, strip.Width, strip.Height, luma: false).Data.CopyTo(ycbcr.Data, strip.Width * strip.Height);
         ColorSpace.YCbCrToRgbInPlace(ycbcr);
-        return Source.Channels == 3 ? ycbcr : ycbcr.SelectChannels(0, 1);
+        if (Source.Channels == 3)
+            return ycbcr;
+        var gray = buffers.Crop(ycbcr, 0, 0, ycbcr.Width, ycbcr.Height, channels: 1);
+        buffers.Return(ycbcr);
+        return gray;
     }
 
     /// <summary>The bicubic-enlarged Y (or Cb and Cr) over the output region, from the image rows and columns it reads.</summary>

@@ -32,6 +32,9 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap, bool 
 
     public int TileCount(int height, int width) => Ceil(height, Tile) * Ceil(width, Tile);
 
+    /// <summary>The arrays of the tiles' outputs, reused: a consumer of <see cref="RunBlocks"/> returns each block here when done with it.</summary>
+    internal TileBuffers Buffers { get; } = new();
+
     /// <summary>Runs the network over <paramref name="input"/> (network convention) and returns its output.</summary>
     public Image Run(Image input, Action? tileDone = null)
     {
@@ -48,6 +51,7 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap, bool 
             }
             output ??= new Image(input.Width * s, input.Height * s, result.Channels);
             output.Paste(result, t.ContextLeft * s, t.ContextTop * s, t.Width * s, t.Height * s, t.X * s, t.Y * s);
+            Buffers.Return(result);
             tileDone?.Invoke();
         }
         return output!;
@@ -64,7 +68,13 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap, bool 
         foreach (var (result, t) in Tiles(input))
         {
             bool whole = t.ContextLeft == 0 && t.ContextTop == 0 && result.Width == t.Width * s && result.Height == t.Height * s;
-            consume(whole ? result : result.Crop(t.ContextLeft * s, t.ContextTop * s, t.Width * s, t.Height * s), t.X * s, t.Y * s);
+            var block = result;
+            if (!whole)
+            {
+                block = Buffers.Crop(result, t.ContextLeft * s, t.ContextTop * s, t.Width * s, t.Height * s);
+                Buffers.Return(result);
+            }
+            consume(block, t.X * s, t.Y * s);
         }
     }
 
@@ -118,7 +128,9 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap, bool 
         using var x = Tensor.FromArray(network.Device, new Shape(1, region.Channels, region.Height, region.Width), region.Data);
         using var y = network.Forward(x);
         var shape = y.Shape;
-        return new Image(shape.W, shape.H, shape.C, y.ToArray());
+        var output = Buffers.RentImage(shape.W, shape.H, shape.C);
+        network.Device.Read(y.Buffer, output.Data);
+        return output;
     }
 
     private static int Ceil(int a, int b) => (a + b - 1) / b;

@@ -79,7 +79,8 @@ public sealed partial class Upscaler
                 foreach (var (block, x, y) in queue.GetConsumingEnumerable(stop.Token))
                 {
                     RequireFinite(block);
-                    conversion.Write(block, x, y, band, y);
+                    conversion.Write(block, x, y, band, y, tiled.Buffers);
+                    tiled.Buffers.Return(block);
                     if (x + block.Width == output.Width)
                         output.WriteRows(band.Rows(0, block.Height));
                     workDone?.Invoke();

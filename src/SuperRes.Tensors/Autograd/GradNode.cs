@@ -40,6 +40,13 @@ public abstract class GradNode
     /// <summary>Adds <paramref name="grad"/> into the gradient of input <paramref name="index"/>, taking ownership of it.</summary>
     protected void Accumulate(int index, Tensor grad) => Accumulate(Inputs[index], grad);
 
+    /// <summary>
+    /// The gradient this node's <see cref="Backward"/> was given, as a tensor the node may hand on (to
+    /// <see cref="Accumulate(int, Tensor)"/>): the tape owns gradOutput and frees it after Backward, so its memory
+    /// moves to a new tensor and gradOutput is left released. Use it at most once, after every other read of it.
+    /// </summary>
+    protected static Tensor TakeGradOutput(Tensor gradOutput) => gradOutput.MoveToNew();
+
     internal static void Accumulate(Tensor target, Tensor grad)
     {
         if (!target.RequiresGrad)

@@ -36,15 +36,19 @@ public static partial class Ops
         return g;
     }
 
-    /// <summary>y = α·a + β·b: the gradients are α·gy and β·gy.</summary>
+    /// <summary>
+    /// y = α·a + β·b: the gradients are α·gy and β·gy. With α = 1, a takes gy itself instead of a copy (after b's
+    /// gradient is made from it): EDSR's residual adds then copy one gradient each, not two.
+    /// </summary>
     private sealed class LinearCombinationNode(string name, Tensor y, Tensor a, float alpha, Tensor b, float beta) : GradNode(name, y, a, b)
     {
         protected internal override void Backward(Tensor gradOutput)
         {
+            var second = NeedsGrad(1) ? ScaledGradient(gradOutput, beta) : null;
             if (NeedsGrad(0))
-                Accumulate(0, ScaledGradient(gradOutput, alpha));
-            if (NeedsGrad(1))
-                Accumulate(1, ScaledGradient(gradOutput, beta));
+                Accumulate(0, alpha == 1f ? TakeGradOutput(gradOutput) : ScaledGradient(gradOutput, alpha));
+            if (second is not null)
+                Accumulate(1, second);
         }
     }
 

@@ -18,8 +18,17 @@ internal sealed class Conv2dCpu : Conv2d.IBackend
         if (s.Stride == 1 && (s.Padding == PaddingMode.Zeros || s.Pad == 0))
         {
             // Stride 1 with zero padding: the adjoint is itself a "same" convolution, of gy with the weights flipped
-            // and transposed, which gathers instead of scattering.
-            Forward(s with { Cin = s.Cout, Cout = s.Cin, Padding = PaddingMode.Zeros }, gys, FlippedTranspose(s, weights), null, gxs, cacheWeights: false);
+            // and transposed, which gathers instead of scattering. Its Winograd weights are cached beside the forward's
+            // until the optimizer changes the weights.
+            var adjoint = s with { Cin = s.Cout, Cout = s.Cin, Padding = PaddingMode.Zeros };
+            if (UsesWinograd(adjoint))
+            {
+                var u = PackedWeights.Get(weights, (int)s.WeightLength, "winograd-f4x4-adjoint",
+                    raw => WinogradTransforms.Weights(FlippedTranspose(s, raw.Span), adjoint.Cout, adjoint.Cin));
+                Conv2dWinograd.ForwardTransformed(adjoint, gys, u, new ConvEpilogue(null), gxs);
+            }
+            else
+                Forward(adjoint, gys, FlippedTranspose(s, weights), null, gxs, cacheWeights: false);
             return;
         }
         var patches = PatchesOf(s);
@@ -87,7 +96,7 @@ internal sealed class Conv2dCpu : Conv2d.IBackend
     }
 
     /// <summary>w'[ci, co, ky, kx] = w[co, ci, K−1−ky, K−1−kx]: the weights of the adjoint convolution.</summary>
-    private static float[] FlippedTranspose(Conv2dShape s, float[] weight)
+    private static float[] FlippedTranspose(Conv2dShape s, ReadOnlySpan<float> weight)
     {
         int taps = s.K * s.K;
         var result = new float[s.Cin * s.Cout * taps];

@@ -11,12 +11,12 @@ internal sealed class Conv2dBackwardTunable : TunableKernel
 {
     private static readonly TuningCase[] ZooCases =
     [
-        Case("3x3 64→64 4x32x32 (EDSR, SRResNet, RCAN body)", 64, 64, 3),
-        Case("3x3 64→256 4x32x32 (x2/x4 upsampler)", 64, 256, 3),
-        Case("3x3 3→64 4x32x32 (head)", 3, 64, 3),
-        Case("3x3 64→3 4x64x64 (tail)", 64, 3, 3, side: 64),
-        Case("5x5 1→56 4x32x32 (FSRCNN feature extraction)", 1, 56, 5),
-        Case("3x3 12→12 4x32x32 (FSRCNN mapping)", 12, 12, 3),
+        Case("3x3 64→64 2x32x32 (EDSR, SRResNet, RCAN body)", 64, 64, 3),
+        Case("3x3 64→256 2x32x32 (x2/x4 upsampler)", 64, 256, 3),
+        Case("3x3 3→64 2x32x32 (head)", 3, 64, 3),
+        Case("3x3 64→3 2x32x32 (tail)", 64, 3, 3),
+        Case("5x5 1→56 2x32x32 (FSRCNN feature extraction)", 1, 56, 5),
+        Case("3x3 12→12 2x32x32 (FSRCNN mapping)", 12, 12, 3),
     ];
 
     public override TuningSpace Space => Conv2dGradientTuning.Space;
@@ -49,9 +49,9 @@ internal sealed class Conv2dBackwardTunable : TunableKernel
 
     private static Conv2dShape Shape(TuningCase c) => (Conv2dShape)c.Shape;
 
-    private static TuningCase Case(string label, int cin, int cout, int k, int side = 32)
+    private static TuningCase Case(string label, int cin, int cout, int k)
     {
-        var shape = new Conv2dShape(4, cin, side, side, cout, k, 1, PaddingMode.Zeros);
+        var shape = new Conv2dShape(2, cin, 32, 32, cout, k, 1, PaddingMode.Zeros);
         return new TuningCase(label, Conv2dForwardTuning.ShapeClass(shape), shape);
     }
 }

@@ -50,8 +50,17 @@ internal static class Conv2dWinograd
             throw new ArgumentException($"Winograd conv2d: {s} is not 3×3 stride 1");
         int length = (int)s.WeightLength;
         var u = cacheWeights
-            ? PackedWeights.Get(weight, length, "winograd-f4x4", raw => Weights(raw.Span, s.Cout, s.Cin))
-            : Weights(weight.AsSpan(0, length), s.Cout, s.Cin);
+            ? PackedWeights.Get(weight, length, "winograd-f4x4", raw => Weights(raw, s.Cout, s.Cin))
+            : Weights(weight.AsMemory(0, length), s.Cout, s.Cin);
+        ForwardTransformed(s, x, u, epilogue, y, lanes);
+    }
+
+    /// <summary>y = epilogue(conv2d(x, weight)) from the transformed weights u = <see cref="WinogradTransforms.Weights"/>.</summary>
+    public static void ForwardTransformed(Conv2dShape s, float[] x, float[] u, in ConvEpilogue epilogue, float[] y,
+        WinogradLanes lanes = WinogradLanes.Widest)
+    {
+        if (!Applies(s) || u.Length != Elements * PaddedRows(s.Cout) * s.Cin)
+            throw new ArgumentException($"Winograd conv2d: {s} is not 3×3 stride 1, or its transformed weights have {u.Length} floats");
         switch (lanes == WinogradLanes.Widest ? Widest : lanes)
         {
             case WinogradLanes.Vector512:
@@ -121,6 +130,8 @@ internal static class Conv2dWinograd
         var o = scratch.AsSpan(b.Padded + b.Transformed + b.Products + 2 * Elements * 16, Elements * 16);
         for (int ci = 0; ci < s.Cin; ci++)
         {
+            if (ci + 1 < s.Cin)
+                b.Grid.Prefetch(x.AsSpan((n * s.Cin + ci + 1) * plane, plane), firstTileRow, tileRows, halo: true);
             b.Grid.Pad(x.AsSpan((n * s.Cin + ci) * plane, plane), firstTileRow, tileRows, padded);
             for (int t = 0; t < width; t += lanes)
             {
@@ -136,6 +147,8 @@ internal static class Conv2dWinograd
             for (int co = group; co < Math.Min(s.Cout, group + rows); co++)
             {
                 var at = epilogue.Placement(n, co, s.Cout, s.H, s.W);
+                if (epilogue.Shuffle == 1 && co + 1 < s.Cout)
+                    b.Grid.Prefetch(y.AsSpan(at.Start + plane, plane), firstTileRow, tileRows, halo: false);
                 for (int t = 0; t < count; t += lanes)
                 {
                     Inverse<TLanes, TVector>(ref m[(co - group) * width + t], b.ProductStride, ref transformScratch[0], ref o[0]);

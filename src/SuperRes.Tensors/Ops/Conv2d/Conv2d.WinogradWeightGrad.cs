@@ -10,9 +10,9 @@ namespace SuperRes.Tensors.Primitives;
 /// The weight gradient of a 3×3 stride-1 conv2d on the Cpu by F(4×4, 3×3) (<see cref="WinogradGradientTransforms"/>):
 /// per block of 32 tiles of one image, the input tiles (read and transformed as the forward does) and the
 /// output-gradient tiles are transformed to 6×6, and 36 products [Cout × tiles]·[tiles × Cin] accumulate the
-/// per-element sums: 36 multiplies per tile and channel pair instead of 144. Blocks go round-robin to a fixed number
-/// of partial sums, added in order in float64 before the final transform: the bits depend neither on the core count
-/// nor on the vector width.
+/// per-element sums: 36 multiplies per tile and channel pair instead of 144. Consecutive runs of blocks (neighbours in
+/// memory) go to a fixed number of partial sums, added in order in float64 before the final transform: the bits
+/// depend neither on the core count nor on the vector width.
 /// </summary>
 internal static class Conv2dWinogradWeightGrad
 {
@@ -24,19 +24,20 @@ internal static class Conv2dWinogradWeightGrad
     private const int BlockTiles = 32;
 
     /// <summary>
-    /// Whether this path is the faster one: 3×3 stride 1 with at least 32 input and 32 output channels. Measured in CPU
-    /// time on 16 images of 48² (docs/performance.md): 1.9–2.0× faster than the banded GEMM at 64→64 and 64→256, 1.4×
-    /// at 32→32; slower for EDSR's 64→3 tail (96²), whose 3 output channels leave the input transforms nothing to
-    /// amortise them over. (Unlike the forward's, a weight gradient's rounding never reaches an upscaled image.)
+    /// Whether this path is the faster one: 3×3 stride 1 with at least 32 input channels, whatever the output count.
+    /// Measured in CPU time on 16 images (docs/performance.md): 1.9–2.0× faster than the banded GEMM at 64→64 and
+    /// 64→256 on 48², and since the vector output-gradient reads and AVX-512 products also 1.8–2.3× faster at 64→3,
+    /// 64→1, 32→3 and 32→8 on 96² (EDSR's tail), where the input transforms dominate. (Unlike the forward's, a
+    /// weight gradient's rounding never reaches an upscaled image.)
     /// </summary>
-    public static bool IsFaster(Conv2dShape s) => Conv2dWinograd.Applies(s) && s.Cin >= 32 && s.Cout >= 32;
+    public static bool IsFaster(Conv2dShape s) => Conv2dWinograd.Applies(s) && s.Cin >= 32;
 
     /// <summary>gw[co, ci, ky, kx] = Σ over images and pixels of gy[n, co, y, x] · x_padded[n, ci, y + ky − 1, x + kx − 1].</summary>
     public static void WeightGrad(Conv2dShape s, float[] x, float[] gy, Span<float> gw, WinogradLanes lanes = WinogradLanes.Widest)
     {
         if (!Conv2dWinograd.Applies(s))
             throw new ArgumentException($"Winograd conv2d weight gradient: {s} is not 3×3 stride 1");
-        var result = new float[s.WeightLength]; // gw is a span: the tasks write here, then it is copied in
+        var result = ArrayPool<float>.Shared.Rent((int)s.WeightLength); // gw is a span: the tasks write here, then it is copied in
         switch (lanes == WinogradLanes.Widest ? Widest : lanes)
         {
             case WinogradLanes.Vector512:
@@ -49,7 +50,8 @@ internal static class Conv2dWinogradWeightGrad
                 Run<LanesScalar, float>(s, x, gy, result);
                 break;
         }
-        result.CopyTo(gw);
+        result.AsSpan(0, (int)s.WeightLength).CopyTo(gw);
+        ArrayPool<float>.Shared.Return(result);
     }
 
     private static void Run<TLanes, TVector>(Conv2dShape s, float[] x, float[] gy, float[] gw)
@@ -66,7 +68,7 @@ internal static class Conv2dWinogradWeightGrad
             partial.AsSpan(0, products).Clear();
             var scratch = ArrayPool<float>.Shared.Rent(block.ScratchFloats);
             scratch.AsSpan(0, block.ScratchFloats).Clear(); // the padding rows and columns stay zero
-            for (int task = slot; task < tasks; task += slots)
+            for (int task = slot * tasks / slots; task < (slot + 1) * tasks / slots; task++)
             {
                 int n = task / blocks, first = task % blocks * BlockTiles;
                 RunBlock<TLanes, TVector>(block, x, gy, n, first, Math.Min(BlockTiles, block.Grid.Count - first), scratch, partial);
@@ -74,23 +76,43 @@ internal static class Conv2dWinogradWeightGrad
             ArrayPool<float>.Shared.Return(scratch);
             partials[slot] = partial;
         });
-        CpuChunks.ForEachTask(s.Cout, co =>
-        {
-            Span<double> m = stackalloc double[Elements];
-            for (int ci = 0; ci < s.Cin; ci++)
-            {
-                for (int e = 0; e < Elements; e++)
-                {
-                    double sum = 0;
-                    foreach (var partial in partials)
-                        sum += partial[(e * rows + co) * columns + ci];
-                    m[e] = sum;
-                }
-                WeightGradient(m, gw.AsSpan((co * s.Cin + ci) * 9, 9));
-            }
-        });
+        CpuChunks.ForEachTask(s.Cout, co => Finish(s, partials, rows, columns, co, gw));
         foreach (var partial in partials)
             ArrayPool<float>.Shared.Return(partial);
+    }
+
+    // gw[co, ci] = Gᵀ·(Σ over the slots, in order, in float64)·G for 16 input channels at a time (columns are padded
+    // to 32, so whole vectors of partial sums can be read; the padding channels are dropped).
+    private static void Finish(Conv2dShape s, float[][] partials, int rows, int columns, int co, float[] gw)
+    {
+        Span<Vector512<double>> low = stackalloc Vector512<double>[Elements];
+        Span<Vector512<double>> high = stackalloc Vector512<double>[Elements];
+        Span<Vector512<double>> taps = stackalloc Vector512<double>[9];
+        for (int first = 0; first < s.Cin; first += 16)
+        {
+            for (int e = 0; e < Elements; e++)
+            {
+                Vector512<double> lower = Vector512<double>.Zero, upper = Vector512<double>.Zero;
+                foreach (var partial in partials)
+                {
+                    var (a, b) = Vector512.Widen(Vector512.Create(partial.AsSpan((e * rows + co) * columns + first, 16)));
+                    lower += a;
+                    upper += b;
+                }
+                low[e] = lower;
+                high[e] = upper;
+            }
+            for (int half = 0; half < 2; half++)
+            {
+                WeightGradients(half == 0 ? low : high, taps);
+                for (int lane = 0; lane < 8 && first + 8 * half + lane < s.Cin; lane++)
+                {
+                    int ci = first + 8 * half + lane;
+                    for (int k = 0; k < 9; k++)
+                        gw[(co * s.Cin + ci) * 9 + k] = (float)taps[k].GetElement(lane);
+                }
+            }
+        }
     }
 
     /// <summary>The sizes of one block's work and where its scratch buffers sit.</summary>
@@ -126,6 +148,8 @@ internal static class Conv2dWinogradWeightGrad
         var transformScratch = scratch.AsSpan(b.Padded + b.Input + b.Gradient + b.Transposed + Elements * 16, Elements * 16);
         for (int ci = 0; ci < s.Cin; ci++)
         {
+            if (ci + 1 < s.Cin)
+                b.Grid.Prefetch(x.AsSpan((n * s.Cin + ci + 1) * plane, plane), firstTileRow, tileRows, halo: true);
             b.Grid.Pad(x.AsSpan((n * s.Cin + ci) * plane, plane), firstTileRow, tileRows, padded);
             for (int t = 0; t < width; t += lanes)
             {
@@ -135,6 +159,8 @@ internal static class Conv2dWinogradWeightGrad
         }
         for (int co = 0; co < s.Cout; co++)
         {
+            if (co + 1 < s.Cout)
+                b.Grid.Prefetch(gy.AsSpan((n * s.Cout + co + 1) * plane, plane), firstTileRow, tileRows, halo: false);
             var gradient = gy.AsSpan((n * s.Cout + co) * plane, plane);
             for (int t = 0; t < width; t += lanes)
             {

@@ -25,7 +25,10 @@ internal static class PackedWeights
         {
             if (!live.SequenceEqual(packs.Raw))
             {
-                packs.Raw = live.ToArray();
+                if (packs.Raw.Length == length)
+                    live.CopyTo(packs.Raw); // a training step changes every layer's weights: no new array each time
+                else
+                    packs.Raw = live.ToArray();
                 packs.ByLayout.Clear();
             }
             if (!packs.ByLayout.TryGetValue(layout, out var packed))

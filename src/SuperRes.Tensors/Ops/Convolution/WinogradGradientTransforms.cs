@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using static SuperRes.Tensors.Primitives.WinogradTransforms;
 
 namespace SuperRes.Tensors.Primitives;
@@ -46,6 +47,31 @@ internal static class WinogradGradientTransforms
                 for (int i = 0; i < Tile; i++)
                     sum += G[i * 3 + ky] * mg[i * 3 + kx];
                 gw[ky * 3 + kx] = (float)sum;
+            }
+    }
+
+    /// <summary>
+    /// <see cref="WeightGradient"/> for eight channel pairs side by side, one per float64 lane: m[e] holds element e
+    /// of each pair's sums, gw[k] receives tap k. Each lane takes exactly the scalar version's operations, in its order.
+    /// </summary>
+    public static void WeightGradients(ReadOnlySpan<Vector512<double>> m, Span<Vector512<double>> gw)
+    {
+        Span<Vector512<double>> mg = stackalloc Vector512<double>[Tile * 3];
+        for (int i = 0; i < Tile; i++)
+            for (int kx = 0; kx < 3; kx++)
+            {
+                var sum = Vector512<double>.Zero;
+                for (int j = 0; j < Tile; j++)
+                    sum += m[i * Tile + j] * G[j * 3 + kx];
+                mg[i * 3 + kx] = sum;
+            }
+        for (int ky = 0; ky < 3; ky++)
+            for (int kx = 0; kx < 3; kx++)
+            {
+                var sum = Vector512<double>.Zero;
+                for (int i = 0; i < Tile; i++)
+                    sum += G[i * 3 + ky] * mg[i * 3 + kx];
+                gw[ky * 3 + kx] = sum;
             }
     }
 

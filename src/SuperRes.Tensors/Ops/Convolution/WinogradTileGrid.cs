@@ -56,6 +56,24 @@ internal readonly struct TileGrid(Conv2dShape s)
     }
 
     /// <summary>
+    /// Asks the cache for the rows a block of tile rows reads from a plane (its input window with
+    /// <paramref name="halo"/>, or its output rows without), one line per 16 floats: the block's planes lie a plane
+    /// apart, so the hardware prefetcher only catches up with each after its first misses.
+    /// </summary>
+    public unsafe void Prefetch(ReadOnlySpan<float> plane, int firstTileRow, int tileRows, bool halo)
+    {
+        if (!Sse.IsSupported)
+            return;
+        int top = Math.Max(0, Output * firstTileRow - (halo ? 1 : 0));
+        int bottom = Math.Min(_h, Output * (firstTileRow + tileRows) + (halo ? 1 : 0));
+        if (bottom <= top || plane.Length < bottom * _w)
+            return;
+        fixed (float* start = plane)
+            for (int i = top * _w; i < bottom * _w; i += 16)
+                Sse.Prefetch0(start + i);
+    }
+
+    /// <summary>
     /// d[e · lanes + l] = element e of the input window of tile first + l, for l below lanes (zeros from count on),
     /// read from <paramref name="padded"/> (<see cref="Pad"/> from firstTileRow).
     /// </summary>

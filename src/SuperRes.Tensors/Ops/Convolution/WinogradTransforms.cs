@@ -37,15 +37,19 @@ internal static class WinogradTransforms
     /// reads them: for each element e and panel of 8 output channels, [Cin × 8] row-major
     /// (u[((e·panels + co/8)·Cin + ci)·8 + co%8]); the rows past Cout are zero.
     /// </summary>
-    public static float[] Weights(ReadOnlySpan<float> weight, int cout, int cin)
+    public static float[] Weights(ReadOnlyMemory<float> weight, int cout, int cin)
     {
         int panels = PaddedRows(cout) / PanelRows;
         var u = new float[Elements * panels * PanelRows * cin];
-        Span<double> gg = stackalloc double[Tile * 3];
-        for (int co = 0; co < cout; co++)
+        if (weight.Length < cout * cin * 9)
+            throw new ArgumentException($"Winograd weights: {weight.Length} floats for {cout}×{cin}×3×3");
+        // One task per output channel (a training step repacks every layer, on the step's critical path).
+        CpuChunks.ForEachTask(cout, co =>
+        {
+            Span<double> gg = stackalloc double[Tile * 3];
             for (int ci = 0; ci < cin; ci++)
             {
-                var g = weight.Slice((co * cin + ci) * 9, 9);
+                var g = weight.Span.Slice((co * cin + ci) * 9, 9);
                 for (int i = 0; i < Tile; i++)
                     for (int c = 0; c < 3; c++)
                         gg[i * 3 + c] = G[i * 3] * g[c] + G[i * 3 + 1] * g[3 + c] + G[i * 3 + 2] * g[6 + c];
@@ -56,6 +60,7 @@ internal static class WinogradTransforms
                         u[(((i * Tile + j) * panels + co / PanelRows) * cin + ci) * PanelRows + co % PanelRows] = (float)sum;
                     }
             }
+        });
         return u;
     }
 

@@ -22,7 +22,7 @@ internal sealed class LinearKernels : Linear.IBackend
     public void BiasGrad(DeviceBuffer gy, DeviceBuffer gb, int batch, int outFeatures)
     {
         var k = Launch.Kernels(gy);
-        k.Launch(k.GetKernel(File, "linear_bias_grad", LinearTuning.Default()), LaunchGrid.Linear(outFeatures), batch, outFeatures, gy, gb);
+        k.Launch(k.GetKernel(File, "linear_bias_grad", LinearTuning.Default(k.Class)), LaunchGrid.Linear(outFeatures), batch, outFeatures, gy, gb);
     }
 
     /// <summary>The forward pass with explicit tuning parameters (legal: <see cref="LinearTuning.Illegal"/>).</summary>

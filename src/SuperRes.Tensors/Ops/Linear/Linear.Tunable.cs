@@ -8,14 +8,14 @@ internal sealed class LinearTunable : TunableKernel
 {
     private static readonly TuningCase[] ZooCases =
     [
-        Case("16x18432→1024 (SRGAN discriminator, 96² patches)", 16, 512 * 6 * 6, 1024),
+        Case("16x4608→1024 (SRGAN discriminator, 48² patches)", 16, 512 * 3 * 3, 1024),
     ];
 
     public override TuningSpace Space => LinearTuning.Space;
 
     public override IReadOnlyList<TuningCase> Cases => ZooCases;
 
-    public override KernelDefines Default(KernelDevice device, TuningCase c) => LinearTuning.Default();
+    public override KernelDefines Default(KernelDevice device, TuningCase c) => LinearTuning.Default(device.Class);
 
     public override string? Illegal(KernelDevice device, TuningCase c, KernelDefines parameters) => LinearTuning.Illegal(device, parameters);
 

@@ -16,7 +16,7 @@ internal sealed class PoolingTunable : TunableKernel
 
     public override IReadOnlyList<TuningCase> Cases => ZooCases;
 
-    public override KernelDefines Default(KernelDevice device, TuningCase c) => PoolingTuning.Default();
+    public override KernelDefines Default(KernelDevice device, TuningCase c) => PoolingTuning.Default(device.Class);
 
     public override string? Illegal(KernelDevice device, TuningCase c, KernelDefines parameters) => PoolingTuning.Illegal(device, parameters);
 

@@ -16,14 +16,17 @@ internal static class PoolingTuning
         new("GROUP", [32, 64, 128, 256, 512, 1024], "work-items per plane (a power of two: the group sums by a tree)"),
     ]);
 
-    /// <summary>The shipped parameters, the same for both device classes: 256 work-items per plane.</summary>
-    public static KernelDefines Default() => new KernelDefines().With("GROUP", 256);
+    /// <summary>
+    /// The shipped parameters: GPUs 256 work-items per plane, CPUs 32 (on PoCL, which saves every work-item's state
+    /// at each barrier of the tree, 1.4× less CPU time on 256² planes and 5.8× on 32² ones).
+    /// </summary>
+    public static KernelDefines Default(DeviceClass deviceClass) => new KernelDefines().With("GROUP", deviceClass == DeviceClass.Gpu ? 256 : 32);
 
     public static string ShapeClass(int hw) => "plane " + ShapeClasses.Size(hw);
 
     /// <summary>The tuning database's entry for the plane size's class when it is legal here, else the default.</summary>
     public static KernelDefines Parameters(KernelDevice k, int hw) =>
-        k.Tuning.Find(Space.Kernel, ShapeClass(hw)) is { } tuned && Illegal(k, tuned.Parameters) is null ? tuned.Parameters : Default();
+        k.Tuning.Find(Space.Kernel, ShapeClass(hw)) is { } tuned && Illegal(k, tuned.Parameters) is null ? tuned.Parameters : Default(k.Class);
 
     /// <summary>Why <paramref name="p"/> cannot run on <paramref name="k"/>, or null.</summary>
     public static string? Illegal(KernelDevice k, KernelDefines p)
