@@ -35,9 +35,17 @@ internal readonly struct TileGrid(Conv2dShape s)
     /// padded = the input windows of tile rows firstTileRow … firstTileRow + tileRows − 1 of one channel's plane:
     /// rows 4·firstTileRow − 1 onwards, columns −1 onwards, zeros or the nearest border pixel outside the plane.
     /// </summary>
-    public void Pad(ReadOnlySpan<float> plane, int firstTileRow, int tileRows, Span<float> padded)
+    public void Pad(ReadOnlySpan<float> plane, int firstTileRow, int tileRows, Span<float> padded, bool paddingZeroed = false)
     {
         int stride = Stride, top = Output * firstTileRow - 1;
+        if (paddingZeroed && !_replicate)
+        {
+            // Zero padding into a copy whose padding is already zero (ZeroPadding): only the plane's own pixels.
+            int from = Math.Max(0, top), to = Math.Min(_h, top + Output * tileRows + 2);
+            for (int source = from; source < to; source++)
+                plane.Slice(source * _w, _w).CopyTo(padded.Slice(Slack + (source - top) * stride + 1, _w));
+            return;
+        }
         for (int r = 0; r < Output * tileRows + 2; r++)
         {
             var row = padded.Slice(Slack + r * stride, stride);
@@ -53,6 +61,19 @@ internal readonly struct TileGrid(Conv2dShape s)
             row[0] = _replicate ? pixels[0] : 0f;
             row[(_w + 1)..].Fill(_replicate ? pixels[_w - 1] : 0f);
         }
+    }
+
+    /// <summary>
+    /// Prepares <paramref name="padded"/> for zero-padded <see cref="Pad"/> calls of the same tile rows (every channel
+    /// of a block) and returns their paddingZeroed argument: zeros everywhere, so that each call copies only the
+    /// plane's pixels. Replicate padding rewrites its border every time: false, and nothing done.
+    /// </summary>
+    public bool ZeroPadding(Span<float> padded)
+    {
+        if (_replicate)
+            return false;
+        padded.Clear();
+        return true;
     }
 
     /// <summary>
