@@ -1,18 +1,21 @@
 // The gradients of the 2-D convolution over NCHW tensors with a square odd K×K kernel, "same" padding K/2 and
 // stride 1 or 2; the forward pass, whose shape parameters are tuned per device, is conv2d_forward.cl. The host
-// side (src/SuperRes.Tensors/Ops/Conv2d/Conv2d.Kernels.cs) picks the defines:
+// side (src/SuperRes.Tensors/Ops/Conv2d/Conv2d.Kernels.cs) picks the defines; all but K, STRIDE and CHUNK are
+// tuned per device (legal values in Conv2d.GradientTuning.cs):
 //   K, STRIDE     kernel size and stride
-//   TILE_W×TILE_H the output tile of one work-group; PX outputs per work-item along a row
+//   TILE_W×TILE_H the input gradient's tile of one work-group; PX outputs per work-item along a row
 //   BLOCK         channels each work-item produces at once (accumulated in registers)
-//   CHUNK         summed-over channels staged in local memory per step
+//   CHUNK         summed-over channels staged in local memory per step (the most that fit)
+//   WCOLS, MSTEP  the weight gradient's columns per group and pixels staged per step
 // Every kernel runs THREADS work-items per group. Tensor sizes and the padding mode (replicate: out-of-range
 // reads clamp to the border, else they read zero) are runtime arguments; the mode only steers tile loads, and
 // as a define it would double the programs to build.
-// @config K=3 STRIDE=1 BLOCK=8 CHUNK=8 TILE_W=32 TILE_H=16 PX=2
-// @config K=3 STRIDE=2 BLOCK=8 CHUNK=4 TILE_W=32 TILE_H=16 PX=2
-// @config K=9 STRIDE=1 BLOCK=8 CHUNK=4 TILE_W=32 TILE_H=16 PX=2
-// @config K=9 STRIDE=2 BLOCK=8 CHUNK=2 TILE_W=32 TILE_H=16 PX=2
-// @config K=1 STRIDE=2 BLOCK=1 CHUNK=8 TILE_W=16 TILE_H=16 PX=1
+// @config K=3 STRIDE=1 BLOCK=8 CHUNK=8 TILE_W=32 TILE_H=16 PX=2 WCOLS=64 MSTEP=32
+// @config K=3 STRIDE=2 BLOCK=8 CHUNK=4 TILE_W=32 TILE_H=16 PX=2 WCOLS=64 MSTEP=32
+// @config K=9 STRIDE=1 BLOCK=8 CHUNK=4 TILE_W=32 TILE_H=16 PX=2 WCOLS=64 MSTEP=32
+// @config K=9 STRIDE=2 BLOCK=8 CHUNK=2 TILE_W=32 TILE_H=16 PX=2 WCOLS=64 MSTEP=32
+// @config K=1 STRIDE=2 BLOCK=1 CHUNK=8 TILE_W=16 TILE_H=16 PX=1 WCOLS=64 MSTEP=32
+// @config(cpu) K=3 STRIDE=1 BLOCK=8 CHUNK=8 TILE_W=32 TILE_H=16 PX=4 WCOLS=64 MSTEP=32
 
 #define PAD (K / 2)
 #define KK (K * K)
@@ -28,12 +31,14 @@
 #define GY_TILE (GY_TILE_H * GY_TILE_W)
 
 // Weight gradient: a GEMM gy[Cout × pixels] · im2col(x)[pixels × Cin·K·K] over one chunk of pixels.
-#define WCOLS 64                 // weight columns (ci, ky, kx) per group
+// WCOLS weight columns (ci, ky, kx) per group, MSTEP pixels staged per step.
 #define STREAMS (THREADS / WCOLS) // pixel streams per column, added up at the end
-#define MSTEP 32                 // pixels staged per step
 
 #if (THREADS & (THREADS - 1)) != 0 || THREADS % WCOLS != 0
 #error "THREADS must be a power of two and a multiple of WCOLS"
+#endif
+#if THREADS < MSTEP
+#error "the first MSTEP work-items stage the pixels' coordinates"
 #endif
 #if THREADS_X % STRIDE != 0
 #error "the columns of one work-item must share their parity with stride 2"

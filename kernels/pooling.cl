@@ -3,6 +3,7 @@
 // Reductions run one work-group per plane (group index = plane), through reduce.h and channel_stats.h; a group
 // returns early only as a whole. GROUP is the work-group size, a power of two.
 // @config GROUP=256
+// @config(cpu) GROUP=32
 
 #include "channel_stats.h"
 

@@ -26,6 +26,10 @@
 // Unroll the next loop completely (its trip count is a compile-time constant).
 #define UNROLL _Pragma("unroll")
 
+// The dialect has OpenCL C's 16-float vectors (float16, vload16, vstore16, fma on vectors); CUDA's prelude does not,
+// so kernels keep a scalar form for it.
+#define HAS_FLOAT16 1
+
 // CUDA-style single-precision math names map onto OpenCL's overloaded built-ins.
 #define expf(x) exp(x)
 #define logf(x) log(x)

@@ -10,7 +10,7 @@ namespace SuperRes.Imaging;
 /// The same layout is an NCHW tensor's, so the upscaler also keeps planes in a network's convention
 /// (RGB in [0, 1], say) in an Image; there <see cref="BitDepth"/> is not used.
 /// </summary>
-public sealed partial class Image
+public sealed partial class Image : IImageSource
 {
     public int Width { get; }
     public int Height { get; }
@@ -104,6 +104,10 @@ public sealed partial class Image
                 Array.Copy(Data, (c * Height + y + r) * Width + x, result.Data, (c * height + r) * width, width);
         return result;
     }
+
+    /// <summary><see cref="Crop"/>, also of the whole image (then a copy): the caller owns the result.</summary>
+    public Image ReadRegion(int x, int y, int width, int height) =>
+        x == 0 && y == 0 && width == Width && height == Height ? Clone() : Crop(x, y, width, height);
 
     /// <summary>The colour planes only (gray or RGB); returns a copy when there is no alpha.</summary>
     public Image WithoutAlpha() => SelectChannels(0, HasAlpha ? Channels - 1 : Channels);

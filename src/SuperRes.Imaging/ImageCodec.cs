@@ -12,6 +12,23 @@ public static class ImageCodec
     /// <summary>zlib level of PNG output (0 = stored … 9 = smallest); see <see cref="PngEncoder"/> for why this one.</summary>
     public const int DefaultPngCompression = PngEncoder.DefaultLevel;
 
+    /// <summary>
+    /// Reads a file as compactly as it can be held exactly: the samples at their own bit depth (<see cref="PixelImage"/>,
+    /// 1 or 2 bytes a sample) for PNG, gray and colour JPEG and BMP; float planes (<see cref="Image"/>) only for CMYK
+    /// JPEGs, whose converted samples are not integer levels. Errors as <see cref="Read"/>.
+    /// </summary>
+    public static IImageSource ReadSamples(string path)
+    {
+        var data = File.ReadAllBytes(path);
+        var format = Sniff(data);
+        if (format == ImageFormat.Png)
+            return Decoding(format.Value, path, () => PngDecoder.DecodePixels(data, path));
+        if (format == ImageFormat.Jpeg && Decoding(format.Value, path, () => JpegCodec.DecodePixels(data, path)) is { } jpeg)
+            return jpeg;
+        var image = Decode(data, path);
+        return format == ImageFormat.Bmp ? PixelImage.FromLevels(image) ?? (IImageSource)image : image;
+    }
+
     /// <summary>Reads a PNG, JPEG or BMP file. Throws <see cref="ImageFormatException"/> (message starts
     /// with the path) for unknown, corrupt, truncated or oversized files.</summary>
     public static Image Read(string path) => Decode(File.ReadAllBytes(path), path);
@@ -21,14 +38,19 @@ public static class ImageCodec
     {
         var format = Sniff(data) ?? throw new ImageFormatException(sourceName,
             data.Length == 0 ? "empty file" : $"not a PNG, JPEG or BMP file (starts with {Convert.ToHexString(data.AsSpan(0, Math.Min(8, data.Length)))})");
+        return Decoding(format, sourceName, () => format switch
+        {
+            ImageFormat.Png => PngDecoder.Decode(data, sourceName),
+            ImageFormat.Jpeg => JpegCodec.Decode(data, sourceName),
+            _ => BmpCodec.Decode(data, sourceName),
+        });
+    }
+
+    private static T Decoding<T>(ImageFormat format, string sourceName, Func<T> decode)
+    {
         try
         {
-            return format switch
-            {
-                ImageFormat.Png => PngDecoder.Decode(data, sourceName),
-                ImageFormat.Jpeg => JpegCodec.Decode(data, sourceName),
-                _ => BmpCodec.Decode(data, sourceName),
-            };
+            return decode();
         }
         catch (Exception ex) when (ex is IndexOutOfRangeException or ArgumentException or OverflowException or InvalidDataException)
         {
@@ -93,24 +115,27 @@ public static class ImageCodec
     public static void Write(string path, PixelImage image, ImageFormat? format = null, int quality = DefaultJpegQuality, int pngCompression = DefaultPngCompression) =>
         WriteAtomically(path, Encode(image, format ?? FormatFromName(path), quality, pngCompression));
 
+    /// <summary>
+    /// A file that takes the image's rows as they are produced (<see cref="ImageRowSink"/>): PNG is filtered and deflated
+    /// band by band as rows arrive; JPEG and BMP are encoded once the last row is in. Either way the file appears under
+    /// <paramref name="path"/> only when <see cref="ImageRowSink.Complete"/> succeeds, with the bytes
+    /// <see cref="Write(string, PixelImage, ImageFormat?, int, int)"/> would write.
+    /// </summary>
+    public static ImageRowSink CreateWriter(string path, int width, int height, int channels, int bitDepth, ImageFormat? format = null,
+                                            int quality = DefaultJpegQuality, int pngCompression = DefaultPngCompression)
+    {
+        var f = format ?? FormatFromName(path);
+        if (f == ImageFormat.Png)
+            return new PngFileSink(path, width, height, channels, bitDepth, pngCompression);
+        if (f == ImageFormat.Jpeg && quality is < 1 or > 100)
+            throw new ArgumentOutOfRangeException(nameof(quality), "JPEG quality must be 1..100");
+        return new EncodedFileSink(path, width, height, channels, bitDepth, f, quality);
+    }
+
     private static void WriteAtomically(string path, byte[] bytes)
     {
-        string full = Path.GetFullPath(path);
-        string dir = Path.GetDirectoryName(full)!;
-        string tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write))
-            {
-                fs.Write(bytes);
-                fs.Flush(flushToDisk: true);
-            }
-            File.Move(tmp, full, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(tmp); } catch (IOException) { }
-            throw;
-        }
+        using var file = new AtomicFile(path);
+        file.Stream.Write(bytes);
+        file.Commit();
     }
 }

@@ -19,7 +19,11 @@ public class ImageFormatException : SuperResException
 /// <summary>Limits checked against a file's header before any pixel memory is allocated.</summary>
 public static class ImageLimits
 {
-    /// <summary>Default 16384 × 16384 = 268,435,456 pixels (≈ 3.2 GB as float RGB).</summary>
+    /// <summary>
+    /// Default 16384 × 16384 = 268,435,456 pixels: as the upscaler holds a decoded image (<see cref="PixelImage"/>, its
+    /// samples at their own bit depth) 768 MiB for 8-bit RGB, 1.5 GiB for 16-bit RGB (a float <see cref="Image"/> of it
+    /// would take 3 GiB); <c>superres upscale</c> counts those bytes against its memory limit before decoding.
+    /// </summary>
     public const long DefaultMaxPixels = 16384L * 16384L;
 
     private static long _maxPixels = DefaultMaxPixels;

@@ -3,19 +3,26 @@ namespace SuperRes.Imaging;
 /// <summary>
 /// An image as integer samples at its own bit depth, interleaved row by row as PNG stores them (8-bit, or 16-bit
 /// big-endian): the compact form an upscale's output is assembled in, 1 or 2 bytes a sample instead of a float's 4.
-/// Channel order as in <see cref="Image"/>.
+/// Channel order as in <see cref="Image"/>. Decoded images are held this way too (<see cref="ImageCodec.ReadPixels"/>)
+/// and become float only region by region (<see cref="ReadRegion"/>).
 /// </summary>
-public sealed class PixelImage
+public sealed class PixelImage : IImageSource
 {
     public PixelImage(int width, int height, int channels, int bitDepth)
+        : this(width, height, channels, bitDepth, null) { }
+
+    /// <summary>Wraps <paramref name="samples"/> (not copied; null allocates zeroed rows).</summary>
+    public PixelImage(int width, int height, int channels, int bitDepth, byte[]? samples)
     {
         if (width <= 0 || height <= 0) throw new ArgumentOutOfRangeException(nameof(width), $"image size {width}x{height} must be positive");
         if (channels is < 1 or > 4) throw new ArgumentOutOfRangeException(nameof(channels), $"channels must be 1..4, got {channels}");
         if (bitDepth is not (8 or 16)) throw new ArgumentOutOfRangeException(nameof(bitDepth), $"bit depth must be 8 or 16, got {bitDepth}");
         long bytes = BytesFor(width, height, channels, bitDepth);
         if (bytes > Array.MaxLength) throw new ArgumentOutOfRangeException(nameof(width), $"image {width}x{height}x{channels} at {bitDepth} bits is too large for one array");
+        if (samples is not null && samples.Length != bytes)
+            throw new ArgumentException($"{samples.Length} sample bytes, expected {bytes} for {width}x{height}x{channels} at {bitDepth} bits", nameof(samples));
         (Width, Height, Channels, BitDepth) = (width, height, channels, bitDepth);
-        Samples = new byte[bytes];
+        Samples = samples ?? new byte[bytes];
     }
 
     public int Width { get; }
@@ -32,6 +39,63 @@ public sealed class PixelImage
     public static long BytesFor(long width, long height, int channels, int bitDepth) => width * height * channels * (bitDepth / 8);
 
     public Span<byte> Row(int y) => Samples.AsSpan(y * RowBytes, RowBytes);
+
+    /// <summary>Rows [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>) as one span.</summary>
+    public Span<byte> Rows(int first, int count) => Samples.AsSpan(first * RowBytes, count * RowBytes);
+
+    /// <summary>Sets channel <paramref name="c"/> of pixel (x, y) to <paramref name="level"/> (0 … 2^BitDepth − 1).</summary>
+    public void SetSample(int x, int y, int c, int level)
+    {
+        int o = y * RowBytes + (x * Channels + c) * (BitDepth / 8);
+        if (BitDepth == 8)
+            Samples[o] = (byte)level;
+        else
+        {
+            Samples[o] = (byte)(level >> 8);
+            Samples[o + 1] = (byte)level;
+        }
+    }
+
+    /// <summary>
+    /// The samples of <paramref name="levels"/> when every one is an integer level of its bit depth (what a decoder
+    /// gives); null otherwise (a CMYK JPEG's converted samples), when only the float planes hold the image exactly.
+    /// </summary>
+    public static PixelImage? FromLevels(Image levels)
+    {
+        foreach (float v in levels.Data)
+            if (!(v >= 0 && v <= levels.MaxValue) || v != MathF.Floor(v))
+                return null;
+        var pixels = new PixelImage(levels.Width, levels.Height, levels.Channels, levels.BitDepth);
+        pixels.Write(levels, 0, 0);
+        return pixels;
+    }
+
+    /// <summary>The region's samples as float planes of integer levels (the form the upscaler's tiles read).</summary>
+    public Image ReadRegion(int x, int y, int width, int height)
+    {
+        if (x < 0 || y < 0 || width <= 0 || height <= 0 || x + width > Width || y + height > Height)
+            throw new ArgumentOutOfRangeException(nameof(width), $"region {width}x{height}+{x}+{y} is outside {Width}x{Height}");
+        var image = new Image(width, height, Channels, BitDepth);
+        int plane = width * height, bytes = BitDepth / 8;
+        float[] d = image.Data;
+        for (int r = 0; r < height; r++)
+        {
+            var row = Row(y + r)[(x * Channels * bytes)..];
+            int o = r * width;
+            if (bytes == 1)
+            {
+                if (Channels == 1)
+                    for (int i = 0; i < width; i++) d[o + i] = row[i];
+                else
+                    for (int c = 0; c < Channels; c++)
+                        for (int i = 0, s = c; i < width; i++, s += Channels) d[c * plane + o + i] = row[s];
+            }
+            else
+                for (int c = 0; c < Channels; c++)
+                    for (int i = 0, s = 2 * c; i < width; i++, s += 2 * Channels) d[c * plane + o + i] = row[s] << 8 | row[s + 1];
+        }
+        return image;
+    }
 
     /// <summary>
     /// Stores the samples of <paramref name="levels"/> (planes of integer levels, as <see cref="Image.Quantize"/>
@@ -62,21 +126,6 @@ public sealed class PixelImage
         }
     }
 
-    /// <summary>The samples as float planes of integer levels (for the encoders that take an <see cref="Image"/>).</summary>
-    public Image ToImage()
-    {
-        var image = new Image(Width, Height, Channels, BitDepth);
-        int bytes = BitDepth / 8, plane = Width * Height;
-        for (int y = 0; y < Height; y++)
-        {
-            var row = Row(y);
-            for (int x = 0; x < Width; x++)
-                for (int c = 0; c < Channels; c++)
-                {
-                    int o = (x * Channels + c) * bytes;
-                    image.Data[c * plane + y * Width + x] = bytes == 1 ? row[o] : row[o] << 8 | row[o + 1];
-                }
-        }
-        return image;
-    }
+    /// <summary>The samples as float planes of integer levels (for the encoders and callers that take an <see cref="Image"/>).</summary>
+    public Image ToImage() => ReadRegion(0, 0, Width, Height);
 }

@@ -143,7 +143,7 @@ public static class Resize
     }
 
     /// <summary>acc += w · row, widening float samples to double (SIMD where available).</summary>
-    private static void AddScaledRow(Span<double> acc, ReadOnlySpan<float> row, double w)
+    internal static void AddScaledRow(Span<double> acc, ReadOnlySpan<float> row, double w)
     {
         int x = 0;
         if (Vector.IsHardwareAccelerated)

@@ -4,9 +4,10 @@ using SuperRes.Imaging;
 namespace SuperRes.Cli.Tests;
 
 /// <summary>
-/// The memory an image's upscale is held to counts the streaming pipeline's representation: integer samples at the
-/// output size instead of float planes, so EDSR-baseline x4 of a 1920×1080 photo fits in 1 GiB with room left for
-/// the forwards, while the in-memory form (alpha, self-ensemble) would not.
+/// The memory an image's upscale is held to counts the streaming pipeline's representation: the decoded samples at
+/// their own bit depth, one band of output rows and the encoder's bands in flight, never an output-size image for PNG,
+/// so EDSR-baseline x4 of a 1920×1080 photo leaves nearly all of 1 GiB to the forwards, while the in-memory form
+/// (alpha, self-ensemble) would not fit.
 /// </summary>
 public sealed class UpscaleMemoryTests
 {
@@ -20,9 +21,9 @@ public sealed class UpscaleMemoryTests
         long streamed = UpscaleMemory.WorkingBytes(header, new UpscaleWork(4, LumaNetwork: false, PreUpsampled: false, Streamed: true), ImageFormat.Png);
         long inMemory = UpscaleMemory.WorkingBytes(header, new UpscaleWork(4, LumaNetwork: false, PreUpsampled: false, Streamed: false), ImageFormat.Png);
 
-        // Decoded image and network copy (6 float planes at the input size), 3 bytes a pixel of samples, 3× that for the encoder.
-        Assert.Equal(inputPixels * 6 * 4 + outputPixels * 3 + 3 * outputPixels * 3, streamed);
-        Assert.True(streamed < 512 * MiB, $"{streamed / MiB} MiB");
+        // The samples (3 bytes a pixel; while decoding, the file and the rows beside them), 1024 rows of the output, strips, the PNG encoder.
+        Assert.Equal(3 * inputPixels * 3 + 7680L * 3 * UpscaleMemory.BandRows + UpscaleMemory.StripBytes + UpscaleMemory.PngEncoderBytes, streamed);
+        Assert.True(streamed < 128 * MiB, $"{streamed / MiB} MiB");
         Assert.True(inMemory > 1024 * MiB, $"{inMemory / MiB} MiB");
     }
 
@@ -33,20 +34,22 @@ public sealed class UpscaleMemoryTests
         var rgb16 = rgb8 with { BitDepth = 16 };
         var rgbWork = new UpscaleWork(2, LumaNetwork: false, PreUpsampled: false, Streamed: true);
         long outputPixels = 100L * 50 * 4;
-        // Samples and the encoder's three copies of them double at 16 bits.
-        Assert.Equal(4 * outputPixels * 3, UpscaleMemory.WorkingBytes(rgb16, rgbWork, ImageFormat.Png) - UpscaleMemory.WorkingBytes(rgb8, rgbWork, ImageFormat.Png));
-        // A Y network keeps Cb and Cr enlarged as floats (2 planes) and one more input plane (YCbCr and Y against RGB).
-        long luma = UpscaleMemory.WorkingBytes(rgb8, rgbWork with { LumaNetwork = true }, ImageFormat.Png);
-        Assert.Equal(4 * (2 * outputPixels + 100L * 50), luma - UpscaleMemory.WorkingBytes(rgb8, rgbWork, ImageFormat.Png));
+        // The decoded samples (three times, while decoding) and the band of output rows (all 100 here) double at 16 bits.
+        Assert.Equal(3 * 100L * 50 * 3 + outputPixels * 3, UpscaleMemory.WorkingBytes(rgb16, rgbWork, ImageFormat.Png) - UpscaleMemory.WorkingBytes(rgb8, rgbWork, ImageFormat.Png));
+        // A Y network makes its Cb and Cr per strip (within the strips' bytes): no output-size planes.
+        Assert.Equal(UpscaleMemory.WorkingBytes(rgb8, rgbWork, ImageFormat.Png), UpscaleMemory.WorkingBytes(rgb8, rgbWork with { LumaNetwork = true }, ImageFormat.Png));
+        // JPEG output is encoded whole: its samples and the encoder's buffers are counted.
+        Assert.True(UpscaleMemory.WorkingBytes(rgb8, rgbWork, ImageFormat.Jpeg) > outputPixels * 3 + outputPixels * 4);
     }
 
     [Fact]
     public void An_image_over_the_limit_is_refused_with_both_sizes_named()
     {
-        var header = new ImageHeader(ImageFormat.Png, 4000, 3000, 3, 8);
+        // 16000×12000 RGB: 576 MB of samples, held three times while decoding.
+        var header = new ImageHeader(ImageFormat.Png, 16000, 12000, 3, 8);
         var work = new UpscaleWork(4, LumaNetwork: false, PreUpsampled: false, Streamed: true);
         var e = Assert.Throws<SuperResException>(() => UpscaleMemory.Check("big.png", header, work, ImageFormat.Png, (1024 * MiB, "--max-memory")));
-        Assert.StartsWith("big.png: upscaling this 4000x3000 image x4 needs about", e.Message);
+        Assert.StartsWith("big.png: upscaling this 16000x12000 image x4 needs about", e.Message);
         Assert.Contains("more than --max-memory (1 GiB)", e.Message);
         Assert.Equal(UpscaleMemory.WorkingBytes(header, work, ImageFormat.Png), UpscaleMemory.Check("ok.png", header, work, ImageFormat.Png, (long.MaxValue, "test")));
     }

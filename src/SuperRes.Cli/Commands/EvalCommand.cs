@@ -33,6 +33,7 @@ internal static class EvalCommand
             using var upscaler = bicubicOnly ? null : model.LoadUpscaler(parse, dev!, new UpscaleOptions
             {
                 MaxMemoryBytes = parse.GetValue(device.MaxMemory),
+                MemoryModels = ForwardMemoryCache.Default,
                 Warning = message => context.Err.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}"),
             });
             if (upscaler is not null && upscaler.Scale != scale)

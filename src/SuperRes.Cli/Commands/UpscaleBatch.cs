@@ -38,10 +38,9 @@ internal static class UpscaleBatch
                     var work = new UpscaleWork(upscaler.Scale, luma, upscaler.Network.NeedsPreUpsampledInput,
                         Streamed: header.Channels is 1 or 3 && !upscaler.Options.SelfEnsemble);
                     long reserved = UpscaleMemory.Check(job.Input, header, work, job.Format, writing.MemoryLimit);
-                    var (result, width, height) = UpscaleFile(upscaler, job.Input, name, reserved, progress);
-                    ImageCodec.Write(job.Output, result, job.Format, writing.JpegQuality, writing.PngCompression);
+                    var (width, height) = UpscaleFile(upscaler, job, writing, name, reserved, progress);
                     written++;
-                    context.Out.MarkupLine($"{Markup.Escape(job.Input)} ({width}x{height}) → {Markup.Escape(job.Output)} ({result.Width}x{result.Height})");
+                    context.Out.MarkupLine($"{Markup.Escape(job.Input)} ({width}x{height}) → {Markup.Escape(job.Output)} ({width * upscaler.Scale}x{height * upscaler.Scale})");
                 }
                 catch (Exception e) when (CommandActions.IsUserFacing(e) || e is NotSupportedException)
                 {
@@ -63,12 +62,18 @@ internal static class UpscaleBatch
         return ExitCodes.Failure;
     }
 
-    /// <summary>Decodes and upscales one file; its decoded planes are garbage once this returns, before the encoder runs.</summary>
-    private static (PixelImage Result, int Width, int Height) UpscaleFile(Upscaler upscaler, string path, string name, long reserved, IProgress progress)
+    /// <summary>
+    /// Decodes one file to its samples and upscales it into its output file, which is encoded as the rows come and
+    /// appears only once complete (an error leaves no file behind).
+    /// </summary>
+    private static (int Width, int Height) UpscaleFile(Upscaler upscaler, UpscaleJob job, UpscaleWriting writing, string name, long reserved, IProgress progress)
     {
-        var image = ImageCodec.Read(path);
+        var image = ImageCodec.ReadSamples(job.Input);
         progress.BeginImage(name, upscaler.WorkUnits(image, reserved));
-        return (upscaler.UpscaleToPixels(image, progress.Tile, reserved), image.Width, image.Height);
+        using var output = ImageCodec.CreateWriter(job.Output, image.Width * upscaler.Scale, image.Height * upscaler.Scale, image.Channels,
+            image.BitDepth, job.Format, writing.JpegQuality, writing.PngCompression);
+        upscaler.UpscaleTo(image, output, progress.Tile, reserved);
+        return (image.Width, image.Height);
     }
 
     /// <summary>What the loop reports to the progress display.</summary>

@@ -93,6 +93,7 @@ internal static class UpscaleCommand
                 SelfEnsemble = parse.GetValue(ensemble),
                 AlphaWithNetwork = parse.GetValue(alpha),
                 ReleaseForwardMemory = true,
+                MemoryModels = ForwardMemoryCache.Default,
                 Warning = message => context.Err.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}"),
             };
             using var dev = device.Open(parse, context);

@@ -10,15 +10,25 @@ internal sealed record UpscaleWork(int Scale, bool LumaNetwork, bool PreUpsample
 
 /// <summary>
 /// The host memory one image's upscale holds at its peak, from the file's header alone, so that an image that cannot
-/// be afforded is refused before its pixels are decoded. Streamed (<see cref="SuperRes.Models.Inference.Upscaler.UpscaleToPixels"/>):
-/// the decoded image and its network-convention planes at the input size, the output as integer samples at its bit
-/// depth, for a Y network the enlarged Cb/Cr planes, and the encoded file. Otherwise (alpha, self-ensemble) the
-/// float32 planes of the in-memory pipeline at the output size. The network's forwards take what is left of the
-/// limit on a host-memory device (the tiler plans them against it), and the device's own memory otherwise.
+/// be afforded is refused before its pixels are decoded. Streamed (<see cref="SuperRes.Models.Inference.Upscaler.UpscaleTo"/>):
+/// the decoded samples at their own bit depth (and, while decoding, the file and the decompressed rows beside them),
+/// one band of output rows, the conversion's strips, and the encoder: a PNG's bands in flight, or for JPEG/BMP the
+/// whole output as samples and the encoded file. Otherwise (alpha, self-ensemble) the float32 planes of the in-memory
+/// pipeline at the output size. The network's forwards take what is left of the limit on a host-memory device (the
+/// tiler plans them against it), and the device's own memory otherwise.
 /// </summary>
 internal static class UpscaleMemory
 {
     private const long FloatBytes = sizeof(float);
+
+    // Rows of the output band counted for a streamed image: a row of tiles is rarely taller (512 LR pixels at x2).
+    internal const long BandRows = 1024;
+
+    // What the PNG encoder holds: its bands being deflated (one per core, at least two) and their output, 1 MiB each, and the IDAT chunk.
+    internal static readonly long PngEncoderBytes = (2L * Math.Max(2, Environment.ProcessorCount) + 3) << 20;
+
+    // The conversion's float strips (TileConversion: 2^18 output pixels, a few planes each).
+    internal const long StripBytes = 8L << 20;
 
     public static long WorkingBytes(ImageHeader header, UpscaleWork work, ImageFormat output)
     {
@@ -26,25 +36,27 @@ internal static class UpscaleMemory
         int channels = header.Channels, sampleBytes = header.BitDepth / 8;
         bool alpha = channels is 2 or 4;
         int colorChannels = alpha ? channels - 1 : channels;
+        long outputSamples = PixelImage.BytesFor(header.Width * (long)work.Scale, header.Height * (long)work.Scale, channels, header.BitDepth);
+        if (work.Streamed)
+        {
+            // The samples, and while they are decoded the file and its decompressed rows (no larger than the samples).
+            long decoded = 3 * inputPixels * channels * sampleBytes;
+            long band = header.Width * (long)work.Scale * channels * sampleBytes * Math.Min(header.Height * (long)work.Scale, BandRows);
+            long encoder = output == ImageFormat.Png ? PngEncoderBytes : outputSamples + outputPixels * 4;
+            return decoded + band + StripBytes + encoder;
+        }
         long encodedBytes = output == ImageFormat.Png
             ? 3 * outputPixels * channels * sampleBytes // the deflate bands, the zlib stream and the file image
             : outputPixels * 4;                         // JPEG/BMP: the interleaved 8-bit pixels and the file
-        if (work.Streamed)
-        {
-            // Input size: the decoded image, gray stacked to RGB, the network-convention copy (RGB; Y-path: YCbCr and Y).
-            long inputPlanes = channels + (colorChannels == 1 ? 3 : 0) + (work.LumaNetwork ? 4 : 3);
-            // Output size: Cb/Cr enlarged for a Y network (and SRCNN's enlarged Y), the samples.
-            long outputFloats = outputPixels * ((work.LumaNetwork ? 2 : 0) + (work.PreUpsampled ? 1 : 0));
-            long samples = SuperRes.Imaging.PixelImage.BytesFor(header.Width * (long)work.Scale, header.Height * (long)work.Scale, channels, header.BitDepth);
-            return FloatBytes * (inputPixels * inputPlanes + outputFloats) + samples + encodedBytes;
-        }
         // In memory. Input size: the decoded image, its colour planes, and the network-convention copy (RGB; Y-path: YCbCr and Y).
         long planesIn = channels + 3 + (work.LumaNetwork ? 4 : 3);
         // Output size. RGB networks: 3 network planes, the image's colour planes. Y networks: Y from the network,
         // Cb/Cr by bicubic, YCbCr stacked (turned into RGB in place), gray's own plane. Rounding is in place.
         // Alpha: its bicubic plane and the colour and alpha stacked. Then the samples they are stored as.
-        long planesOut = (work.LumaNetwork ? 1 + 2 + 3 + (colorChannels == 1 ? 1 : 0) : 3 + colorChannels) + (alpha ? 1 + channels : 0);
-        return FloatBytes * (inputPixels * planesIn + outputPixels * planesOut) + outputPixels * channels * sampleBytes + encodedBytes;
+        // SRCNN: its input, the Y enlarged by bicubic, is an output-size plane too.
+        long planesOut = (work.LumaNetwork ? 1 + 2 + 3 + (colorChannels == 1 ? 1 : 0) : 3 + colorChannels) + (alpha ? 1 + channels : 0)
+                         + (work.PreUpsampled ? 1 : 0);
+        return FloatBytes * (inputPixels * planesIn + outputPixels * planesOut) + outputSamples + encodedBytes;
     }
 
     /// <summary>The limit images are held to: <c>--max-memory</c>, else <c>SUPERRES_MAX_MEMORY</c>, else the memory this process may use.</summary>

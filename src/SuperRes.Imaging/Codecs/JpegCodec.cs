@@ -60,7 +60,25 @@ internal static partial class JpegCodec
         return h;
     }
 
-    public static unsafe Image Decode(byte[] data, string name)
+    public static Image Decode(byte[] data, string name)
+    {
+        var (pixels, w, h, pf) = DecodeRaw(data, name);
+        return Orientation.Apply(ToImage(pixels, w, h, pf), ExifOrientation(data));
+    }
+
+    /// <summary>
+    /// Decodes gray and colour JPEGs to their 8-bit samples (upright); null for CMYK/YCCK, whose converted samples are
+    /// not integer levels (<see cref="Decode"/> keeps them exactly as floats).
+    /// </summary>
+    public static PixelImage? DecodePixels(byte[] data, string name)
+    {
+        var (pixels, w, h, pf) = DecodeRaw(data, name);
+        if (pf == TJPF_CMYK)
+            return null;
+        return Orientation.Apply(new PixelImage(w, h, pf == TJPF_GRAY ? 1 : 3, 8, pixels), ExifOrientation(data));
+    }
+
+    private static unsafe (byte[] Pixels, int Width, int Height, int PixelFormat) DecodeRaw(byte[] data, string name)
     {
         IntPtr tj = Init(compress: false);
         try
@@ -80,8 +98,7 @@ internal static partial class JpegCodec
                     if (tjDecompress2(tj, src, new CULong((nuint)data.Length), dst, w, w * ps, h, pf, TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS) != 0)
                         throw new ImageFormatException(name, "JPEG corrupt or truncated: " + Error(tj));
                 }
-                var img = ToImage(pixels, w, h, pf);
-                return Orientation.Apply(img, ExifOrientation(data));
+                return (pixels, w, h, pf);
             }
         }
         finally { tjDestroy(tj); }
@@ -215,6 +232,25 @@ internal static partial class JpegCodec
 /// <summary>EXIF orientation transforms (what a viewer does to show the picture upright).</summary>
 internal static class Orientation
 {
+    /// <summary>Returns the upright samples for EXIF orientation <paramref name="o"/> (1 = as stored).</summary>
+    public static PixelImage Apply(PixelImage src, int o)
+    {
+        if (o is < 2 or > 8) return src;
+        int w = src.Width, h = src.Height, pixelBytes = src.Channels * src.BitDepth / 8;
+        bool swap = o >= 5;
+        var dst = new PixelImage(swap ? h : w, swap ? w : h, src.Channels, src.BitDepth);
+        for (int y = 0; y < dst.Height; y++)
+        {
+            var row = dst.Row(y);
+            for (int x = 0; x < dst.Width; x++)
+            {
+                var (sx, sy) = Source(o, x, y, w, h);
+                src.Row(sy).Slice(sx * pixelBytes, pixelBytes).CopyTo(row[(x * pixelBytes)..]);
+            }
+        }
+        return dst;
+    }
+
     /// <summary>Returns the upright image for EXIF orientation <paramref name="o"/> (1 = as stored).</summary>
     public static Image Apply(Image src, int o)
     {
@@ -230,20 +266,22 @@ internal static class Orientation
             for (int y = 0; y < oh; y++)
                 for (int x = 0; x < ow; x++)
                 {
-                    // (sx, sy): the stored pixel that lands at displayed (x, y).
-                    var (sx, sy) = o switch
-                    {
-                        2 => (w - 1 - x, y),          // mirror horizontal
-                        3 => (w - 1 - x, h - 1 - y),  // rotate 180
-                        4 => (x, h - 1 - y),          // mirror vertical
-                        5 => (y, x),                  // transpose
-                        6 => (y, h - 1 - x),          // rotate 90 CW
-                        7 => (w - 1 - y, h - 1 - x),  // transverse
-                        _ => (w - 1 - y, x),          // 8: rotate 90 CCW
-                    };
+                    var (sx, sy) = Source(o, x, y, w, h);
                     d[y * ow + x] = s[sy * w + sx];
                 }
         }
         return dst;
     }
+
+    /// <summary>(sx, sy): the stored pixel of a <paramref name="w"/> × <paramref name="h"/> image that lands at displayed (x, y).</summary>
+    private static (int X, int Y) Source(int o, int x, int y, int w, int h) => o switch
+    {
+        2 => (w - 1 - x, y),          // mirror horizontal
+        3 => (w - 1 - x, h - 1 - y),  // rotate 180
+        4 => (x, h - 1 - y),          // mirror vertical
+        5 => (y, x),                  // transpose
+        6 => (y, h - 1 - x),          // rotate 90 CW
+        7 => (w - 1 - y, h - 1 - x),  // transverse
+        _ => (w - 1 - y, x),          // 8: rotate 90 CCW
+    };
 }

@@ -25,7 +25,10 @@ internal static class PngDecoder
         public int SamplesPerPixel => ColorType switch { 0 => 1, 2 => 3, 3 => 1, 4 => 2, 6 => 4, _ => 0 };
     }
 
-    public static Image Decode(byte[] data, string name)
+    public static Image Decode(byte[] data, string name) => DecodePixels(data, name).ToImage();
+
+    /// <summary>Decodes to samples at the file's own bit depth (sub-byte gray and palettes become 8-bit).</summary>
+    public static PixelImage DecodePixels(byte[] data, string name)
     {
         if (data.Length < 8 || !data.AsSpan(0, 8).SequenceEqual(Signature))
             throw new ImageFormatException(name, "not a PNG file (bad signature)");
@@ -131,7 +134,7 @@ internal static class PngDecoder
         }
     }
 
-    private static Image DecodePixels(Header h, MemoryStream idat, string name)
+    private static PixelImage DecodePixels(Header h, MemoryStream idat, string name)
     {
         int spp = h.SamplesPerPixel;
         int bitsPerPixel = spp * h.BitDepth;
@@ -174,7 +177,7 @@ internal static class PngDecoder
 
         bool alpha = h.ColorType is 4 or 6 || h.TransparentKey != null || h.PaletteAlpha != null;
         int outChannels = h.ColorType switch { 0 or 4 => 1, _ => 3 } + (alpha ? 1 : 0);
-        var img = new Image(h.Width, h.Height, outChannels, h.BitDepth == 16 ? 16 : 8);
+        var img = new PixelImage(h.Width, h.Height, outChannels, h.BitDepth == 16 ? 16 : 8);
 
         int offset = 0;
         int maxRow = passes.Count == 0 ? 0 : passes.Max(p => RowBytes(p.w, bitsPerPixel));
@@ -246,42 +249,38 @@ internal static class PngDecoder
         }
     }
 
-    private static void Store(Header h, Image img, int[] s, int pw, int y, int x0, int dx)
+    private static void Store(Header h, PixelImage img, int[] s, int pw, int y, int x0, int dx)
     {
-        int plane = img.PlaneSize, baseIdx = y * img.Width;
-        float[] d = img.Data;
         // Sub-byte gray is scaled up to 8 bits; 8- and 16-bit keep their values.
-        float grayScale = h.ColorType == 0 && h.BitDepth < 8 ? 255f / ((1 << h.BitDepth) - 1) : 1f;
+        int grayScale = h.ColorType == 0 && h.BitDepth < 8 ? 255 / ((1 << h.BitDepth) - 1) : 1;
+        int opaque = (1 << img.BitDepth) - 1;
         for (int i = 0; i < pw; i++)
         {
-            int o = baseIdx + x0 + i * dx;
+            int x = x0 + i * dx;
             switch (h.ColorType)
             {
                 case 0:
-                    d[o] = s[i] * grayScale;
-                    if (h.TransparentKey != null) d[plane + o] = s[i] == h.TransparentKey[0] ? 0 : img.MaxValue;
+                    img.SetSample(x, y, 0, s[i] * grayScale);
+                    if (h.TransparentKey != null) img.SetSample(x, y, 1, s[i] == h.TransparentKey[0] ? 0 : opaque);
                     break;
                 case 2:
                     int r = s[3 * i], g = s[3 * i + 1], b = s[3 * i + 2];
-                    d[o] = r; d[plane + o] = g; d[2 * plane + o] = b;
+                    img.SetSample(x, y, 0, r); img.SetSample(x, y, 1, g); img.SetSample(x, y, 2, b);
                     if (h.TransparentKey is { } k)
-                        d[3 * plane + o] = r == k[0] && g == k[1] && b == k[2] ? 0 : img.MaxValue;
+                        img.SetSample(x, y, 3, r == k[0] && g == k[1] && b == k[2] ? 0 : opaque);
                     break;
                 case 3:
                     int idx = s[i];
                     var pal = h.Palette!;
                     // Out-of-range indices decode as opaque black (libpng's behaviour), not an error.
                     bool inRange = 3 * idx + 2 < pal.Length;
-                    d[o] = inRange ? pal[3 * idx] : 0;
-                    d[plane + o] = inRange ? pal[3 * idx + 1] : 0;
-                    d[2 * plane + o] = inRange ? pal[3 * idx + 2] : 0;
-                    if (h.PaletteAlpha is { } pa) d[3 * plane + o] = idx < pa.Length ? pa[idx] : 255;
+                    for (int c = 0; c < 3; c++)
+                        img.SetSample(x, y, c, inRange ? pal[3 * idx + c] : 0);
+                    if (h.PaletteAlpha is { } pa) img.SetSample(x, y, 3, idx < pa.Length ? pa[idx] : 255);
                     break;
-                case 4:
-                    d[o] = s[2 * i]; d[plane + o] = s[2 * i + 1];
-                    break;
-                case 6:
-                    d[o] = s[4 * i]; d[plane + o] = s[4 * i + 1]; d[2 * plane + o] = s[4 * i + 2]; d[3 * plane + o] = s[4 * i + 3];
+                default: // 4 (gray+alpha) and 6 (RGBA): the samples in file order
+                    for (int c = 0; c < img.Channels; c++)
+                        img.SetSample(x, y, c, s[img.Channels * i + c]);
                     break;
             }
         }

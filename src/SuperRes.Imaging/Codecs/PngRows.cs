@@ -27,24 +27,24 @@ internal static class PngRows
     }
 
     /// <summary>Writes the filter byte and the filtered row into <paramref name="dst"/>; returns the adaptive heuristic's cost when asked.</summary>
-    public static long Filter(PngFilter f, byte[] cur, byte[] prev, byte[] dst, int bpp, bool score = true)
+    public static long Filter(PngFilter f, ReadOnlySpan<byte> cur, ReadOnlySpan<byte> prev, Span<byte> dst, int bpp, bool score = true)
     {
         dst[0] = (byte)f;
-        var d = dst.AsSpan(1);
+        var d = dst[1..];
         int n = cur.Length;
         switch (f)
         {
             case PngFilter.None: cur.CopyTo(d); break;
             case PngFilter.Sub:
-                cur.AsSpan(0, Math.Min(bpp, n)).CopyTo(d);
-                Subtract(cur.AsSpan(bpp), cur, d[bpp..]);
+                cur[..Math.Min(bpp, n)].CopyTo(d);
+                Subtract(cur[bpp..], cur, d[bpp..]);
                 break;
             case PngFilter.Up:
                 Subtract(cur, prev, d);
                 break;
             case PngFilter.Average:
                 for (int i = 0; i < bpp && i < n; i++) d[i] = (byte)(cur[i] - (prev[i] >> 1));
-                SubtractAverage(cur.AsSpan(bpp), cur, prev.AsSpan(bpp), d[bpp..]);
+                SubtractAverage(cur[bpp..], cur, prev[bpp..], d[bpp..]);
                 break;
             default:
                 for (int i = 0; i < bpp && i < n; i++) d[i] = (byte)(cur[i] - prev[i]); // Paeth(0, b, 0) = b

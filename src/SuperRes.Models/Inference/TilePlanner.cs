@@ -43,6 +43,9 @@ public static class TilePlanner
 
     private const int SmallProbe = 16, LargeProbe = 32;
 
+    /// <summary>The input sides <see cref="Measure"/> probes (part of a stored model's size class).</summary>
+    public static string ProbeSizes => $"{SmallProbe},{LargeProbe}";
+
     /// <summary>
     /// The largest side a tile's region reads: the tile, its overlap on both sides, and up to
     /// <see cref="ConvolutionTiling.Alignment"/> − 1 pixels more where its start is moved back onto the grid.

@@ -32,6 +32,9 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap, bool 
 
     public int TileCount(int height, int width) => Ceil(height, Tile) * Ceil(width, Tile);
 
+    /// <summary>The arrays of the tiles' outputs, reused: a consumer of <see cref="RunBlocks"/> returns each block here when done with it.</summary>
+    internal TileBuffers Buffers { get; } = new();
+
     /// <summary>Runs the network over <paramref name="input"/> (network convention) and returns its output.</summary>
     public Image Run(Image input, Action? tileDone = null)
     {
@@ -48,6 +51,7 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap, bool 
             }
             output ??= new Image(input.Width * s, input.Height * s, result.Channels);
             output.Paste(result, t.ContextLeft * s, t.ContextTop * s, t.Width * s, t.Height * s, t.X * s, t.Y * s);
+            Buffers.Return(result);
             tileDone?.Invoke();
         }
         return output!;
@@ -56,15 +60,21 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap, bool 
     /// <summary>
     /// Runs the network tile by tile, row of tiles after row of tiles, and hands each tile's own output block (its
     /// context cut away) to <paramref name="consume"/> with the block's column and row in the output; no
-    /// output-size image is made.
+    /// output-size image is made, and the input is read region by region (each tile's region is made only for it).
     /// </summary>
-    public void RunBlocks(Image input, Action<Image, int, int> consume)
+    public void RunBlocks(IImageSource input, Action<Image, int, int> consume)
     {
         int s = OutputScale;
         foreach (var (result, t) in Tiles(input))
         {
             bool whole = t.ContextLeft == 0 && t.ContextTop == 0 && result.Width == t.Width * s && result.Height == t.Height * s;
-            consume(whole ? result : result.Crop(t.ContextLeft * s, t.ContextTop * s, t.Width * s, t.Height * s), t.X * s, t.Y * s);
+            var block = result;
+            if (!whole)
+            {
+                block = Buffers.Crop(result, t.ContextLeft * s, t.ContextTop * s, t.Width * s, t.Height * s);
+                Buffers.Return(result);
+            }
+            consume(block, t.X * s, t.Y * s);
         }
     }
 
@@ -75,7 +85,7 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap, bool 
     private readonly record struct TileRegion(int X, int Y, int Width, int Height, int ContextLeft, int ContextTop);
 
     /// <summary>Each tile's network output (with its context) in row-major order.</summary>
-    private IEnumerable<(Image Result, TileRegion Tile)> Tiles(Image input)
+    private IEnumerable<(Image Result, TileRegion Tile)> Tiles(IImageSource input)
     {
         for (int y0 = 0; y0 < input.Height; y0 += Tile)
         {
@@ -84,7 +94,10 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap, bool 
                 int y1 = Math.Min(y0 + Tile, input.Height), x1 = Math.Min(x0 + Tile, input.Width);
                 var (cy0, cy1) = Context(y0, y1, input.Height);
                 var (cx0, cx1) = Context(x0, x1, input.Width);
-                var region = cy0 == 0 && cx0 == 0 && cy1 == input.Height && cx1 == input.Width ? input : input.Crop(cx0, cy0, cx1 - cx0, cy1 - cy0);
+                // An image in memory is read as it is when a tile spans it (the forward copies it to the device).
+                var region = cy0 == 0 && cx0 == 0 && cy1 == input.Height && cx1 == input.Width && input is Image whole
+                    ? whole
+                    : input.ReadRegion(cx0, cy0, cx1 - cx0, cy1 - cy0);
                 Image result;
                 // Not across the yield: the caller may convert the block on another thread meanwhile.
                 using (Tape.NoGrad())
@@ -115,7 +128,9 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap, bool 
         using var x = Tensor.FromArray(network.Device, new Shape(1, region.Channels, region.Height, region.Width), region.Data);
         using var y = network.Forward(x);
         var shape = y.Shape;
-        return new Image(shape.W, shape.H, shape.C, y.ToArray());
+        var output = Buffers.RentImage(shape.W, shape.H, shape.C);
+        network.Device.Read(y.Buffer, output.Data);
+        return output;
     }
 
     private static int Ceil(int a, int b) => (a + b - 1) / b;

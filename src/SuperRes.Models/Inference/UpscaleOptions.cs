@@ -32,6 +32,12 @@ public sealed record UpscaleOptions
     /// </summary>
     public bool ReleaseForwardMemory { get; init; }
 
+    /// <summary>
+    /// Where measured forward memory models are kept across runs (<see cref="ForwardMemoryCache"/>); null measures them
+    /// in every process (what the library does unless told: the CLI passes <see cref="ForwardMemoryCache.Default"/>).
+    /// </summary>
+    public ForwardMemoryCache? MemoryModels { get; init; }
+
     /// <summary>Receives warnings (approximate tiling, an overlap below the receptive radius); each message once per <see cref="Upscaler"/>.</summary>
     public Action<string>? Warning { get; init; }
 }

@@ -6,11 +6,12 @@ using SuperRes.Models.Networks;
 namespace SuperRes.Models.Inference;
 
 /// <summary>
-/// The streaming form of <see cref="Upscaler.Upscale(Image, Action?, bool)"/>: the output is assembled as integer
-/// samples at the image's bit depth (<see cref="PixelImage"/>) and floats exist only per tile. The network runs tile
-/// after tile while another task turns the previous tiles' outputs into samples (a bounded queue between them), so
-/// colour conversion and rounding overlap the forwards. Every step is the in-memory pipeline's, per pixel in the
-/// same order, and tiles on the cpu backend have the untiled bits: the samples are those of <c>Upscale</c>.
+/// The streaming form of <see cref="Upscaler.Upscale(Image, Action?, bool)"/>: the image stays at its own bit depth
+/// (a <see cref="PixelImage"/>, or any <see cref="IImageSource"/>) and becomes float only per tile; each tile's output
+/// is converted (colour, rounding) into a band of output rows on a second task while the next tile's forward runs,
+/// and each finished band of rows goes to an <see cref="ImageRowSink"/> (a PNG is deflated band by band as they
+/// arrive), so decode, conversion, the network and encode overlap. Every step is the in-memory pipeline's per pixel,
+/// in the same order, and tiles on the cpu backend have the untiled bits: the samples are those of <c>Upscale</c>.
 /// </summary>
 public sealed partial class Upscaler
 {
@@ -18,74 +19,59 @@ public sealed partial class Upscaler
     private const int QueuedBlocks = 2;
 
     /// <summary>
-    /// Upscales <paramref name="image"/> into integer samples of its own channels and bit depth, tile by tile.
-    /// Alpha and the self-ensemble take the in-memory path, whose result is then stored as samples.
+    /// Upscales <paramref name="image"/> into <paramref name="output"/> (its size × <see cref="Scale"/>, its channels and
+    /// bit depth) and completes it. Alpha and the self-ensemble take the in-memory path, whose samples then go out at once.
     /// </summary>
-    /// <exception cref="SuperResException">The network produced NaN or ±Inf.</exception>
-    /// <param name="reservedHostBytes">Host memory the caller holds for this image (its planes, the encoder), taken off
+    /// <exception cref="SuperResException">The network produced NaN or ±Inf; nothing is completed.</exception>
+    /// <param name="reservedHostBytes">Host memory the caller holds for this image (its samples, the encoder), taken off
     /// <see cref="UpscaleOptions.MaxMemoryBytes"/> before the tiles are planned on a host-memory device.</param>
-    public PixelImage UpscaleToPixels(Image image, Action? workDone = null, long reservedHostBytes = 0)
+    public void UpscaleTo(IImageSource image, ImageRowSink output, Action? workDone = null, long reservedHostBytes = 0)
     {
         ArgumentNullException.ThrowIfNull(image);
-        if (image.HasAlpha || Options.SelfEnsemble)
+        ArgumentNullException.ThrowIfNull(output);
+        if ((output.Width, output.Height, output.Channels, output.BitDepth) != (image.Width * Scale, image.Height * Scale, image.Channels, image.BitDepth))
+            throw new ArgumentException($"a {output.Width}x{output.Height}x{output.Channels} {output.BitDepth}-bit output does not hold " +
+                                        $"a {image.Width}x{image.Height}x{image.Channels} {image.BitDepth}-bit image upscaled x{Scale}", nameof(output));
+        if (image.Channels is 2 or 4 || Options.SelfEnsemble)
         {
-            var levels = Upscale(image, workDone);
+            var levels = Upscale(image as Image ?? image.ReadRegion(0, 0, image.Width, image.Height), workDone);
             var pixels = new PixelImage(levels.Width, levels.Height, levels.Channels, levels.BitDepth);
             pixels.Write(levels, 0, 0);
-            return pixels;
+            output.WriteRows(pixels.Samples);
         }
-        return Network.Colors == ColorConvention.Y01 ? StreamLuma(image, workDone, reservedHostBytes) : StreamRgb(image, workDone, reservedHostBytes);
-    }
-
-    // As UpscaleRgb, per tile.
-    private PixelImage StreamRgb(Image color, Action? workDone, long reserved)
-    {
-        float toNet = Network.Colors == ColorConvention.Rgb255 ? 255f / color.MaxValue : 1f / color.MaxValue;
-        var rgb = color.Channels == 3 ? color : Image.Stack(color, color, color);
-        var input = new Image(rgb.Width, rgb.Height, 3, Scaled(rgb.Data, toNet));
-        float fromNet = 1f / toNet;
-        return Stream(input, color, reserved, workDone, block => FromNetworkRgb(block, color, fromNet));
-    }
-
-    // As UpscaleViaLuma, per tile: Cb and Cr are enlarged by bicubic once (two float planes of the output), Y by
-    // the network tile by tile, and each tile's three planes are turned into RGB and rounded.
-    private PixelImage StreamLuma(Image color, Action? workDone, long reserved)
-    {
-        var rgb = color.Channels == 3 ? color : Image.Stack(color, color, color);
-        var ycc = ColorSpace.RgbToYCbCr(rgb);
-        var luma = ycc.SelectChannels(0, 1);
-        var chroma = Resize.Bicubic(ycc.SelectChannels(1, 2), luma.Width * Scale, luma.Height * Scale);
-        var input = Network.NeedsPreUpsampledInput ? Resize.Bicubic(luma, luma.Width * Scale, luma.Height * Scale) : luma;
-        ScaleInPlace(input.Data, 1f / luma.MaxValue);
-        return Stream(new Image(input.Width, input.Height, 1, input.Data), color, reserved, workDone, (block, x, y) =>
+        else
         {
-            ScaleInPlace(block.Data, luma.MaxValue);
-            var ycbcr = new Image(block.Width, block.Height, 3, luma.BitDepth);
-            block.Data.CopyTo(ycbcr.Data, 0);
-            for (int c = 1; c < 3; c++)
-                for (int r = 0; r < block.Height; r++)
-                    Array.Copy(chroma.Data, ((c - 1) * chroma.Height + y + r) * chroma.Width + x, ycbcr.Data, (c * block.Height + r) * block.Width, block.Width);
-            ColorSpace.YCbCrToRgbInPlace(ycbcr);
-            return color.Channels == 3 ? ycbcr : ycbcr.SelectChannels(0, 1);
-        });
+            TileConversion conversion = Network.Colors == ColorConvention.Y01
+                ? new LumaTileConversion(image, Scale, Network.NeedsPreUpsampledInput)
+                : new RgbTileConversion(image, Network.Colors);
+            Stream(conversion, output, reservedHostBytes, workDone);
+        }
+        output.Complete();
     }
 
-    private PixelImage Stream(Image input, Image color, long reserved, Action? workDone, Func<Image, Image> toLevels) =>
-        Stream(input, color, reserved, workDone, (block, _, _) => toLevels(block));
+    /// <summary><see cref="UpscaleTo"/> into samples in memory.</summary>
+    public PixelImage UpscaleToPixels(IImageSource image, Action? workDone = null, long reservedHostBytes = 0)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        using var sink = new PixelImageSink(image.Width * Scale, image.Height * Scale, image.Channels, image.BitDepth);
+        UpscaleTo(image, sink, workDone, reservedHostBytes);
+        return sink.Image;
+    }
 
     /// <summary>
-    /// Runs the tiles of <paramref name="input"/> (network convention) and, on a second task, checks each block,
-    /// converts it with <paramref name="toLevels"/> (given the block's output column and row), rounds it and stores
-    /// it. An error on either side stops both and is rethrown.
+    /// Runs the tiles of the network input and, on a second task, checks each block, converts it into the current band
+    /// of output rows and hands the band to <paramref name="output"/> once its row of tiles is done. An error on either
+    /// side (the network, the conversion, the encoder) stops both and is rethrown.
     /// </summary>
-    private PixelImage Stream(Image input, Image color, long reserved, Action? workDone, Func<Image, int, int, Image> toLevels)
+    private void Stream(TileConversion conversion, ImageRowSink output, long reserved, Action? workDone)
     {
+        var input = conversion.NetworkInput;
         var tiled = PlanTiles(input.Channels, input.Height, input.Width, reserved);
         int s = tiled.OutputScale;
-        var output = new PixelImage(input.Width * s, input.Height * s, color.Channels, color.BitDepth);
+        // One band of output rows, reused for every row of tiles.
+        var band = new PixelImage(output.Width, (int)Math.Min(output.Height, (long)tiled.Tile * s), output.Channels, output.BitDepth);
         using var queue = new BlockingCollection<(Image Block, int X, int Y)>(QueuedBlocks);
         using var stop = new CancellationTokenSource();
-        var garbage = new GarbageBound(!Device.Info.IsGpu);
         var consumer = Task.Run(() =>
         {
             try
@@ -93,10 +79,10 @@ public sealed partial class Upscaler
                 foreach (var (block, x, y) in queue.GetConsumingEnumerable(stop.Token))
                 {
                     RequireFinite(block);
-                    var levels = toLevels(block, x, y);
-                    levels.Quantize();
-                    output.Write(levels, x, y);
-                    garbage.CollectWhenGrown();
+                    conversion.Write(block, x, y, band, y, tiled.Buffers);
+                    tiled.Buffers.Return(block);
+                    if (x + block.Width == output.Width)
+                        output.WriteRows(band.Rows(0, block.Height));
                     workDone?.Invoke();
                 }
             }
@@ -141,26 +127,6 @@ public sealed partial class Upscaler
         if (forwardError is not null)
             ExceptionDispatchInfo.Throw(forwardError);
         ReleaseForwardMemory();
-        return output;
-    }
-
-    /// <summary>
-    /// Each tile leaves large arrays behind (its output, crops, converted planes), which the GC, with memory to spare,
-    /// lets pile up in the large-object heap for many tiles: on a host-memory device, where the forwards share that
-    /// memory, a full collection runs whenever the heap has grown by <see cref="Allowance"/> since the last one.
-    /// </summary>
-    private sealed class GarbageBound(bool active)
-    {
-        private const long Allowance = 128L << 20;
-        private long _limit = GC.GetTotalMemory(false) + Allowance;
-
-        public void CollectWhenGrown()
-        {
-            if (!active || GC.GetTotalMemory(false) <= _limit)
-                return;
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
-            _limit = GC.GetTotalMemory(false) + Allowance;
-        }
     }
 
     private void RequireFinite(Image block)

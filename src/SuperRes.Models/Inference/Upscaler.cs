@@ -48,13 +48,13 @@ public sealed partial class Upscaler(SrNetwork network, UpscaleOptions? options 
     }
 
     /// <summary>Number of tile forwards an image of this size takes (for progress bars).</summary>
-    public int WorkUnits(Image image, long reservedHostBytes = 0)
+    public int WorkUnits(IImageSource image, long reservedHostBytes = 0)
     {
         int channels = NetworkChannels;
         var tiled = PlanTiles(channels, NetworkInputSize(image.Height), NetworkInputSize(image.Width), reservedHostBytes);
         int perPass = tiled.TileCount(NetworkInputSize(image.Height), NetworkInputSize(image.Width));
         int passes = Options.SelfEnsemble ? 8 : 1;
-        int alpha = image.HasAlpha && Options.AlphaWithNetwork ? 2 : 1;
+        int alpha = image.Channels is 2 or 4 && Options.AlphaWithNetwork ? 2 : 1;
         return perPass * passes * alpha;
     }
 
@@ -222,12 +222,23 @@ public sealed partial class Upscaler(SrNetwork network, UpscaleOptions? options 
         return Network.Device.Memory.InUseBytes + (long)forward;
     }
 
-    /// <summary>The measured memory model of a forward pass on this network's device (measured once per channel count).</summary>
+    /// <summary>
+    /// The memory model of a forward pass on this network's device, per channel count: from
+    /// <see cref="UpscaleOptions.MemoryModels"/> when this network, device and size class were measured before, else
+    /// measured by two probe passes and stored there.
+    /// </summary>
     public ForwardMemory ForwardMemoryOf(int channels)
     {
-        if (!_memory.TryGetValue(channels, out var memory))
-            _memory[channels] = memory = TilePlanner.Measure(Network, channels);
-        return memory;
+        if (_memory.TryGetValue(channels, out var memory))
+            return memory;
+        var cache = Options.MemoryModels;
+        memory = cache?.Find(Network, channels, Warn);
+        if (memory is null)
+        {
+            memory = TilePlanner.Measure(Network, channels);
+            cache?.Store(Network, channels, memory, Warn);
+        }
+        return _memory[channels] = memory;
     }
 
     public void Dispose() => Network.Dispose();
@@ -257,15 +268,16 @@ public sealed partial class Upscaler(SrNetwork network, UpscaleOptions? options 
         var input = new Image(rgb.Width, rgb.Height, 3, Scaled(rgb.Data, toNet));
         var output = UpscalePlanes(input, workDone);
         ReleaseForwardMemory();
-        return FromNetworkRgb(output, color, 1f / toNet);
+        var result = new Image(output.Width, output.Height, color.Channels, color.BitDepth);
+        FromNetworkRgb(output, result, 1f / toNet);
+        return result;
     }
 
-    /// <summary>The network's RGB planes back in <paramref name="color"/>'s channels and range (gray: the mean of the three).</summary>
-    private static Image FromNetworkRgb(Image output, Image color, float fromNet)
+    /// <summary>The network's RGB planes back in <paramref name="result"/>'s channels (gray: the mean of the three) and range.</summary>
+    internal static void FromNetworkRgb(Image output, Image result, float fromNet)
     {
-        var result = new Image(output.Width, output.Height, color.Channels, color.BitDepth);
         int n = output.PlaneSize;
-        if (color.Channels == 3)
+        if (result.Channels == 3)
         {
             for (int i = 0; i < 3 * n; i++)
                 result.Data[i] = output.Data[i] * fromNet;
@@ -275,7 +287,6 @@ public sealed partial class Upscaler(SrNetwork network, UpscaleOptions? options 
             for (int i = 0; i < n; i++)
                 result.Data[i] = (output.Data[i] + output.Data[n + i] + output.Data[2 * n + i]) / 3 * fromNet;
         }
-        return result;
     }
 
     // Y-channel networks: Y by the network, Cb and Cr by MATLAB bicubic, as the SRCNN/FSRCNN papers do. A gray

@@ -31,6 +31,7 @@ public abstract unsafe class KernelDevice : Device
         CheckRange(destination, destinationOffset, source.Length, "Write");
         if (source.IsEmpty)
             return; // OpenCL rejects zero-size transfers with CL_INVALID_VALUE
+        destination.MarkWritten();
         fixed (float* s = source)
             CopyToDevice(destination, destinationOffset, s, source.Length, blocking: true);
     }
@@ -48,6 +49,7 @@ public abstract unsafe class KernelDevice : Device
     {
         CheckHostRange(source, sourceOffset, count, "WriteAsync");
         CheckRange(destination, destinationOffset, count, "WriteAsync");
+        destination.MarkWritten();
         if (count > 0)
             CopyToDevice(destination, destinationOffset, (float*)source.Pointer + sourceOffset, count, blocking: false);
     }
@@ -64,6 +66,7 @@ public abstract unsafe class KernelDevice : Device
     {
         CheckRange(source, sourceOffset, count, "Copy source");
         CheckRange(destination, destinationOffset, count, "Copy destination");
+        destination.MarkWritten();
         if (count > 0)
             CopyOnDevice(source, sourceOffset, destination, destinationOffset, count);
     }
@@ -105,6 +108,8 @@ public abstract unsafe class KernelDevice : Device
         foreach (var arg in args)
             if (arg.Kind == KernelArgKind.Buffer && arg.Buffer!.Device != this)
                 throw new ArgumentException($"kernel {kernel.Name} on {Info.Id} was given a buffer of {arg.Buffer.Device.Info.Id}");
+        foreach (var arg in args)
+            arg.Buffer?.MarkWritten();
         if (Profiler is { } profiler)
             profiler.RecordLaunch(kernel, grid, LaunchTimed(kernel, grid, args));
         else

@@ -7,6 +7,9 @@ namespace SuperRes.Runtime;
 public sealed class DeviceBuffer : IDisposable
 {
     private MemoryBlock? _block;
+    private long _writes;
+    private readonly Lock _derivedLock = new();
+    private Dictionary<string, (long Writes, DeviceBuffer Buffer)>? _derived;
 
     internal DeviceBuffer(Device device, MemoryBlock block, long length)
     {
@@ -23,6 +26,38 @@ public sealed class DeviceBuffer : IDisposable
     public long SizeBytes => Length * sizeof(float);
 
     public bool IsDisposed => _block is null;
+
+    /// <summary>
+    /// Counts the operations of a kernel device (CUDA, OpenCL) that may have written the buffer: host writes and copies
+    /// into it, and every kernel launch it is an argument of (a launch does not say which arguments it writes, so one
+    /// that only reads it counts too). Anything that writes it through <see cref="Handle"/> calls
+    /// <see cref="MarkWritten"/>. Cpu kernels write the arrays directly and do not count.
+    /// </summary>
+    public long WriteCount => Interlocked.Read(ref _writes);
+
+    /// <summary>Records that the buffer may have been written (see <see cref="WriteCount"/>).</summary>
+    public void MarkWritten() => Interlocked.Increment(ref _writes);
+
+    /// <summary>
+    /// A buffer computed from this one's contents (transformed weights, …), kept under <paramref name="key"/> and made
+    /// again by <paramref name="make"/> whenever this buffer has been written since (<see cref="WriteCount"/>). The
+    /// derived buffer belongs to this one and is disposed with it; <paramref name="make"/> may launch kernels that
+    /// read this buffer (the count is taken after it returns), and must not write it.
+    /// </summary>
+    public DeviceBuffer Derived(string key, Func<DeviceBuffer, DeviceBuffer> make)
+    {
+        _ = Block;
+        lock (_derivedLock)
+        {
+            _derived ??= new Dictionary<string, (long, DeviceBuffer)>(StringComparer.Ordinal);
+            if (_derived.TryGetValue(key, out var cached) && cached.Writes == WriteCount)
+                return cached.Buffer;
+            cached.Buffer?.Dispose();
+            var made = make(this);
+            _derived[key] = (WriteCount, made);
+            return made;
+        }
+    }
 
     /// <summary>The backend handle: a cl_mem, a CUdeviceptr, or an index into the Cpu device's arrays.</summary>
     public nint Handle => Block.Handle;
@@ -41,6 +76,13 @@ public sealed class DeviceBuffer : IDisposable
         var block = Interlocked.Exchange(ref _block, null);
         if (block is not null)
         {
+            lock (_derivedLock)
+            {
+                if (_derived is not null)
+                    foreach (var (_, derived) in _derived.Values)
+                        derived.Dispose();
+                _derived = null;
+            }
             Device.Memory.Return(block);
             GC.SuppressFinalize(this);
         }

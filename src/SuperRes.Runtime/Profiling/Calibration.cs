@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SuperRes.Runtime.Cpu;
+using SuperRes.Runtime.Tuning;
 
 namespace SuperRes.Runtime.Profiling;
 
@@ -105,7 +106,10 @@ public static class Calibration
         if (KernelCache.Directory is not { } dir)
             return null;
         var info = device.Info;
-        string source = device is KernelDevice ? KernelLibrary.ReadFile(KernelFile) : nameof(CpuGemm); // what was measured
+        // What was measured: the kernel and, once `superres tune` has found one, the tuned SGEMM configuration.
+        string source = device is KernelDevice k
+            ? KernelLibrary.ReadFile(KernelFile) + k.Tuning.Find(CalibrationSgemm.Space.Kernel, CalibrationSgemm.ShapeClass)?.Parameters
+            : nameof(CpuGemm);
         string key = KernelCache.Key("peak", Version.ToString(CultureInfo.InvariantCulture), info.Backend.ToString(), info.Name,
             info.DriverVersion, info.ApiVersion, Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), source);
         return Path.Combine(dir, "peaks", $"{info.Backend.IdPrefix()}-{key[..20]}.json");
@@ -151,16 +155,16 @@ public static class Calibration
         }
     }
 
-    /// <summary>The SGEMM configurations of kernels/calibrate.cl (tile, work per work-item, k-step); the fastest counts.</summary>
-    private static readonly (int Ts, int Wpt, int Tk)[] SgemmConfigs = [(64, 4, 16), (128, 8, 16), (256, 16, 8)];
-
     /// <summary>
-    /// The configurations tried on a backend. CUDA leaves out WPT=16: its 256 accumulators per work-item exceed
-    /// the 255 registers of an NVIDIA thread, so ptxas spills them (NvrtcResourceTests shows it).
+    /// The configurations the NVRTC tests compile for a backend: every class's shipped ones, without those CUDA
+    /// cannot run without spilling (<see cref="CalibrationSgemm.Illegal"/>).
     /// </summary>
     internal static IReadOnlyList<(int Ts, int Wpt, int Tk)> SgemmConfigsFor(BackendKind backend) =>
-        backend == BackendKind.Cuda ? [.. SgemmConfigs.Where(c => c.Wpt * c.Wpt < 255)] : SgemmConfigs;
+        [.. CalibrationSgemm.Shipped(DeviceClass.Cpu)
+            .Select(c => (Ts: TuningSpace.Value(c, "TS"), Wpt: TuningSpace.Value(c, "WPT"), Tk: TuningSpace.Value(c, "TK")))
+            .Where(c => backend != BackendKind.Cuda || c.Wpt * c.Wpt < 255)];
 
+    /// <summary>The fastest of <see cref="CalibrationSgemm.Candidates"/> on an n×n product, in GFLOP/s.</summary>
     private static double KernelSgemm(KernelDevice k, int n)
     {
         long count = (long)n * n;
@@ -172,14 +176,9 @@ public static class Calibration
         using var b = k.Upload(values);
         using var c = k.Allocate(count);
         double best = 0;
-        foreach (var (ts, wpt, tk) in SgemmConfigsFor(k.Info.Backend))
+        foreach (var config in CalibrationSgemm.Candidates(k, n))
         {
-            int rts = ts / wpt;
-            if (n % ts != 0 || rts * rts > k.MaxWorkGroupSize || 2L * ts * tk * sizeof(float) > Math.Min(k.LocalMemoryBytes, 48 * 1024))
-                continue;
-            var kernel = k.GetKernel(KernelFile, "calibrate_sgemm", new KernelDefines().With("TS", ts).With("WPT", wpt).With("TK", tk));
-            var grid = LaunchGrid.Grid2D(n / wpt, n / wpt, rts, rts);
-            double ms = Best(k, () => k.Launch(kernel, grid, n, n, n, a, b, c));
+            double ms = Best(k, () => CalibrationSgemm.Launch(k, config, n, a, b, c));
             best = Math.Max(best, 2.0 * n * n * n / (ms * 1e6));
         }
         return best > 0 ? best : throw new SuperResException($"no SGEMM configuration of kernels/{KernelFile} fits {k.Info}");

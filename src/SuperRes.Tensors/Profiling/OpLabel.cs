@@ -30,6 +30,19 @@ internal static class ConvLabels
     public static string Of(Primitives.Conv2dShape s) =>
         OpLabel.Conv(s.K, s.Cin, s.Cout, s.H, s.W, s.N, s.Stride, s.Padding == PaddingMode.Replicate ? "replicate" : null);
 
+    /// <summary>The label of a fused conv2d: the layer's, then what its epilogue adds (e.g. <c>+relu+residual</c>).</summary>
+    public static string Of(Primitives.Conv2dShape s, ConvFusion fusion)
+    {
+        string tag = (fusion.Activation == ConvActivation.None ? "" : "+" + fusion.Activation.ToString().ToLowerInvariant())
+            + (fusion.Residual is null ? "" : "+residual") + (fusion.PixelShuffle == 1 ? "" : $"+shuffle{fusion.PixelShuffle}");
+        return tag.Length == 0 ? Of(s) : $"{Of(s)} {tag}";
+    }
+
+    /// <summary>Times a fused conv2d forward as one op (the direct convolution's FLOPs and its inputs and output).</summary>
+    public static OpTimer.Scope StartFused(Primitives.Conv2dShape s, ConvFusion fusion) =>
+        OpTimer.Start((s, fusion), static p => new OpCost("conv2d_forward", Of(p.s, p.fusion), 2.0 * p.s.OutputLength * p.s.Cin * p.s.K * p.s.K,
+            OpCost.F32(p.s.InputLength + p.s.WeightLength + p.s.Cout + p.s.OutputLength)));
+
     public static string Of(Primitives.ConvTranspose2dGeometry g) =>
         OpLabel.Conv(g.K, g.Cin, g.Cout, g.H, g.W, g.N, 1, g.Stride != 1 ? $"up{g.Stride}" : null);
 }

@@ -116,6 +116,8 @@ public sealed class KernelTuner(KernelDevice device, Device reference)
                 // Other processes make single timings noisy: time both again, alternately, before switching.
                 double incumbent = Math.Min(bestMs, Time(trial, best, double.PositiveInfinity));
                 ms = Math.Min(ms, Time(trial, config, double.PositiveInfinity));
+                if (best.Equals(fallback))
+                    defaultMs = Math.Min(defaultMs, incumbent); // the re-timed default is the default's time too: before/after stay comparable
                 if (ms < Margin * incumbent)
                     (best, bestMs, improved) = (config, ms, true);
                 else

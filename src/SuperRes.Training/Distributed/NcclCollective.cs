@@ -90,6 +90,7 @@ public sealed unsafe class NcclCollective : ICollective
         }
         NcclNative.Check(NcclNative.ncclGroupEnd(), "ncclGroupEnd");
         NcclNative.CheckCuda(NcclNative.cuStreamSynchronize(NcclNative.DefaultStream), "cuStreamSynchronize");
+        _receive.Buffer.MarkWritten();
         var received = _receive.ToArray();
         OrderedSum.TreeOfBlocks(received, Size, chunk);
         received.AsSpan(0, chunk).CopyTo(_host);
@@ -97,6 +98,7 @@ public sealed unsafe class NcclCollective : ICollective
         _device.Synchronize();
         NcclNative.Check(NcclNative.ncclAllGather(send, receive, (nuint)chunk, NcclNative.Float32, _comm, NcclNative.DefaultStream), "ncclAllGather");
         NcclNative.CheckCuda(NcclNative.cuStreamSynchronize(NcclNative.DefaultStream), "cuStreamSynchronize");
+        _receive.Buffer.MarkWritten();
         _receive.ToArray().AsSpan(0, values.Length).CopyTo(values);
     }
 
@@ -109,6 +111,7 @@ public sealed unsafe class NcclCollective : ICollective
         nint p = staging.Buffer.Handle;
         NcclNative.Check(NcclNative.ncclBroadcast(p, p, (nuint)values.Length, NcclNative.Float32, root, _comm, NcclNative.DefaultStream), "ncclBroadcast");
         NcclNative.CheckCuda(NcclNative.cuStreamSynchronize(NcclNative.DefaultStream), "cuStreamSynchronize");
+        staging.Buffer.MarkWritten();
         staging.ToArray().CopyTo(values);
     }
 

@@ -1,6 +1,6 @@
 namespace SuperRes.Tensors.Primitives;
 
-/// <summary>kernels/bce_with_logits.cl on CUDA and OpenCL: the partial sums of the loss, then reduce.cl's second pass.</summary>
+/// <summary>kernels/bce_with_logits.cl on CUDA and OpenCL: the partial sums of the loss, then reduce.cl's second pass, shaped by <see cref="ReducePlan"/>.</summary>
 internal sealed class BceWithLogitsKernels : BceWithLogits.IBackend
 {
     private const string File = "bce_with_logits.cl";
@@ -8,10 +8,10 @@ internal sealed class BceWithLogitsKernels : BceWithLogits.IBackend
     public void Mean(DeviceBuffer x, DeviceBuffer t, long n, DeviceBuffer result)
     {
         var k = Launch.Kernels(x);
-        long groups = ReduceKernels.Groups(n);
-        using var partial = k.Allocate(groups);
-        k.Launch(k.GetKernel(File, "bce_logits_partial", ReduceKernels.Defines), LaunchGrid.Linear(groups * ReduceKernels.Group, ReduceKernels.Group), n, 1f / n, x, t, partial);
-        ReduceKernels.SumPartials(k, partial, groups, n, result);
+        var plan = ReducePlan.For(k, n);
+        using var partial = k.Allocate(plan.Groups);
+        k.Launch(k.GetKernel(File, "bce_logits_partial", plan.Defines), plan.FirstPass, n, 1f / n, x, t, partial);
+        ReduceKernels.SumPartials(k, plan, partial, n, result);
     }
 
     public void LogitsBackward(DeviceBuffer x, DeviceBuffer t, DeviceBuffer gy, DeviceBuffer gx, long n) =>

@@ -59,10 +59,7 @@ internal sealed class Conv2dCpu : Conv2d.IBackend
     /// </summary>
     public static void ForwardFused(Conv2dShape s, DeviceBuffer x, DeviceBuffer weight, DeviceBuffer? bias, ConvFusion fusion, DeviceBuffer y)
     {
-        string tag = (fusion.Activation == ConvActivation.None ? "" : "+" + fusion.Activation.ToString().ToLowerInvariant()) + (fusion.Residual is null ? "" : "+residual")
-            + (fusion.PixelShuffle == 1 ? "" : $"+shuffle{fusion.PixelShuffle}");
-        using var op = OpTimer.Start((s, tag), static p => new OpCost("conv2d_forward", $"{ConvLabels.Of(p.s)}{(p.tag.Length == 0 ? "" : " " + p.tag)}",
-            2.0 * p.s.OutputLength * p.s.Cin * p.s.K * p.s.K, OpCost.F32(p.s.InputLength + p.s.WeightLength + p.s.Cout + p.s.OutputLength)));
+        using var op = ConvLabels.StartFused(s, fusion);
         var epilogue = new ConvEpilogue(bias is null ? null : Launch.Array(bias), fusion.Activation, fusion.Slope,
             fusion.Slopes is null ? null : Launch.Array(fusion.Slopes.Buffer), fusion.Slopes is null ? 0 : (int)fusion.Slopes.Length,
             fusion.Residual is null ? null : Launch.Array(fusion.Residual.Buffer), fusion.ResidualScale, fusion.PixelShuffle);

@@ -25,9 +25,10 @@ public static partial class Ops
 {
     /// <summary>
     /// conv2d followed by <paramref name="fusion"/>'s activation and residual add, with the results of the separate
-    /// ops (<see cref="Conv2d(Tensor, Tensor, Tensor?, int, PaddingMode)"/>, Relu/LeakyRelu/Prelu, ResidualAdd). On the
-    /// Cpu without a tape they run inside the convolution's output loop, so no intermediate tensor is made; elsewhere,
-    /// and whenever gradients are recorded, as the separate ops.
+    /// ops (<see cref="Conv2d(Tensor, Tensor, Tensor?, int, PaddingMode)"/>, Relu/LeakyRelu/Prelu, ResidualAdd). Without
+    /// a tape they run inside the convolution's output loop, so no intermediate tensor is made: on the Cpu, and on
+    /// CUDA and OpenCL for the layers that go by Winograd (<see cref="Conv2dWinogradKernels"/>); otherwise, and
+    /// whenever gradients are recorded, as the separate ops.
     /// </summary>
     public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, ConvFusion fusion, int stride = 1, PaddingMode padding = PaddingMode.Zeros)
     {
@@ -40,11 +41,18 @@ public static partial class Ops
             throw new ArgumentException($"conv2d: residual {residual.Shape} on {residual.Device.Info.Id} does not match the output {outputShape} on {x.Device.Info.Id}");
         if (fusion.Activation == ConvActivation.PRelu && (fusion.Slopes is not { Shape.Rank: 1 } slopes || (slopes.Length != 1 && slopes.Length != shape.Cout)))
             throw new ArgumentException($"conv2d: PRelu slopes {fusion.Slopes?.Shape.ToString() ?? "missing"} must have shape [1] or [{shape.Cout}]");
-        if (x.Device.Backend != BackendKind.Cpu || Tape.ShouldRecord(x, weight, bias, fusion.Slopes, fusion.Residual)
-            || (r > 1 && !Conv2dCpu.FusesPixelShuffle(shape)))
+        bool onCpu = x.Device.Backend == BackendKind.Cpu;
+        if (Tape.ShouldRecord(x, weight, bias, fusion.Slopes, fusion.Residual)
+            || (onCpu ? r > 1 && !Conv2dCpu.FusesPixelShuffle(shape) : !Conv2dWinogradKernels.Applies(shape)))
             return Unfused(x, weight, bias, fusion, stride, padding);
         var y = Tensor.Empty(x.Device, outputShape);
-        Conv2dCpu.ForwardFused(shape, x.Buffer, weight.Buffer, bias?.Buffer, fusion, y.Buffer);
+        if (onCpu)
+            Conv2dCpu.ForwardFused(shape, x.Buffer, weight.Buffer, bias?.Buffer, fusion, y.Buffer);
+        else
+        {
+            using var op = ConvLabels.StartFused(shape, fusion);
+            Conv2dWinogradKernels.Forward(shape, x.Buffer, weight.Buffer, DeviceConvEpilogue.Of(bias?.Buffer, fusion), y.Buffer);
+        }
         return y;
     }
 

@@ -32,7 +32,7 @@ internal sealed class Conv2dForwardTunable : TunableKernel
     public override ITuningTrial Prepare(KernelDevice device, Device reference, TuningCase c)
     {
         var s = Shape(c);
-        return new ConvolutionTrial(device, reference, (s.InputLength, s.WeightLength, s.Cout, s.OutputLength), 2.0 * s.OutputLength * s.Cin * s.K * s.K,
+        return ConvolutionTrial.Create(device, reference, (s.InputLength, s.WeightLength, s.Cout, s.OutputLength), 2.0 * s.OutputLength * s.Cin * s.K * s.K,
             (x, w, b, y) => Conv2d.Forward(s, x, w, b, y), (x, w, b, y, p) => Conv2dKernels.Forward(s, x, w, b, y, p));
     }
 

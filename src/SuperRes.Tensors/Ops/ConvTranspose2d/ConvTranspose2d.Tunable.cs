@@ -25,7 +25,7 @@ internal sealed class ConvTranspose2dTunable : TunableKernel
     public override ITuningTrial Prepare(KernelDevice device, Device reference, TuningCase c)
     {
         var g = Geometry(c);
-        return new ConvolutionTrial(device, reference, (g.InputLength, g.WeightLength, g.Cout, g.OutputLength), 2.0 * g.InputLength * g.Cout * g.K * g.K,
+        return ConvolutionTrial.Create(device, reference, (g.InputLength, g.WeightLength, g.Cout, g.OutputLength), 2.0 * g.InputLength * g.Cout * g.K * g.K,
             (x, w, b, y) => ConvTranspose2d.Forward(g, x, w, b, y), (x, w, b, y, p) => ConvTranspose2dKernels.Forward(g, x, w, b, y, p));
     }
 

@@ -1,8 +1,9 @@
 namespace SuperRes.Tensors.Primitives;
 
 /// <summary>
-/// kernels/reduce.cl on CUDA and OpenCL: up to <see cref="MaxGroups"/> groups of <see cref="Group"/> work-items
-/// write partial sums, then one group adds those up. The losses reuse the second pass.
+/// kernels/reduce.cl on CUDA and OpenCL: up to GROUPS groups of GROUP work-items write partial sums, then one group
+/// adds those up (<see cref="ReducePlan"/>: the device's tuned parameters, else <see cref="Group"/> and
+/// <see cref="MaxGroups"/>). The losses reuse the second pass; Adam's sum of squares keeps the defaults.
 /// </summary>
 internal sealed class ReduceKernels : Reduce.IBackend
 {
@@ -14,19 +15,19 @@ internal sealed class ReduceKernels : Reduce.IBackend
     public void Sum(DeviceBuffer x, long n, DeviceBuffer result)
     {
         var k = Launch.Kernels(x);
-        long groups = Groups(n);
-        using var partial = k.Allocate(groups);
-        k.Launch(k.GetKernel(File, "sum_partial", Defines), LaunchGrid.Linear(groups * Group, Group), n, x, partial);
-        SumPartials(k, partial, groups, n, result);
+        var plan = ReducePlan.For(k, n);
+        using var partial = k.Allocate(plan.Groups);
+        k.Launch(k.GetKernel(File, "sum_partial", plan.Defines), plan.FirstPass, n, x, partial);
+        SumPartials(k, plan, partial, n, result);
     }
 
-    /// <summary>Groups of the first pass over n elements.</summary>
+    /// <summary>Groups of the first pass over n elements with the default parameters (also the profiler's estimate of the partial sums).</summary>
     public static long Groups(long n) => Math.Min((n + Group - 1) / Group, MaxGroups);
 
-    /// <summary>The second pass: result[0] = Σ partial[0..groups), in one group.</summary>
-    public static void SumPartials(KernelDevice k, DeviceBuffer partial, long groups, long n, DeviceBuffer result)
+    /// <summary>The second pass: result[0] = Σ partial[0..plan.Groups), in one group.</summary>
+    public static void SumPartials(KernelDevice k, ReducePlan plan, DeviceBuffer partial, long n, DeviceBuffer result)
     {
-        OpTimer.Next((n, groups), static s => new OpCost("sum_partial", OpLabel.Elements(s.n) + " pass 2", s.groups, OpCost.F32(s.groups + 1)));
-        k.Launch(k.GetKernel(File, "sum_partial", Defines), LaunchGrid.Linear(Group, Group), groups, partial, result);
+        OpTimer.Next((n, plan.Groups), static s => new OpCost("sum_partial", OpLabel.Elements(s.n) + " pass 2", s.Groups, OpCost.F32(s.Groups + 1)));
+        k.Launch(k.GetKernel(File, "sum_partial", plan.Defines), LaunchGrid.Linear(plan.Group, plan.Group), plan.Groups, partial, result);
     }
 }

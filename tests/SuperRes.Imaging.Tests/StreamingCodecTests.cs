@@ -1,0 +1,115 @@
+using SuperRes.Imaging.Codecs;
+
+namespace SuperRes.Imaging.Tests;
+
+/// <summary>
+/// The pieces of the streaming upscale on the imaging side: samples kept at their own bit depth (<see cref="PixelImage"/>,
+/// <see cref="ImageCodec.ReadSamples"/>) read region by region as the float image's regions; bicubic enlargement region
+/// by region bit for bit as the whole-image resize; a PNG written as rows arrive, in any grouping, byte for byte as the
+/// whole-image encoder writes it, appearing only when complete.
+/// </summary>
+public sealed class StreamingCodecTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("superres-streaming-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static Image Levels(int w, int h, int channels, int bitDepth, int seed)
+    {
+        var rng = new Random(seed);
+        var img = new Image(w, h, channels, bitDepth);
+        for (int i = 0; i < img.Data.Length; i++)
+            img.Data[i] = rng.Next((int)img.MaxValue + 1);
+        return img;
+    }
+
+    [Theory]
+    [InlineData(1, 8)] [InlineData(3, 8)] [InlineData(1, 16)] [InlineData(3, 16)] [InlineData(4, 16)]
+    public void Samples_read_back_region_by_region_as_the_float_image(int channels, int bitDepth)
+    {
+        var image = Levels(37, 23, channels, bitDepth, seed: channels + bitDepth);
+        var pixels = PixelImage.FromLevels(image)!;
+        Assert.Equal(image.Data, pixels.ToImage().Data);
+        foreach (var (x, y, w, h) in new[] { (0, 0, 37, 23), (5, 3, 7, 11), (36, 22, 1, 1), (0, 10, 37, 2) })
+        {
+            var region = pixels.ReadRegion(x, y, w, h);
+            Assert.Equal(image.Crop(x, y, w, h).Data, region.Data);
+            Assert.Equal(bitDepth, region.BitDepth);
+        }
+    }
+
+    [Fact]
+    public void Only_integer_levels_are_taken_as_samples()
+    {
+        var image = Levels(5, 4, 3, 8, seed: 1);
+        image.Data[7] = 12.5f;
+        Assert.Null(PixelImage.FromLevels(image));
+        image.Data[7] = 256;
+        Assert.Null(PixelImage.FromLevels(image));
+    }
+
+    [Theory]
+    [InlineData(1, 16)] [InlineData(3, 16)] [InlineData(3, 8)] [InlineData(2, 8)]
+    public void A_PNG_is_read_as_samples_at_its_own_bit_depth(int channels, int bitDepth)
+    {
+        var image = Levels(31, 17, channels, bitDepth, seed: 3);
+        var path = Path.Combine(_dir, "in.png");
+        ImageCodec.Write(path, image);
+        var samples = Assert.IsType<PixelImage>(ImageCodec.ReadSamples(path));
+        Assert.Equal((channels, bitDepth), (samples.Channels, samples.BitDepth));
+        Assert.Equal(ImageCodec.Read(path).Data, samples.ToImage().Data);
+    }
+
+    [Theory]
+    [InlineData(2)] [InlineData(3)] [InlineData(4)]
+    public void Bicubic_regions_equal_the_whole_image_resize_bit_for_bit(int scale)
+    {
+        var image = Levels(29, 19, 2, 8, seed: scale);
+        var whole = Resize.Bicubic(image, image.Width * scale, image.Height * scale);
+        var region = new BicubicRegion(image.Width, image.Height, whole.Width, whole.Height);
+        foreach (var (x, y, w, h) in new[] { (0, 0, whole.Width, whole.Height), (0, 0, 5, 3), (13, 7, 21, 30), (whole.Width - 4, whole.Height - 9, 4, 9) })
+        {
+            var (sx, sy, sw, sh) = region.SourceOf(x, y, w, h);
+            Assert.True(sx >= 0 && sy >= 0 && sx + sw <= image.Width && sy + sh <= image.Height);
+            var part = region.Resize(image.Crop(sx, sy, sw, sh), sx, sy, x, y, w, h);
+            Assert.True(whole.Crop(x, y, w, h).Data.AsSpan().SequenceEqual(part.Data), $"x{scale}: region {w}x{h}+{x}+{y} differs");
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 8, 1)] [InlineData(3, 16, 7)] [InlineData(3, 8, 1000)]
+    public void A_PNG_written_as_rows_arrive_is_the_whole_image_encoders_bytes(int channels, int bitDepth, int rowsAtATime)
+    {
+        // 900 × 700 RGB at 16 bits is 3.8 MB of rows: several bands and IDAT chunks.
+        var pixels = PixelImage.FromLevels(Levels(900, 700, channels, bitDepth, seed: rowsAtATime))!;
+        var expected = PngEncoder.Encode(pixels.ToImage());
+        var path = Path.Combine(_dir, "out.png");
+        using (var sink = ImageCodec.CreateWriter(path, pixels.Width, pixels.Height, channels, bitDepth))
+        {
+            for (int y = 0; y < pixels.Height; y += rowsAtATime)
+            {
+                Assert.False(File.Exists(path));
+                sink.WriteRows(pixels.Rows(y, Math.Min(rowsAtATime, pixels.Height - y)));
+            }
+            sink.Complete();
+        }
+        Assert.Equal(expected, File.ReadAllBytes(path));
+        Assert.Equal(expected, PngEncoder.Encode(pixels));
+        Assert.Single(Directory.GetFiles(_dir));
+    }
+
+    [Theory]
+    [InlineData("out.png")] [InlineData("out.jpg")]
+    public void An_output_abandoned_before_its_last_row_leaves_no_file(string name)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, "the previous output");
+        using (var sink = ImageCodec.CreateWriter(path, 40, 30, 3, 8))
+        {
+            sink.WriteRows(new byte[10 * sink.RowBytes]);
+            Assert.Throws<InvalidOperationException>(sink.Complete);
+        }
+        Assert.Equal("the previous output", File.ReadAllText(path));
+        Assert.Single(Directory.GetFiles(_dir));
+    }
+}
