@@ -82,7 +82,7 @@ step "superres doctor --device $device" 100 "$superres" doctor --device "$device
 tune_device=$device
 ((dry)) && tune_device=$("$superres" devices 2>/dev/null | grep -o 'opencl:[0-9]*' | head -n 1)
 # The kernels the profiles below run (EDSR's convolutions, their gradients, the L1 loss): all of them would not fit the step.
-tune=("$superres" tune --device "${tune_device:-opencl}" --ops conv2d_forward,conv2d_backward,reduce --budget-seconds 30 --json "$work/tune.json")
+tune=("$superres" tune --device "${tune_device:-opencl}" --ops conv2d_winograd,conv2d_forward,conv2d_backward,reduce --budget-seconds 30 --json "$work/tune.json")
 if [[ -n $tune_device ]]; then
     step "superres tune --device $tune_device" 50 "${tune[@]}"
 else

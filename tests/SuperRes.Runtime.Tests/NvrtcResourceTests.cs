@@ -96,8 +96,9 @@ public sealed class NvrtcResourceTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// The block size the ops launch a config with: conv2d_forward's WG_X×WG_Y, conv2d's (TILE_W/PX)×TILE_H, the
-    /// calibration GEMM's (TS/WPT)², GROUP where a kernel declares it, else 256 (LaunchGrid.Linear's default, the ops' Group).
+    /// The block size the ops launch a config with: conv2d_forward's WG_X×WG_Y, conv2d's (TILE_W/PX)×TILE_H, linear's
+    /// TILE×(TILE/WPT), the calibration GEMM's (TS/WPT)², GROUP where a kernel declares it, else 256 (LaunchGrid.Linear's
+    /// default, the ops' Group).
     /// </summary>
     internal static int BlockThreads(KernelDefines config)
     {
@@ -106,6 +107,8 @@ public sealed class NvrtcResourceTests(ITestOutputHelper output)
             return wgX * wgY;
         if (Get("TILE_W") is int w && Get("TILE_H") is int h)
             return w / (Get("PX") ?? 1) * h;
+        if (Get("TILE") is int tile && Get("WPT") is int rowsPerItem)
+            return tile * (tile / rowsPerItem);
         if (Get("TS") is int ts && Get("WPT") is int wpt)
             return ts / wpt * (ts / wpt);
         return Get("GROUP") ?? 256;

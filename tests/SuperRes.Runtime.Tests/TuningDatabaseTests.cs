@@ -34,6 +34,12 @@ public sealed class TuningDatabaseTests : IDisposable
         Assert.Equal("-cl-mad-enable", again.BuildOptions);
         Assert.Null(again.Find("conv2d_forward", "another class"));
 
+        // An op takes the entry only when it is legal for its shape, else its fallback (the class default).
+        var fallback = KernelDefines.Parse("BLOCK=8 PX=16");
+        Assert.Equal(parameters, again.ParametersOr("conv2d_forward", "3x3/1 17-64→17-64", _ => null, fallback));
+        Assert.Equal(fallback, again.ParametersOr("conv2d_forward", "3x3/1 17-64→17-64", _ => "too wide", fallback));
+        Assert.Equal(fallback, again.ParametersOr("conv2d_forward", "another class", _ => null, fallback));
+
         File.WriteAllText(db.Path!, "{ not json");
         Assert.Empty(TuningDatabase.Load(device).Entries);
     }

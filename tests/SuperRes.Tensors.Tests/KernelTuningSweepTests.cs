@@ -1,3 +1,4 @@
+using SuperRes.Runtime.Profiling;
 using SuperRes.Runtime.Tuning;
 using SuperRes.Tensors.Primitives;
 using SuperRes.Tensors.Tuning;
@@ -54,10 +55,10 @@ public sealed class KernelTuningSweepTests(ITestOutputHelper output)
     [OpenClFact]
     public void Sampled_legal_calibration_sgemm_configurations_match_the_Cpu_reference()
     {
-        Sweep("calibrate_sgemm", new[] { 256, 192 }.Select(n => new TuningCase($"{n}³", Runtime.Profiling.CalibrationSgemm.ShapeClass, n)), perCase: 4,
-            c => Runtime.Profiling.CalibrationSgemm.Shipped(DeviceClass.Gpu).First(p => (int)c.Shape % Runtime.Tuning.TuningSpace.Value(p, "TS") == 0));
+        Sweep("calibrate_sgemm", new[] { 256, 192 }.Select(n => new TuningCase($"{n}³", CalibrationSgemm.ShapeClass, n)), perCase: 4,
+            c => CalibrationSgemm.Shipped(DeviceClass.Gpu).First(p => (int)c.Shape % TuningSpace.Value(p, "TS") == 0));
         using var device = TestDevices.RequireOpenCl();
-        Assert.Contains("not a multiple", Runtime.Profiling.CalibrationSgemm.Illegal(device, 192, Runtime.Profiling.CalibrationSgemm.Config(128, 8, 16)));
+        Assert.Contains("not a multiple", CalibrationSgemm.Illegal(device, 192, CalibrationSgemm.Config(128, 8, 16)));
     }
 
     /// <summary>

@@ -38,6 +38,10 @@ public sealed class TuningDatabase
 
     public TunedEntry? Find(string kernel, string shapeClass) => _entries.GetValueOrDefault((kernel, shapeClass));
 
+    /// <summary>The entry's parameters when there is one that <paramref name="illegal"/> accepts (returns null for), else <paramref name="fallback"/>.</summary>
+    public KernelDefines ParametersOr(string kernel, string shapeClass, Func<KernelDefines, string?> illegal, KernelDefines fallback) =>
+        Find(kernel, shapeClass) is { } tuned && illegal(tuned.Parameters) is null ? tuned.Parameters : fallback;
+
     public void Set(string kernel, string shapeClass, TunedEntry entry) => _entries[(kernel, shapeClass)] = entry;
 
     /// <summary>The database of <paramref name="device"/>: its file when present and readable, else an empty one.</summary>

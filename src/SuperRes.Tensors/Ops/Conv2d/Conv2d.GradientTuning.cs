@@ -47,9 +47,7 @@ internal static class Conv2dGradientTuning
 
     /// <summary>The tuning database's entry for the shape's class when it is legal here, else the device class's default.</summary>
     public static KernelDefines Parameters(KernelDevice k, Conv2dShape s) =>
-        k.Tuning.Find(Space.Kernel, Conv2dForwardTuning.ShapeClass(s)) is { } tuned && Illegal(k, s, tuned.Parameters) is null
-            ? tuned.Parameters
-            : Default(k.Class);
+        k.Tuning.ParametersOr(Space.Kernel, Conv2dForwardTuning.ShapeClass(s), p => Illegal(k, s, p), Default(k.Class));
 
     /// <summary>Work-items per group of every kernel of the program: TILE_W / PX · TILE_H.</summary>
     public static int Threads(KernelDefines p) => TuningSpace.Value(p, "TILE_W") / TuningSpace.Value(p, "PX") * TuningSpace.Value(p, "TILE_H");

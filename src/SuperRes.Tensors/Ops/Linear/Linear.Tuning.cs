@@ -30,7 +30,7 @@ internal static class LinearTuning
 
     /// <summary>The tuning database's entry for the layer's class when it is legal here, else the default.</summary>
     public static KernelDefines Parameters(KernelDevice k, int inFeatures, int outFeatures) =>
-        k.Tuning.Find(Space.Kernel, ShapeClass(inFeatures, outFeatures)) is { } tuned && Illegal(k, tuned.Parameters) is null ? tuned.Parameters : Default(k.Class);
+        k.Tuning.ParametersOr(Space.Kernel, ShapeClass(inFeatures, outFeatures), p => Illegal(k, p), Default(k.Class));
 
     /// <summary>Why <paramref name="p"/> cannot run on <paramref name="k"/>, or null.</summary>
     public static string? Illegal(KernelDevice k, KernelDefines p)

@@ -25,8 +25,7 @@ internal static class PoolingTuning
     public static string ShapeClass(int hw) => "plane " + ShapeClasses.Size(hw);
 
     /// <summary>The tuning database's entry for the plane size's class when it is legal here, else the default.</summary>
-    public static KernelDefines Parameters(KernelDevice k, int hw) =>
-        k.Tuning.Find(Space.Kernel, ShapeClass(hw)) is { } tuned && Illegal(k, tuned.Parameters) is null ? tuned.Parameters : Default(k.Class);
+    public static KernelDefines Parameters(KernelDevice k, int hw) => k.Tuning.ParametersOr(Space.Kernel, ShapeClass(hw), p => Illegal(k, p), Default(k.Class));
 
     /// <summary>Why <paramref name="p"/> cannot run on <paramref name="k"/>, or null.</summary>
     public static string? Illegal(KernelDevice k, KernelDefines p)

@@ -22,8 +22,7 @@ internal static class ReduceTuning
     public static string ShapeClass(long n) => ShapeClasses.Size(n);
 
     /// <summary>The tuning database's entry for the length's class when it is legal here, else the default.</summary>
-    public static KernelDefines Parameters(KernelDevice k, long n) =>
-        k.Tuning.Find(Space.Kernel, ShapeClass(n)) is { } tuned && Illegal(k, tuned.Parameters) is null ? tuned.Parameters : Default();
+    public static KernelDefines Parameters(KernelDevice k, long n) => k.Tuning.ParametersOr(Space.Kernel, ShapeClass(n), p => Illegal(k, p), Default());
 
     /// <summary>Why <paramref name="p"/> cannot run on <paramref name="k"/>, or null.</summary>
     public static string? Illegal(KernelDevice k, KernelDefines p)
