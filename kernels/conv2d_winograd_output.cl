@@ -9,9 +9,10 @@
 //   TO          tiles of a row per work-item: 1, or 16 as the lanes of float16 vectors where the dialect has them
 //               (OpenCL; on CPU drivers whole AVX-512 registers, contiguous loads of m and stores of y)
 // @config ACTIVATION=0 RESIDUAL=0 SHUFFLE=1 TO=1
-// @config ACTIVATION=1 RESIDUAL=1 SHUFFLE=1 TO=16
-// @config ACTIVATION=3 RESIDUAL=0 SHUFFLE=1 TO=1
-// @config ACTIVATION=2 RESIDUAL=0 SHUFFLE=2 TO=16
+// @config ACTIVATION=1 RESIDUAL=1 SHUFFLE=1 TO=1
+// @config ACTIVATION=3 RESIDUAL=0 SHUFFLE=2 TO=1
+// @config(cpu) ACTIVATION=1 RESIDUAL=1 SHUFFLE=1 TO=16
+// @config(cpu) ACTIVATION=2 RESIDUAL=0 SHUFFLE=2 TO=16
 
 #define ELEMENTS 36
 
@@ -40,7 +41,72 @@ DEVICE_FN void output_row16(float16 s[6])
 }
 #endif
 
-// One work-item per tile (grid X: tx; grid Y: tile row n·tilesH + ty) and output channel (grid Z), so that
+// One tile of the scalar form: tile tx of tile row `row`, output channel co.
+DEVICE_FN void output_tile(const int tx, const int row, const int co, const int cout, const int cp, const int h, const int w,
+                           const int tilesH, const int tilesW, const int tp, const int hasBias, const float slope,
+                           const int slopeCount, const float residualScale, GLOBAL const float* m, GLOBAL const float* bias,
+                           GLOBAL const float* slopes, GLOBAL const float* residual, GLOBAL float* y)
+{
+    const int n = row / tilesH, ty = row - n * tilesH, t = row * tilesW + tx;
+    float s[ELEMENTS];
+    UNROLL
+    for (int e = 0; e < ELEMENTS; e++)
+        s[e] = m[(e * cp + co) * tp + t];
+    // Aᵀ·m column by column (rows 0–3 kept), then (Aᵀ·m)·A row by row.
+    UNROLL
+    for (int c = 0; c < 6; c++)
+    {
+        float column[6];
+        UNROLL
+        for (int i = 0; i < 6; i++)
+            column[i] = s[i * 6 + c];
+        output_row(column);
+        UNROLL
+        for (int i = 0; i < 4; i++)
+            s[i * 6 + c] = column[i];
+    }
+    const float shift = hasBias ? bias[co] : 0.0f;
+#if ACTIVATION == 2
+    const float negativeSlope = slope;
+#elif ACTIVATION == 3
+    const float negativeSlope = slopes[slopeCount == 1 ? 0 : co];
+#endif
+    // Output pixel (oy, ox) of channel co goes to y[start + oy·rowStride + ox·SHUFFLE].
+    const int rr = SHUFFLE * SHUFFLE, channel = co / rr, offset = co - channel * rr;
+    const int rowStride = w * rr;
+    const int start = ((n * (cout / rr) + channel) * h * SHUFFLE + offset / SHUFFLE) * w * SHUFFLE + offset % SHUFFLE;
+    UNROLL
+    for (int a = 0; a < 4; a++)
+    {
+        float r[6];
+        UNROLL
+        for (int j = 0; j < 6; j++)
+            r[j] = s[a * 6 + j];
+        output_row(r);
+        const int oy = ty * 4 + a;
+        UNROLL
+        for (int b = 0; b < 4; b++)
+        {
+            const int ox = tx * 4 + b;
+            if (oy < h && ox < w)
+            {
+                const int i = start + oy * rowStride + ox * SHUFFLE;
+                float value = r[b] + shift;
+#if ACTIVATION == 1
+                value = fmaxf(value, 0.0f);
+#elif ACTIVATION >= 2
+                value = value > 0.0f ? value : negativeSlope * value;
+#endif
+#if RESIDUAL
+                value = residual[i] + residualScale * value;
+#endif
+                y[i] = value;
+            }
+        }
+    }
+}
+
+// One work-item per TO tiles of a row (grid X), tile row n·tilesH + ty (grid Y) and output channel (grid Z), so that
 // neighbouring work-items read neighbouring columns of m and no index divides by a runtime value.
 KERNEL void winograd_output(const int cout, const int cp, const int h, const int w, const int rows, const int tilesH,
                             const int tilesW, const int tp, const int hasBias, const float slope, const int slopeCount, const float residualScale,
@@ -152,65 +218,11 @@ KERNEL void winograd_output(const int cout, const int cp, const int h, const int
         }
     }
 #else
-    const int tx = GLOBAL_ID_X, row = GLOBAL_ID_Y, co = GLOBAL_ID_Z;
-    if (tx >= tilesW || row >= rows || co >= cout)
+    const int row = GLOBAL_ID_Y, co = GLOBAL_ID_Z;
+    if (row >= rows || co >= cout)
         return;
-    const int n = row / tilesH, ty = row - n * tilesH, t = row * tilesW + tx;
-    float s[ELEMENTS];
-    UNROLL
-    for (int e = 0; e < ELEMENTS; e++)
-        s[e] = m[(e * cp + co) * tp + t];
-    // Aᵀ·m column by column (rows 0–3 kept), then (Aᵀ·m)·A row by row.
-    UNROLL
-    for (int c = 0; c < 6; c++)
-    {
-        float column[6];
-        UNROLL
-        for (int i = 0; i < 6; i++)
-            column[i] = s[i * 6 + c];
-        output_row(column);
-        UNROLL
-        for (int i = 0; i < 4; i++)
-            s[i * 6 + c] = column[i];
-    }
-    const float shift = hasBias ? bias[co] : 0.0f;
-#if ACTIVATION == 2
-    const float negativeSlope = slope;
-#elif ACTIVATION == 3
-    const float negativeSlope = slopes[slopeCount == 1 ? 0 : co];
-#endif
-    // Output pixel (oy, ox) of channel co goes to y[start + oy·rowStride + ox·SHUFFLE].
-    const int rr = SHUFFLE * SHUFFLE, channel = co / rr, offset = co - channel * rr;
-    const int rowStride = w * rr;
-    const int start = ((n * (cout / rr) + channel) * h * SHUFFLE + offset / SHUFFLE) * w * SHUFFLE + offset % SHUFFLE;
-    UNROLL
-    for (int a = 0; a < 4; a++)
-    {
-        float r[6];
-        UNROLL
-        for (int j = 0; j < 6; j++)
-            r[j] = s[a * 6 + j];
-        output_row(r);
-        const int oy = ty * 4 + a;
-        UNROLL
-        for (int b = 0; b < 4; b++)
-        {
-            const int ox = tx * 4 + b;
-            if (oy < h && ox < w)
-            {
-                const int i = start + oy * rowStride + ox * SHUFFLE;
-                float value = r[b] + shift;
-#if ACTIVATION == 1
-                value = fmaxf(value, 0.0f);
-#elif ACTIVATION >= 2
-                value = value > 0.0f ? value : negativeSlope * value;
-#endif
-#if RESIDUAL
-                value = residual[i] + residualScale * value;
-#endif
-                y[i] = value;
-            }
-        }
-    }
+    // TO tiles one after another (TO=16 runs this way where the dialect has no float16).
+    for (int tx = GLOBAL_ID_X * TO; tx < GLOBAL_ID_X * TO + TO && tx < tilesW; tx++)
+        output_tile(tx, row, co, cout, cp, h, w, tilesH, tilesW, tp, hasBias, slope, slopeCount, residualScale, m, bias, slopes, residual, y);
 #endif
 }

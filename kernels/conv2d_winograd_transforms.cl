@@ -2,7 +2,7 @@
 // The input transform takes TI tiles of a row per work-item (legal values: src/SuperRes.Tensors/Ops/Conv2d/
 // Conv2d.WinogradTuning.cs).
 // @config TI=1
-// @config TI=4
+// @config(cpu) TI=16
 
 #include "index.h"
 

@@ -122,13 +122,13 @@ public sealed class Tensor : IDisposable
     }
 
     /// <summary>
-    /// A new tensor (no gradient, no creator) that owns this one's memory; this one is left released. Only for a
-    /// tensor nothing else holds: no node keeps it for its backward pass.
+    /// A new tensor (no gradient, no creator) that owns this one's memory, leaving this one released; null when a node
+    /// still keeps this one for its backward pass or it has a gradient of its own (then its memory cannot move).
     /// </summary>
-    internal Tensor MoveToNew()
+    internal Tensor? TryMoveToNew()
     {
-        if (_savedByNodes != 0 || Grad is not null)
-            throw new InvalidOperationException($"tensor {Shape}{(Name is null ? "" : " '" + Name + "'")} is still held by the tape: its memory cannot move");
+        if (_savedByNodes != 0 || Grad is not null || _buffer is null)
+            return null;
         var moved = new Tensor(Shape, Buffer, requiresGrad: false);
         _buffer = null;
         _released = true;

@@ -52,7 +52,8 @@ public sealed class DeviceBuffer : IDisposable
             _derived ??= new Dictionary<string, (long, DeviceBuffer)>(StringComparer.Ordinal);
             if (_derived.TryGetValue(key, out var cached) && cached.Writes == WriteCount)
                 return cached.Buffer;
-            cached.Buffer?.Dispose();
+            if (_derived.Remove(key))
+                cached.Buffer.Dispose();
             var made = make(this);
             _derived[key] = (WriteCount, made);
             return made;

@@ -43,9 +43,10 @@ public abstract class GradNode
     /// <summary>
     /// The gradient this node's <see cref="Backward"/> was given, as a tensor the node may hand on (to
     /// <see cref="Accumulate(int, Tensor)"/>): the tape owns gradOutput and frees it after Backward, so its memory
-    /// moves to a new tensor and gradOutput is left released. Use it at most once, after every other read of it.
+    /// moves to a new tensor and gradOutput is left released (a copy if something else still holds it). Use it at
+    /// most once, after every other read of it.
     /// </summary>
-    protected static Tensor TakeGradOutput(Tensor gradOutput) => gradOutput.MoveToNew();
+    protected static Tensor TakeGradOutput(Tensor gradOutput) => gradOutput.TryMoveToNew() ?? gradOutput.Clone();
 
     internal static void Accumulate(Tensor target, Tensor grad)
     {

@@ -128,11 +128,12 @@ internal static class Conv2dWinograd
         var d = scratch.AsSpan(b.Padded + b.Transformed + b.Products, Elements * 16);
         var transformScratch = scratch.AsSpan(b.Padded + b.Transformed + b.Products + Elements * 16, Elements * 16);
         var o = scratch.AsSpan(b.Padded + b.Transformed + b.Products + 2 * Elements * 16, Elements * 16);
+        bool paddingZeroed = b.Grid.ZeroPadding(padded);
         for (int ci = 0; ci < s.Cin; ci++)
         {
             if (ci + 1 < s.Cin)
                 b.Grid.Prefetch(x.AsSpan((n * s.Cin + ci + 1) * plane, plane), firstTileRow, tileRows, halo: true);
-            b.Grid.Pad(x.AsSpan((n * s.Cin + ci) * plane, plane), firstTileRow, tileRows, padded);
+            b.Grid.Pad(x.AsSpan((n * s.Cin + ci) * plane, plane), firstTileRow, tileRows, padded, paddingZeroed);
             for (int t = 0; t < width; t += lanes)
             {
                 b.Grid.Read<TLanes, TVector>(padded, firstTileRow, first + t, Math.Clamp(count - t, 0, lanes), d);

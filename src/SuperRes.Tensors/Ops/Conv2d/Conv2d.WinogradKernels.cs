@@ -3,8 +3,9 @@ using SuperRes.Runtime.Tuning;
 namespace SuperRes.Tensors.Primitives;
 
 /// <summary>
-/// conv2d forward on CUDA and OpenCL by Winograd's F(4×4, 3×3), kernels/conv2d_winograd*.cl: the input tiles and the 36 matrix products go through buffers of the device's
-/// pool that are freed as soon as the output is written. The transformed weights are kept with the weight buffer
+/// conv2d forward on CUDA and OpenCL by Winograd's F(4×4, 3×3), kernels/conv2d_winograd*.cl: the input tiles and the
+/// 36 matrix products go through buffers of the device's pool that are freed as soon as the output is written. The
+/// transformed weights (four times the 3×3 weights' size) are kept with the weight buffer
 /// (<see cref="DeviceBuffer.Derived"/>) and made again only after the weights may have changed. The output transform
 /// applies the epilogue (bias, activation, residual add, pixel shuffle: <see cref="DeviceConvEpilogue"/>). Used for
 /// the layers the Cpu runs by Winograd too (<see cref="Conv2dWinograd.IsFaster"/>) with zero padding; each output

@@ -35,9 +35,17 @@ internal readonly struct TileGrid(Conv2dShape s)
     /// padded = the input windows of tile rows firstTileRow … firstTileRow + tileRows − 1 of one channel's plane:
     /// rows 4·firstTileRow − 1 onwards, columns −1 onwards, zeros or the nearest border pixel outside the plane.
     /// </summary>
-    public void Pad(ReadOnlySpan<float> plane, int firstTileRow, int tileRows, Span<float> padded)
+    public void Pad(ReadOnlySpan<float> plane, int firstTileRow, int tileRows, Span<float> padded, bool paddingZeroed = false)
     {
         int stride = Stride, top = Output * firstTileRow - 1;
+        if (paddingZeroed && !_replicate)
+        {
+            // Zero padding into a copy whose padding is already zero (ZeroPadding): only the plane's own pixels.
+            int from = Math.Max(0, top), to = Math.Min(_h, top + Output * tileRows + 2);
+            for (int source = from; source < to; source++)
+                plane.Slice(source * _w, _w).CopyTo(padded.Slice(Slack + (source - top) * stride + 1, _w));
+            return;
+        }
         for (int r = 0; r < Output * tileRows + 2; r++)
         {
             var row = padded.Slice(Slack + r * stride, stride);
@@ -53,6 +61,19 @@ internal readonly struct TileGrid(Conv2dShape s)
             row[0] = _replicate ? pixels[0] : 0f;
             row[(_w + 1)..].Fill(_replicate ? pixels[_w - 1] : 0f);
         }
+    }
+
+    /// <summary>
+    /// Prepares <paramref name="padded"/> for zero-padded <see cref="Pad"/> calls of the same tile rows (every channel
+    /// of a block) and returns their paddingZeroed argument: zeros everywhere, so that each call copies only the
+    /// plane's pixels. Replicate padding rewrites its border every time: false, and nothing done.
+    /// </summary>
+    public bool ZeroPadding(Span<float> padded)
+    {
+        if (_replicate)
+            return false;
+        padded.Clear();
+        return true;
     }
 
     /// <summary>
@@ -276,21 +297,30 @@ internal readonly struct TileGrid(Conv2dShape s)
         int rows = Math.Min(Output, _h - top);
         for (int a = 0; a < rows; a++)
         {
-            ref float oa = ref Unsafe.Add(ref src, a * Output * lanes);
-            var b0 = Vector512.LoadUnsafe(ref oa);
-            var b1 = Vector512.LoadUnsafe(ref oa, 16);
-            var b2 = Vector512.LoadUnsafe(ref oa, 32);
-            var b3 = Vector512.LoadUnsafe(ref oa, 48);
-            var low01 = Avx512F.PermuteVar16x32x2(b0, PairLow, b1);
-            var high01 = Avx512F.PermuteVar16x32x2(b0, PairHigh, b1);
-            var low23 = Avx512F.PermuteVar16x32x2(b2, PairLow, b3);
-            var high23 = Avx512F.PermuteVar16x32x2(b2, PairHigh, b3);
+            var (p0, p1, p2, p3) = InterleavedRow(ref Unsafe.Add(ref src, a * Output * lanes));
             int index = at.Of(top + a, left);
-            Store(y, epilogue, co, index, at.Step, Avx512F.PermuteVar16x32x2(low01, QuadLow, low23));
-            Store(y, epilogue, co, index + 16 * at.Step, at.Step, Avx512F.PermuteVar16x32x2(low01, QuadHigh, low23));
-            Store(y, epilogue, co, index + 32 * at.Step, at.Step, Avx512F.PermuteVar16x32x2(high01, QuadLow, high23));
-            Store(y, epilogue, co, index + 48 * at.Step, at.Step, Avx512F.PermuteVar16x32x2(high01, QuadHigh, high23));
+            Store(y, epilogue, co, index, at.Step, p0);
+            Store(y, epilogue, co, index + 16 * at.Step, at.Step, p1);
+            Store(y, epilogue, co, index + 32 * at.Step, at.Step, p2);
+            Store(y, epilogue, co, index + 48 * at.Step, at.Step, p3);
         }
+    }
+
+    // Output row a of 16 tiles, o[(a·4 + b)·16 + l], as 64 consecutive pixels (4 per tile): the pairs (b0, b1) and
+    // (b2, b3) interleaved, then the pairs of pairs.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512<float>, Vector512<float>, Vector512<float>, Vector512<float>) InterleavedRow(ref float oa)
+    {
+        var b0 = Vector512.LoadUnsafe(ref oa);
+        var b1 = Vector512.LoadUnsafe(ref oa, 16);
+        var b2 = Vector512.LoadUnsafe(ref oa, 32);
+        var b3 = Vector512.LoadUnsafe(ref oa, 48);
+        var low01 = Avx512F.PermuteVar16x32x2(b0, PairLow, b1);
+        var high01 = Avx512F.PermuteVar16x32x2(b0, PairHigh, b1);
+        var low23 = Avx512F.PermuteVar16x32x2(b2, PairLow, b3);
+        var high23 = Avx512F.PermuteVar16x32x2(b2, PairHigh, b3);
+        return (Avx512F.PermuteVar16x32x2(low01, QuadLow, low23), Avx512F.PermuteVar16x32x2(low01, QuadHigh, low23),
+            Avx512F.PermuteVar16x32x2(high01, QuadLow, high23), Avx512F.PermuteVar16x32x2(high01, QuadHigh, high23));
     }
 
     // Tiles in lanes that do not make 16 whole tiles of one row (planes under 64 wide, a block's tile row changing
@@ -314,25 +344,11 @@ internal readonly struct TileGrid(Conv2dShape s)
                 throw new ArgumentException("Winograd tile write: output too small");
             for (int a = 0; a < rows; a++)
             {
-                ref float oa = ref Unsafe.Add(ref src, a * Output * lanes);
-                var b0 = Vector512.LoadUnsafe(ref oa);
-                var b1 = Vector512.LoadUnsafe(ref oa, 16);
-                var b2 = Vector512.LoadUnsafe(ref oa, 32);
-                var b3 = Vector512.LoadUnsafe(ref oa, 48);
-                var low01 = Avx512F.PermuteVar16x32x2(b0, PairLow, b1);
-                var high01 = Avx512F.PermuteVar16x32x2(b0, PairHigh, b1);
-                var low23 = Avx512F.PermuteVar16x32x2(b2, PairLow, b3);
-                var high23 = Avx512F.PermuteVar16x32x2(b2, PairHigh, b3);
+                var (p0, p1, p2, p3) = InterleavedRow(ref Unsafe.Add(ref src, a * Output * lanes));
                 int index = at.Of(top + a, origin);
                 for (int k = low / 16; k * 16 < high; k++)
                 {
-                    var value = k switch
-                    {
-                        0 => Avx512F.PermuteVar16x32x2(low01, QuadLow, low23),
-                        1 => Avx512F.PermuteVar16x32x2(low01, QuadHigh, low23),
-                        2 => Avx512F.PermuteVar16x32x2(high01, QuadLow, high23),
-                        _ => Avx512F.PermuteVar16x32x2(high01, QuadHigh, high23),
-                    };
+                    var value = k switch { 0 => p0, 1 => p1, 2 => p2, _ => p3 };
                     var mask = PositionMask(16 * k, low, high);
                     fixed (float* destination = y)
                         Avx512F.MaskStore(destination + index + 16 * k, mask, epilogue.Apply(co, value, index + 16 * k, mask));

@@ -43,21 +43,33 @@ internal static class WinogradTransforms
         var u = new float[Elements * panels * PanelRows * cin];
         if (weight.Length < cout * cin * 9)
             throw new ArgumentException($"Winograd weights: {weight.Length} floats for {cout}×{cin}×3×3");
-        // One task per output channel (a training step repacks every layer, on the step's critical path).
-        CpuChunks.ForEachTask(cout, co =>
+        // One task per panel (a training step repacks every layer, on the step's critical path), its 8 output
+        // channels in float64 lanes: each lane takes the scalar definition's operations in its order.
+        CpuChunks.ForEachTask(panels, panel =>
         {
-            Span<double> gg = stackalloc double[Tile * 3];
+            Span<double> taps = stackalloc double[9 * PanelRows]; // taps[k · 8 + lane]
+            Span<Vector512<double>> gg = stackalloc Vector512<double>[Tile * 3];
+            Span<Vector512<double>> g = stackalloc Vector512<double>[9];
+            var w = weight.Span;
             for (int ci = 0; ci < cin; ci++)
             {
-                var g = weight.Span.Slice((co * cin + ci) * 9, 9);
+                for (int lane = 0; lane < PanelRows; lane++)
+                {
+                    int co = panel * PanelRows + lane;
+                    for (int k = 0; k < 9; k++)
+                        taps[k * PanelRows + lane] = co < cout ? w[(co * cin + ci) * 9 + k] : 0;
+                }
+                for (int k = 0; k < 9; k++)
+                    g[k] = Vector512.Create((ReadOnlySpan<double>)taps.Slice(k * PanelRows, PanelRows));
                 for (int i = 0; i < Tile; i++)
                     for (int c = 0; c < 3; c++)
                         gg[i * 3 + c] = G[i * 3] * g[c] + G[i * 3 + 1] * g[3 + c] + G[i * 3 + 2] * g[6 + c];
                 for (int i = 0; i < Tile; i++)
                     for (int j = 0; j < Tile; j++)
                     {
-                        double sum = gg[i * 3] * G[j * 3] + gg[i * 3 + 1] * G[j * 3 + 1] + gg[i * 3 + 2] * G[j * 3 + 2];
-                        u[(((i * Tile + j) * panels + co / PanelRows) * cin + ci) * PanelRows + co % PanelRows] = (float)sum;
+                        var sum = gg[i * 3] * G[j * 3] + gg[i * 3 + 1] * G[j * 3 + 1] + gg[i * 3 + 2] * G[j * 3 + 2];
+                        Vector512.Narrow(sum, Vector512<double>.Zero).GetLower()
+                            .CopyTo(u.AsSpan((((i * Tile + j) * panels + panel) * cin + ci) * PanelRows, PanelRows));
                     }
             }
         });
