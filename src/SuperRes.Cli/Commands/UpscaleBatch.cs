@@ -34,10 +34,15 @@ internal static class UpscaleBatch
                 }
                 try
                 {
-                    var header = ImageHeader.Read(job.Input);
-                    var work = new UpscaleWork(upscaler.Scale, luma, upscaler.Network.NeedsPreUpsampledInput,
-                        Streamed: header.Channels is 1 or 3 && !upscaler.Options.SelfEnsemble);
-                    long reserved = UpscaleMemory.Check(job.Input, header, work, job.Format, writing.MemoryLimit);
+                    ImageHeader header;
+                    long reserved;
+                    using (upscaler.Options.Timings.Time("read the header, check memory"))
+                    {
+                        header = ImageHeader.Read(job.Input);
+                        var work = new UpscaleWork(upscaler.Scale, luma, upscaler.Network.NeedsPreUpsampledInput,
+                            Streamed: header.Channels is 1 or 3 && !upscaler.Options.SelfEnsemble);
+                        reserved = UpscaleMemory.Check(job.Input, header, work, job.Format, writing.MemoryLimit);
+                    }
                     var (width, height) = UpscaleFile(upscaler, job, writing, name, reserved, progress);
                     written++;
                     context.Out.MarkupLine($"{Markup.Escape(job.Input)} ({width}x{height}) → {Markup.Escape(job.Output)} ({width * upscaler.Scale}x{height * upscaler.Scale})");
@@ -68,11 +73,19 @@ internal static class UpscaleBatch
     /// </summary>
     private static (int Width, int Height) UpscaleFile(Upscaler upscaler, UpscaleJob job, UpscaleWriting writing, string name, long reserved, IProgress progress)
     {
-        var image = ImageCodec.ReadSamples(job.Input);
-        progress.BeginImage(name, upscaler.WorkUnits(image, reserved));
-        using var output = ImageCodec.CreateWriter(job.Output, image.Width * upscaler.Scale, image.Height * upscaler.Scale, image.Channels,
-            image.BitDepth, job.Format, writing.JpegQuality, writing.PngCompression);
-        upscaler.UpscaleTo(image, output, progress.Tile, reserved);
+        var timings = upscaler.Options.Timings;
+        IImageSource image;
+        using (timings.Time("decode the input"))
+            image = ImageCodec.ReadSamples(job.Input);
+        using (timings.Time("count the work (progress)"))
+            progress.BeginImage(name, upscaler.WorkUnits(image, reserved));
+        ImageRowSink output;
+        using (timings.Time("open the output"))
+            output = ImageCodec.CreateWriter(job.Output, image.Width * upscaler.Scale, image.Height * upscaler.Scale, image.Channels,
+                image.BitDepth, job.Format, writing.JpegQuality, writing.PngCompression);
+        using (output)
+        using (timings.Time("upscale (tiles, conversion, encode)"))
+            upscaler.UpscaleTo(image, output, progress.Tile, reserved);
         return (image.Width, image.Height);
     }
 

@@ -33,6 +33,7 @@ internal static class UpscaleCommand
             Description = "PNG zlib level, 0 (stored, fastest) to 9 (smallest, slowest)",
             DefaultValueFactory = _ => ImageCodec.DefaultPngCompression,
         };
+        var timings = new Option<bool>("--timings") { Description = "Print where the time went (phases from process start) on stderr" };
         var alpha = new Option<bool>("--alpha-network") { Description = "Upscale an alpha channel with the network instead of bicubic" };
         var shard = new Option<Shard>("--shard")
         {
@@ -49,7 +50,7 @@ internal static class UpscaleCommand
         };
         var command = new Command("upscale", "Super-resolve images (files, folders or globs)")
         {
-            inputs, output, name, skipExisting, tile, overlap, ensemble, format, jpegQuality, pngCompression, alpha, shard,
+            inputs, output, name, skipExisting, tile, overlap, ensemble, format, jpegQuality, pngCompression, alpha, shard, timings,
         };
         var model = ModelArguments.AddTo(command);
         var device = DeviceOptions.AddTo(command);
@@ -76,6 +77,7 @@ internal static class UpscaleCommand
         });
         command.SetHandler(context, parse =>
         {
+            var phases = parse.GetValue(timings) ? new PhaseTimings() : null;
             // Every input must exist before the network is loaded; the outputs are named once its scale is known.
             var part = parse.GetValue(shard);
             var all = UpscaleInputs.Expand(parse.GetValue(inputs)!);
@@ -94,15 +96,28 @@ internal static class UpscaleCommand
                 AlphaWithNetwork = parse.GetValue(alpha),
                 ReleaseForwardMemory = true,
                 MemoryModels = ForwardMemoryCache.Default,
+                Timings = phases,
                 Warning = message => context.Err.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}"),
             };
-            using var dev = device.Open(parse, context);
-            using var upscaler = model.LoadUpscaler(parse, dev, options);
-            var jobs = UpscalePlan.Plan(found, parse.GetValue(output)!, parse.GetValue(format), parse.GetValue(name), upscaler.Scale, upscaler.Network.Architecture);
+            Device dev;
+            using (phases.Time("choose and open the device"))
+                dev = device.Open(parse, context);
+            using var deviceScope = dev;
+            Upscaler upscaler;
+            using (phases.Time("load the weights"))
+                upscaler = model.LoadUpscaler(parse, dev, options);
+            using var upscalerScope = upscaler;
+            List<UpscaleJob> jobs;
+            using (phases.Time("plan the outputs"))
+                jobs = UpscalePlan.Plan(found, parse.GetValue(output)!, parse.GetValue(format), parse.GetValue(name), upscaler.Scale, upscaler.Network.Architecture);
             context.Out.MarkupLine($"{Markup.Escape(upscaler.Network.Architecture)} x{upscaler.Scale} on {Markup.Escape(dev.Info.Id)}: {jobs.Count} image(s){(part.Count > 1 ? $" (shard {part})" : "")}");
             var writing = new UpscaleWriting(parse.GetValue(skipExisting), parse.GetValue(jpegQuality), parse.GetValue(pngCompression),
                 UpscaleMemory.Limit(parse.GetValue(device.MaxMemory)));
-            return UpscaleBatch.Run(context, upscaler, jobs, writing);
+            int exit = UpscaleBatch.Run(context, upscaler, jobs, writing);
+            if (phases is not null)
+                foreach (var line in phases.Report())
+                    context.Err.WriteLine(line);
+            return exit;
         });
         return command;
     }

@@ -32,6 +32,9 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap, bool 
 
     public int TileCount(int height, int width) => Ceil(height, Tile) * Ceil(width, Tile);
 
+    /// <summary>Records each tile's input read and forward when set.</summary>
+    public PhaseTimings? Timings { get; set; }
+
     /// <summary>The arrays of the tiles' outputs, reused: a consumer of <see cref="RunBlocks"/> returns each block here when done with it.</summary>
     internal TileBuffers Buffers { get; } = new();
 
@@ -95,11 +98,14 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap, bool 
                 var (cy0, cy1) = Context(y0, y1, input.Height);
                 var (cx0, cx1) = Context(x0, x1, input.Width);
                 // An image in memory is read as it is when a tile spans it (the forward copies it to the device).
-                var region = cy0 == 0 && cx0 == 0 && cy1 == input.Height && cx1 == input.Width && input is Image whole
-                    ? whole
-                    : input.ReadRegion(cx0, cy0, cx1 - cx0, cy1 - cy0);
+                Image region;
+                using (Timings.Time("read a tile's input (to the network's convention)"))
+                    region = cy0 == 0 && cx0 == 0 && cy1 == input.Height && cx1 == input.Width && input is Image whole
+                        ? whole
+                        : input.ReadRegion(cx0, cy0, cx1 - cx0, cy1 - cy0);
                 Image result;
                 // Not across the yield: the caller may convert the block on another thread meanwhile.
+                using (Timings.Time($"forward a tile ({cx1 - cx0}x{cy1 - cy0}) #{y0}.{x0}"))
                 using (Tape.NoGrad())
                     result = Forward(region);
                 yield return (result, new TileRegion(x0, y0, x1 - x0, y1 - y0, x0 - cx0, y0 - cy0));

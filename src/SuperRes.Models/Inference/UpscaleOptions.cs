@@ -38,6 +38,9 @@ public sealed record UpscaleOptions
     /// </summary>
     public ForwardMemoryCache? MemoryModels { get; init; }
 
+    /// <summary>Records where the time goes (<c>--timings</c>); null records nothing.</summary>
+    public PhaseTimings? Timings { get; init; }
+
     /// <summary>Receives warnings (approximate tiling, an overlap below the receptive radius); each message once per <see cref="Upscaler"/>.</summary>
     public Action<string>? Warning { get; init; }
 }

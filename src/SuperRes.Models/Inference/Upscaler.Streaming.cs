@@ -46,7 +46,8 @@ public sealed partial class Upscaler
                 : new RgbTileConversion(image, Network.Colors);
             Stream(conversion, output, reservedHostBytes, workDone);
         }
-        output.Complete();
+        using (Options.Timings.Time("complete the output (last bands, write, rename)"))
+            output.Complete();
     }
 
     /// <summary><see cref="UpscaleTo"/> into samples in memory.</summary>
@@ -66,7 +67,11 @@ public sealed partial class Upscaler
     private void Stream(TileConversion conversion, ImageRowSink output, long reserved, Action? workDone)
     {
         var input = conversion.NetworkInput;
-        var tiled = PlanTiles(input.Channels, input.Height, input.Width, reserved);
+        var timings = Options.Timings;
+        TiledForward tiled;
+        using (timings.Time("plan the tiles (memory model)"))
+            tiled = PlanTiles(input.Channels, input.Height, input.Width, reserved);
+        tiled.Timings = timings;
         int s = tiled.OutputScale;
         // One band of output rows, reused for every row of tiles.
         var band = new PixelImage(output.Width, (int)Math.Min(output.Height, (long)tiled.Tile * s), output.Channels, output.BitDepth);
@@ -78,11 +83,14 @@ public sealed partial class Upscaler
             {
                 foreach (var (block, x, y) in queue.GetConsumingEnumerable(stop.Token))
                 {
-                    RequireFinite(block);
-                    conversion.Write(block, x, y, band, y, tiled.Buffers);
+                    using (timings.Time("check finite"))
+                        RequireFinite(block);
+                    using (timings.Time("convert a block (colour, chroma, rounding)"))
+                        conversion.Write(block, x, y, band, y, tiled.Buffers);
                     tiled.Buffers.Return(block);
                     if (x + block.Width == output.Width)
-                        output.WriteRows(band.Rows(0, block.Height));
+                        using (timings.Time("hand rows to the encoder"))
+                            output.WriteRows(band.Rows(0, block.Height));
                     workDone?.Invoke();
                 }
             }
@@ -101,7 +109,11 @@ public sealed partial class Upscaler
             pool.CapBytes = Math.Min(deviceCap, Math.Max(pool.InUseBytes, limit - reserved));
         try
         {
-            tiled.RunBlocks(input, (block, x, y) => queue.Add((block, x, y), stop.Token));
+            tiled.RunBlocks(input, (block, x, y) =>
+            {
+                using (timings.Time("wait for the conversion queue"))
+                    queue.Add((block, x, y), stop.Token);
+            });
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -119,14 +131,16 @@ public sealed partial class Upscaler
         }
         try
         {
-            consumer.GetAwaiter().GetResult();
+            using (timings.Time("wait for the last conversions"))
+                consumer.GetAwaiter().GetResult();
         }
         catch (OperationCanceledException) when (forwardError is not null)
         {
         }
         if (forwardError is not null)
             ExceptionDispatchInfo.Throw(forwardError);
-        ReleaseForwardMemory();
+        using (timings.Time("release forward memory"))
+            ReleaseForwardMemory();
     }
 
     private void RequireFinite(Image block)
