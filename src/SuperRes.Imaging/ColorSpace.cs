@@ -62,7 +62,7 @@ public static class ColorSpace
     public static void YCbCrToRgbInPlace(Image ycbcr)
     {
         if (ycbcr.Channels != 3) throw new ArgumentException($"YCbCrToRgbInPlace needs 3 channels, got {ycbcr.Channels}", nameof(ycbcr));
-        Convert(ycbcr, ycbcr.Data, toYCbCr: false, lumaOnly: false);
+        Convert(ycbcr, ycbcr.Data, toYCbCr: false, first: 0, count: 3);
     }
 
     /// <summary>
@@ -73,14 +73,26 @@ public static class ColorSpace
     {
         if (image.Channels < 3) return image.SelectChannels(0, 1);
         var y = new Image(image.Width, image.Height, 1, image.BitDepth);
-        Convert(image, y.Data, toYCbCr: true, lumaOnly: true);
+        Convert(image, y.Data, toYCbCr: true, first: 0, count: 1);
         return y;
+    }
+
+    /// <summary>
+    /// Cb and Cr of an RGB(A) image as a 2-channel image, the samples of <c>RgbToYCbCr(rgb).SelectChannels(1, 2)</c>
+    /// without computing Y; into <paramref name="destination"/> (its first 2 × the image's pixels) when given.
+    /// </summary>
+    public static Image Chroma(Image rgb, float[]? destination = null)
+    {
+        if (rgb.Channels < 3) throw new ArgumentException($"Chroma needs an RGB image, got {rgb.Channels} channel(s)", nameof(rgb));
+        var result = new Image(rgb.Width, rgb.Height, 2, destination, rgb.BitDepth);
+        Convert(rgb, result.Data, toYCbCr: true, first: 1, count: 2);
+        return result;
     }
 
     private static Image Map(Image src, bool toYCbCr)
     {
         var dst = new Image(src.Width, src.Height, 3, src.BitDepth);
-        Convert(src, dst.Data, toYCbCr, lumaOnly: false);
+        Convert(src, dst.Data, toYCbCr, first: 0, count: 3);
         return dst;
     }
 
@@ -88,10 +100,11 @@ public static class ColorSpace
     private const int Piece = 1 << 16;
 
     /// <summary>
-    /// Converts every pixel in pieces on all cores, SIMD within a piece. The vector code performs the scalar
-    /// formulas' double operations in the same order (no fused multiply-adds), so results are bit-identical.
+    /// Converts every pixel in pieces on all cores, SIMD within a piece, writing output channels [first, first +
+    /// count) as planes 0… of <paramref name="dst"/>. The vector code performs the scalar formulas' double operations
+    /// in the same order (no fused multiply-adds), so results are bit-identical.
     /// </summary>
-    private static void Convert(Image src, float[] dst, bool toYCbCr, bool lumaOnly)
+    private static void Convert(Image src, float[] dst, bool toYCbCr, int first, int count)
     {
         int n = src.PlaneSize;
         float[] s = src.Data;
@@ -100,48 +113,57 @@ public static class ColorSpace
         Parallel.For(0, pieces, new ParallelOptions { MaxDegreeOfParallelism = pieces == 1 ? 1 : Environment.ProcessorCount }, piece =>
         {
             int start = piece * Piece, end = Math.Min(n, start + Piece);
-            int i = start;
-            if (Vector.IsHardwareAccelerated)
-                for (int step = Vector<float>.Count; i <= end - step; i += step)
-                {
-                    Vector.Widen(new Vector<float>(s, i), out var a0, out var a1);
-                    Vector.Widen(new Vector<float>(s, n + i), out var b0, out var b1);
-                    Vector.Widen(new Vector<float>(s, 2 * n + i), out var c0, out var c1);
-                    for (int j = 0; j < (lumaOnly ? 1 : 3); j++)
-                    {
-                        var (lo, hi) = toYCbCr
-                            ? (Forward(j, a0, b0, c0, max), Forward(j, a1, b1, c1, max))
-                            : (Inverse(j, a0, b0, c0, max), Inverse(j, a1, b1, c1, max));
-                        Vector.Narrow(lo, hi).CopyTo(dst, j * n + i);
-                    }
-                }
+            int i = Vector.IsHardwareAccelerated ? ConvertVectors(s, dst, n, start, end, max, toYCbCr, first, count) : start;
             for (; i < end; i++)
             {
                 var (p, q, r) = toYCbCr ? RgbToYCbCr(s[i], s[n + i], s[2 * n + i], max) : YCbCrToRgb(s[i], s[n + i], s[2 * n + i], max);
-                dst[i] = (float)p;
-                if (lumaOnly) continue;
-                dst[n + i] = (float)q;
-                dst[2 * n + i] = (float)r;
+                for (int j = first; j < first + count; j++)
+                    dst[(j - first) * n + i] = (float)(j == 0 ? p : j == 1 ? q : r);
             }
         });
     }
 
-    /// <summary>Row <paramref name="j"/> of <see cref="RgbToYCbCr(double, double, double, double)"/> on vectors.</summary>
-    private static Vector<double> Forward(int j, Vector<double> r, Vector<double> g, Vector<double> b, double max)
+    /// <summary>
+    /// The pixels [start, end) a whole vector at a time; returns where the scalar remainder starts. Forward:
+    /// k·(((O + T₀·(r/m)) + T₁·(g/m)) + T₂·(b/m)) with k = m/255; inverse: m·((T⁻¹₀·y′ + T⁻¹₁·cb′) + T⁻¹₂·cr′) with
+    /// y′ = y·(255/m) − O: the scalar formulas' operations and order, the constants hoisted out of the loop.
+    /// </summary>
+    private static int ConvertVectors(float[] s, float[] dst, int n, int start, int end, double max, bool toYCbCr, int first, int count)
     {
+        var matrix = toYCbCr ? T : TInv;
+        Span<Vector<double>> c0 = stackalloc Vector<double>[3], c1 = stackalloc Vector<double>[3], c2 = stackalloc Vector<double>[3];
+        Span<Vector<double>> offset = stackalloc Vector<double>[3];
+        for (int j = 0; j < 3; j++)
+        {
+            (c0[j], c1[j], c2[j]) = (new(matrix[j, 0]), new(matrix[j, 1]), new(matrix[j, 2]));
+            offset[j] = new(Offset[j]);
+        }
         var m = new Vector<double>(max);
-        return new Vector<double>(max / 255.0) * (new Vector<double>(Offset[j]) + new Vector<double>(T[j, 0]) * (r / m)
-            + new Vector<double>(T[j, 1]) * (g / m) + new Vector<double>(T[j, 2]) * (b / m));
-    }
-
-    /// <summary>Row <paramref name="j"/> of <see cref="YCbCrToRgb(double, double, double, double)"/> on vectors.</summary>
-    private static Vector<double> Inverse(int j, Vector<double> y, Vector<double> cb, Vector<double> cr, double max)
-    {
-        var k = new Vector<double>(255.0 / max);
-        var y0 = y * k - new Vector<double>(Offset[0]);
-        var cb0 = cb * k - new Vector<double>(Offset[1]);
-        var cr0 = cr * k - new Vector<double>(Offset[2]);
-        return new Vector<double>(max) * (new Vector<double>(TInv[j, 0]) * y0 + new Vector<double>(TInv[j, 1]) * cb0 + new Vector<double>(TInv[j, 2]) * cr0);
+        var k = new Vector<double>(toYCbCr ? max / 255.0 : 255.0 / max);
+        int i = start;
+        for (int step = Vector<float>.Count; i <= end - step; i += step)
+        {
+            Vector.Widen(new Vector<float>(s, i), out var a0, out var a1);
+            Vector.Widen(new Vector<float>(s, n + i), out var b0, out var b1);
+            Vector.Widen(new Vector<float>(s, 2 * n + i), out var d0, out var d1);
+            if (toYCbCr)
+            {
+                (a0, a1, b0, b1, d0, d1) = (a0 / m, a1 / m, b0 / m, b1 / m, d0 / m, d1 / m);
+                for (int j = first; j < first + count; j++)
+                    Vector.Narrow(k * (offset[j] + c0[j] * a0 + c1[j] * b0 + c2[j] * d0), k * (offset[j] + c0[j] * a1 + c1[j] * b1 + c2[j] * d1))
+                        .CopyTo(dst, (j - first) * n + i);
+            }
+            else
+            {
+                (a0, a1) = (a0 * k - offset[0], a1 * k - offset[0]);
+                (b0, b1) = (b0 * k - offset[1], b1 * k - offset[1]);
+                (d0, d1) = (d0 * k - offset[2], d1 * k - offset[2]);
+                for (int j = first; j < first + count; j++)
+                    Vector.Narrow(m * (c0[j] * a0 + c1[j] * b0 + c2[j] * d0), m * (c0[j] * a1 + c1[j] * b1 + c2[j] * d1))
+                        .CopyTo(dst, (j - first) * n + i);
+            }
+        }
+        return i;
     }
 
     private static double[,] Invert(double[,] m)

@@ -181,7 +181,7 @@ public static class Resize
     }
 
     /// <summary>The contributions tap-major (<c>[k * count + x]</c>), so four neighbouring outputs' k-th taps load as one vector.</summary>
-    private static (int[] Index, double[] Weight) ByTap(Contribution cols)
+    internal static (int[] Index, double[] Weight) ByTap(Contribution cols)
     {
         var index = new int[cols.Index.Length];
         var weight = new double[cols.Weight.Length];
@@ -194,32 +194,37 @@ public static class Resize
         return (index, weight);
     }
 
-    /// <summary>
-    /// Four outputs at a time: gathers their k-th input samples, widens them to double and accumulates w·s in the
-    /// scalar loop's order (starting from 0, k ascending, no fused multiply-add), so every sum is bit-identical.
-    /// Returns how many outputs it wrote; the scalar loop does the rest.
-    /// </summary>
     private static unsafe int HorizontalGathered(ReadOnlySpan<float> row, Span<float> output, (int[] Index, double[] Weight) byTap, int taps, float max)
     {
-        int ow = output.Length, x = 0;
         fixed (float* src = row)
         fixed (float* dst = output)
         fixed (int* index = byTap.Index)
         fixed (double* weight = byTap.Weight)
+            return HorizontalGathered(src, dst, output.Length, index, weight, output.Length, taps, max);
+    }
+
+    /// <summary>
+    /// Four outputs at a time: gathers their k-th input samples, widens them to double and accumulates w·s in the
+    /// scalar loop's order (starting from 0, k ascending, no fused multiply-add), so every sum is bit-identical.
+    /// Output i reads tap k's index and weight at <c>k · stride + i</c> of <paramref name="index"/> and
+    /// <paramref name="weight"/> and its sample at <c>src[index]</c>. Returns how many of the <paramref name="count"/>
+    /// outputs it wrote; the scalar loop does the rest.
+    /// </summary>
+    internal static unsafe int HorizontalGathered(float* src, float* dst, int count, int* index, double* weight, int stride, int taps, float max)
+    {
+        int x = 0;
+        for (; x <= count - 4; x += 4)
         {
-            for (; x <= ow - 4; x += 4)
+            var acc = Vector256<double>.Zero;
+            for (int k = 0; k < taps; k++)
             {
-                var acc = Vector256<double>.Zero;
-                for (int k = 0; k < taps; k++)
-                {
-                    var samples = Avx.ConvertToVector256Double(Avx2.GatherVector128(src, Avx.LoadVector128(index + k * ow + x), 4));
-                    acc = Avx.Add(acc, Avx.Multiply(Avx.LoadVector256(weight + k * ow + x), samples));
-                }
-                if (max > 0)
-                    for (int l = 0; l < 4; l++) dst[x + l] = Store(acc.GetElement(l), max);
-                else
-                    Avx.Store(dst + x, Avx.ConvertToVector128Single(acc));
+                var samples = Avx.ConvertToVector256Double(Avx2.GatherVector128(src, Avx.LoadVector128(index + k * stride + x), 4));
+                acc = Avx.Add(acc, Avx.Multiply(Avx.LoadVector256(weight + k * stride + x), samples));
             }
+            if (max > 0)
+                for (int l = 0; l < 4; l++) dst[x + l] = Store(acc.GetElement(l), max);
+            else
+                Avx.Store(dst + x, Avx.ConvertToVector128Single(acc));
         }
         return x;
     }

@@ -59,6 +59,10 @@ public class ColorSpaceTests
         var ycc = ColorSpace.RgbToYCbCr(img);
         var rgb = ColorSpace.YCbCrToRgb(img);
         var luma = ColorSpace.Luma(img);
+        var chroma = ColorSpace.Chroma(img);
+        var inPlace = img.Clone();
+        ColorSpace.YCbCrToRgbInPlace(inPlace);
+        Assert.Equal(rgb.Data, inPlace.Data);
         for (int i = 0; i < n; i++)
         {
             var f = ColorSpace.RgbToYCbCr(img.Data[i], img.Data[n + i], img.Data[2 * n + i], img.MaxValue);
@@ -66,6 +70,7 @@ public class ColorSpaceTests
             Assert.Equal(((float)f.Y, (float)f.Cb, (float)f.Cr), (ycc.Data[i], ycc.Data[n + i], ycc.Data[2 * n + i]));
             Assert.Equal(((float)b.R, (float)b.G, (float)b.B), (rgb.Data[i], rgb.Data[n + i], rgb.Data[2 * n + i]));
             Assert.Equal((float)f.Y, luma.Data[i]);
+            Assert.Equal(((float)f.Cb, (float)f.Cr), (chroma.Data[i], chroma.Data[n + i]));
         }
     }
 }

@@ -109,7 +109,7 @@ internal sealed class LumaTileConversion : TileConversion
         _max = image.BitDepth == 16 ? 65535f : 255f;
         _enlarge = new BicubicRegion(image.Width, image.Height, image.Width * scale, image.Height * scale);
         NetworkInput = preUpsampled
-            ? new Input(_enlarge.OutWidth, _enlarge.OutHeight, 1, (x, y, w, h) => Scaled(Enlarged(x, y, w, h, luma: true), 1f / _max))
+            ? new Input(_enlarge.OutWidth, _enlarge.OutHeight, 1, (x, y, w, h) => Scaled(EnlargedLuma(x, y, w, h), 1f / _max))
             : new Input(image.Width, image.Height, 1, (x, y, w, h) => Scaled(ColorSpace.Luma(RgbRegion(x, y, w, h)), 1f / _max));
     }
 
@@ -117,11 +117,19 @@ internal sealed class LumaTileConversion : TileConversion
 
     protected override Image ToLevels(Image strip, int x, int y, TileBuffers buffers)
     {
-        var ycbcr = new Image(strip.Width, strip.Height, 3, buffers.Rent(3 * strip.Width * strip.Height), Source.BitDepth);
+        int pixels = strip.Width * strip.Height;
+        var ycbcr = new Image(strip.Width, strip.Height, 3, buffers.Rent(3 * pixels), Source.BitDepth);
         var luma = ycbcr.Plane(0);
         for (int i = 0; i < luma.Length; i++)
             luma[i] = strip.Data[i] * _max;
-        Enlarged(x, y, strip.Width, strip.Height, luma: false).Data.CopyTo(ycbcr.Data, strip.Width * strip.Height);
+        // Cb and Cr enlarged straight into planes 1 and 2.
+        var (sx, sy, sw, sh) = _enlarge.SourceOf(x, y, strip.Width, strip.Height);
+        var chroma = ColorSpace.Chroma(RgbRegion(sx, sy, sw, sh), buffers.Rent(2 * sw * sh));
+        var cbcr = buffers.Rent(2 * pixels);
+        _enlarge.Resize(chroma, sx, sy, x, y, strip.Width, strip.Height, cbcr);
+        buffers.Return(chroma);
+        Array.Copy(cbcr, 0, ycbcr.Data, pixels, 2 * pixels);
+        buffers.Return(cbcr);
         ColorSpace.YCbCrToRgbInPlace(ycbcr);
         if (Source.Channels == 3)
             return ycbcr;
@@ -130,13 +138,11 @@ internal sealed class LumaTileConversion : TileConversion
         return gray;
     }
 
-    /// <summary>The bicubic-enlarged Y (or Cb and Cr) over the output region, from the image rows and columns it reads.</summary>
-    private Image Enlarged(int x, int y, int width, int height, bool luma)
+    /// <summary>The bicubic-enlarged Y over the output region, from the image rows and columns it reads.</summary>
+    private Image EnlargedLuma(int x, int y, int width, int height)
     {
         var (sx, sy, sw, sh) = _enlarge.SourceOf(x, y, width, height);
-        var rgb = RgbRegion(sx, sy, sw, sh);
-        var planes = luma ? ColorSpace.Luma(rgb) : ColorSpace.RgbToYCbCr(rgb).SelectChannels(1, 2);
-        return _enlarge.Resize(planes, sx, sy, x, y, width, height);
+        return _enlarge.Resize(ColorSpace.Luma(RgbRegion(sx, sy, sw, sh)), sx, sy, x, y, width, height);
     }
 
     private static Image Scaled(Image image, float factor)
