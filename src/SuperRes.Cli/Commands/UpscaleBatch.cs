@@ -15,7 +15,7 @@ internal sealed record UpscaleWriting(bool SkipExisting, int JpegQuality, int Pn
 /// </summary>
 internal static class UpscaleBatch
 {
-    public static int Run(CliContext context, Upscaler upscaler, IReadOnlyList<UpscaleJob> jobs, UpscaleWriting writing)
+    public static int Run(CliContext context, Upscaler upscaler, IReadOnlyList<UpscaleJob> jobs, UpscaleWriting writing, UpscalePrefetch? prefetch = null)
     {
         var failures = new List<string>();
         int skipped = 0, written = 0;
@@ -43,12 +43,13 @@ internal static class UpscaleBatch
                             Streamed: header.Channels is 1 or 3 && !upscaler.Options.SelfEnsemble);
                         reserved = UpscaleMemory.Check(job.Input, header, work, job.Format, writing.MemoryLimit);
                     }
-                    var (width, height) = UpscaleFile(upscaler, job, writing, name, reserved, progress);
+                    var (width, height) = UpscaleFile(upscaler, job, writing, name, reserved, progress, prefetch);
                     written++;
                     context.Out.MarkupLine($"{Markup.Escape(job.Input)} ({width}x{height}) → {Markup.Escape(job.Output)} ({width * upscaler.Scale}x{height * upscaler.Scale})");
                 }
                 catch (Exception e) when (CommandActions.IsUserFacing(e) || e is NotSupportedException)
                 {
+                    prefetch?.Forget(); // refused before decoding: its prefetched samples go too
                     // One bad file must not cost the rest of the batch. Image errors already start with the path.
                     string message = e.Message.Contains(job.Input, StringComparison.Ordinal) ? e.Message : $"{job.Input}: {e.Message}";
                     failures.Add(message);
@@ -71,12 +72,13 @@ internal static class UpscaleBatch
     /// Decodes one file to its samples and upscales it into its output file, which is encoded as the rows come and
     /// appears only once complete (an error leaves no file behind).
     /// </summary>
-    private static (int Width, int Height) UpscaleFile(Upscaler upscaler, UpscaleJob job, UpscaleWriting writing, string name, long reserved, IProgress progress)
+    private static (int Width, int Height) UpscaleFile(Upscaler upscaler, UpscaleJob job, UpscaleWriting writing, string name, long reserved,
+        IProgress progress, UpscalePrefetch? prefetch)
     {
         var timings = upscaler.Options.Timings;
         IImageSource image;
         using (timings.Time("decode the input"))
-            image = ImageCodec.ReadSamples(job.Input);
+            image = prefetch?.Take(job.Input) ?? ImageCodec.ReadSamples(job.Input);
         using (timings.Time("count the work (progress)"))
             progress.BeginImage(name, upscaler.WorkUnits(image, reserved));
         ImageRowSink output;

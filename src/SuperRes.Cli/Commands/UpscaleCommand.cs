@@ -87,6 +87,9 @@ internal static class UpscaleCommand
                 context.Out.WriteLine($"shard {part}: nothing to do ({all.Files.Count} image(s) over {part.Count} shards)");
                 return ExitCodes.Ok;
             }
+            var memoryLimit = UpscaleMemory.Limit(parse.GetValue(device.MaxMemory));
+            // A folder run resuming with --skip-existing may not need its first image at all.
+            var prefetch = parse.GetValue(skipExisting) ? null : UpscalePrefetch.Start(found.Files[0], memoryLimit.Bytes, phases);
             var options = new UpscaleOptions
             {
                 Tile = parse.GetValue(tile) is > 0 ? parse.GetValue(tile) : null,
@@ -111,9 +114,8 @@ internal static class UpscaleCommand
             using (phases.Time("plan the outputs"))
                 jobs = UpscalePlan.Plan(found, parse.GetValue(output)!, parse.GetValue(format), parse.GetValue(name), upscaler.Scale, upscaler.Network.Architecture);
             context.Out.MarkupLine($"{Markup.Escape(upscaler.Network.Architecture)} x{upscaler.Scale} on {Markup.Escape(dev.Info.Id)}: {jobs.Count} image(s){(part.Count > 1 ? $" (shard {part})" : "")}");
-            var writing = new UpscaleWriting(parse.GetValue(skipExisting), parse.GetValue(jpegQuality), parse.GetValue(pngCompression),
-                UpscaleMemory.Limit(parse.GetValue(device.MaxMemory)));
-            int exit = UpscaleBatch.Run(context, upscaler, jobs, writing);
+            var writing = new UpscaleWriting(parse.GetValue(skipExisting), parse.GetValue(jpegQuality), parse.GetValue(pngCompression), memoryLimit);
+            int exit = UpscaleBatch.Run(context, upscaler, jobs, writing, prefetch);
             if (phases is not null)
                 foreach (var line in phases.Report())
                     context.Err.WriteLine(line);

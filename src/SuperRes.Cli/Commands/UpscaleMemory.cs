@@ -39,8 +39,7 @@ internal static class UpscaleMemory
         long outputSamples = PixelImage.BytesFor(header.Width * (long)work.Scale, header.Height * (long)work.Scale, channels, header.BitDepth);
         if (work.Streamed)
         {
-            // The samples, and while they are decoded the file and its decompressed rows (no larger than the samples).
-            long decoded = 3 * inputPixels * channels * sampleBytes;
+            long decoded = DecodingBytes(header);
             long band = header.Width * (long)work.Scale * channels * sampleBytes * Math.Min(header.Height * (long)work.Scale, BandRows);
             long encoder = output == ImageFormat.Png ? PngEncoderBytes : outputSamples + outputPixels * 4;
             return decoded + band + StripBytes + encoder;
@@ -58,6 +57,9 @@ internal static class UpscaleMemory
                          + (work.PreUpsampled ? 1 : 0);
         return FloatBytes * (inputPixels * planesIn + outputPixels * planesOut) + outputSamples + encodedBytes;
     }
+
+    /// <summary>The decoded samples, and while they are decoded the file and its decompressed rows (no larger than the samples).</summary>
+    public static long DecodingBytes(ImageHeader header) => 3 * header.Pixels * header.Channels * (header.BitDepth / 8);
 
     /// <summary>The limit images are held to: <c>--max-memory</c>, else <c>SUPERRES_MAX_MEMORY</c>, else the memory this process may use.</summary>
     public static (long Bytes, string Source) Limit(long? maxMemory) =>
