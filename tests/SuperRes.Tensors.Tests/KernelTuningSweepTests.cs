@@ -57,7 +57,8 @@ public sealed class KernelTuningSweepTests(ITestOutputHelper output)
     {
         var rng = new Random(14);
         BatchNormShape[] shapes = [new(1, 1, 3), new(3, 5, Odd(rng, 101, 999)), new(2, Odd(rng, 3, 9), Odd(rng, 10_001, 40_001))];
-        Sweep("batch_norm", shapes.Select(s => new TuningCase($"{s.Batch}x{s.Channels}x{s.Hw}", BatchNormTuning.ShapeClass((long)s.Batch * s.Hw), s)), perCase: 3);
+        Sweep("batch_norm", shapes.Select(s => new TuningCase($"{s.Batch}x{s.Channels}x{s.Hw}", BatchNormTuning.ShapeClass((long)s.Batch * s.Hw), s)), perCase: 3,
+            _ => BatchNormTuning.Default(DeviceClass.Gpu));
     }
 
     /// <summary>One chunk per slope and many (up to the 256 the second pass folds), one slope over everything and one per channel.</summary>

@@ -16,8 +16,11 @@ internal static class BatchNormTuning
         ReductionGroup.Parameter("work-items per channel (a power of two: the group sums by a tree)"),
     ]);
 
-    /// <summary>The shipped parameters: 256 work-items per channel on both device classes.</summary>
-    public static KernelDefines Default(DeviceClass deviceClass) => new KernelDefines().With(ReductionGroup.Name, 256);
+    /// <summary>
+    /// The shipped parameters: GPUs 256 work-items per channel, CPUs 32 (on PoCL, which saves every work-item's state
+    /// at each barrier of the tree, 1.3× less CPU time on SRResNet's 16×64×24² and 5.5× on the discriminator's 16×512×6²).
+    /// </summary>
+    public static KernelDefines Default(DeviceClass deviceClass) => new KernelDefines().With(ReductionGroup.Name, deviceClass == DeviceClass.Gpu ? 256 : 32);
 
     public static string ShapeClass(long perChannel) => "channel " + ShapeClasses.Size(perChannel);
 
