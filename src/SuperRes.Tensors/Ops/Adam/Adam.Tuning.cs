@@ -7,20 +7,17 @@ namespace SuperRes.Tensors.Primitives;
 /// The tunable shape of the gradient norm's sums (kernels/adam.cl, for gradient clipping): the two-pass sum of
 /// squares of one tensor and the one-group sum of the per-tensor sums, as <see cref="ReduceTuning"/> has it for
 /// reduce.cl: the work-group size, a define, and the most groups of the first pass. Keyed by the summed length's
-/// size range (a parameter tensor's size; the parameter count for the last sum).
+/// size range (a parameter tensor's size; the tensor count for the clipping coefficient).
 /// </summary>
 internal static class AdamNormTuning
 {
     public const string File = "adam.cl";
 
-    public static TuningSpace Space { get; } = new("adam_norm",
-    [
-        ReductionGroup.Parameter("work-items per group (a power of two: the group sums by a tree)"),
-        new("GROUPS", [16, 64, 256, 1024, 4096], "most groups of the first pass (each folds a grid-strided share into one partial sum)"),
-    ]);
+    /// <summary>reduce's parameters (<see cref="ReduceTuning"/>) under the kernel's own name: its database entries are its own.</summary>
+    public static TuningSpace Space { get; } = new("adam_norm", ReduceTuning.Space.Parameters);
 
-    /// <summary>The shipped parameters, the same for both device classes: 256 work-items, at most 1024 partial sums.</summary>
-    public static KernelDefines Default(DeviceClass deviceClass) => new KernelDefines().With(ReductionGroup.Name, 256).With("GROUPS", 1024);
+    /// <summary>The shipped parameters, reduce's, the same for both device classes: 256 work-items, at most 1024 partial sums.</summary>
+    public static KernelDefines Default(DeviceClass deviceClass) => ReduceTuning.Default();
 
     public static string ShapeClass(long n) => ShapeClasses.Size(n);
 
