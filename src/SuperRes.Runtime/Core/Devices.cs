@@ -30,12 +30,14 @@ public static class Devices
 
     public static DeviceInfo Resolve(string spec)
     {
-        var found = Discover();
         string s = spec.Trim().ToLowerInvariant();
+        // The C# backend is always there: naming it starts no driver (finding OpenCL devices starts PoCL, 0.1–0.2 s).
+        if (s is "cpu" or "cpu:0")
+            return Cpu.CpuProvider.Info;
+        var found = Discover();
         DeviceInfo? match = s switch
         {
             "auto" or "" => Ranking(found).FirstOrDefault()?.Device,
-            "cpu" or "cpu:0" => found.Devices.FirstOrDefault(d => d.Backend == BackendKind.Cpu),
             "opencl" => found.Devices.Where(d => d.Backend == BackendKind.OpenCL).OrderByDescending(d => d.IsGpu).FirstOrDefault(),
             "cuda" => found.Devices.FirstOrDefault(d => d.Backend == BackendKind.Cuda),
             _ => found.Devices.FirstOrDefault(d => d.Id == s),
