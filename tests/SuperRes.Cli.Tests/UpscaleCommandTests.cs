@@ -156,6 +156,37 @@ public sealed class UpscaleCommandTests(ITestOutputHelper log, CliFixtures fx) :
         Assert.Equal((34, 26), (ImageCodec.Read(Path.Combine(output, "c.png")).Width, ImageCodec.Read(Path.Combine(output, "c.png")).Height));
     }
 
+    [Fact]
+    public void A_first_image_that_fails_to_decode_beside_the_device_is_reported_and_the_rest_finish()
+    {
+        // The first input is decoded while the device opens (UpscalePrefetch): its header reads, its pixels do not.
+        var input = _fx.NewFolder("in");
+        var whole = File.ReadAllBytes(CliFixtures.Write(input, "b.png", CliFixtures.RandomImage(3)));
+        File.WriteAllBytes(Path.Combine(input, "a_truncated.png"), whole[..(whole.Length / 2)]);
+        var output = _fx.NewFolder("out");
+
+        var run = Run("upscale", input, "-o", output, "--weights", _fx.Fsrcnn, "--device", "cpu");
+
+        run.AssertExit(1);
+        Assert.Contains("a_truncated.png", run.Err);
+        Assert.Contains("1 of 2 image(s) failed", run.Err);
+        Assert.Equal(["b.png"], Directory.GetFiles(output).Select(f => Path.GetFileName(f)).ToArray());
+    }
+
+    [Fact]
+    public void Timings_report_every_phase_of_the_streamed_upscale()
+    {
+        var rgb = _fx.NewRgbInput();
+        var output = Path.Combine(_fx.NewFolder("out"), "x2.png");
+
+        var run = Run("upscale", rgb, "-o", output, "--weights", _fx.Fsrcnn, "--device", "cpu", "--timings").AssertExit(0);
+
+        foreach (var phase in new[] { "process start to the command's handler", "choose and open the device", "load the weights",
+                     "decode the first input", "forward a tile", "convert a block", "hand rows to the encoder", "complete the output", "process CPU" })
+            Assert.Contains(phase, run.Err);
+        Assert.DoesNotContain("forward a tile", Run("upscale", rgb, "-o", output + ".again.png", "--weights", _fx.Fsrcnn, "--device", "cpu").Err);
+    }
+
     [Theory]
     [InlineData("jpg", ImageFormat.Jpeg)]
     [InlineData("bmp", ImageFormat.Bmp)]
