@@ -9,14 +9,16 @@ public static partial class Ops
     /// Whether a recorded conv2d with <paramref name="fusion"/> on <paramref name="device"/> runs fused, as one
     /// <see cref="FusedConvolutionNode"/>: on the Cpu, when the backward pass needs nothing the fused output loses.
     /// ReLU and LeakyReLU with a slope ≥ 0 give their output their input's sign, so the output is its own mask; the
-    /// residual add and the pixel shuffle are linear. Left to the separate ops: an activation under a residual (the sum
-    /// hides the activation's sign), and PReLU, whose learned slopes may turn negative and whose slope gradient needs
-    /// the pre-activation itself (y / slope does not round back to it), so it would keep the same tensor as unfused.
+    /// residual add is linear. Left to the separate ops: an activation under a residual (the sum hides the
+    /// activation's sign); PReLU, whose learned slopes may turn negative and whose slope gradient needs the
+    /// pre-activation itself (y / slope does not round back to it), so it would keep the same tensor as unfused; and
+    /// the pixel shuffle, whose fused Winograd stores cost more than the separate shuffle at training sizes (EDSR's
+    /// 64→256 upsampler on 16×48²: forward 34 ms against 25 ms of CPU time, docs/performance.md).
     /// </summary>
     private static bool TrainsFused(Device device, ConvFusion fusion) =>
-        device.Backend == BackendKind.Cpu && fusion.Activation switch
+        device.Backend == BackendKind.Cpu && fusion.PixelShuffle == 1 && fusion.Activation switch
         {
-            ConvActivation.None => fusion.Residual is not null || fusion.PixelShuffle > 1,
+            ConvActivation.None => fusion.Residual is not null,
             ConvActivation.Relu => fusion.Residual is null,
             ConvActivation.LeakyRelu => fusion.Residual is null && fusion.Slope >= 0,
             _ => false,
@@ -24,8 +26,7 @@ public static partial class Ops
 
     /// <summary>
     /// The autograd node of a fused conv2d (<see cref="TrainsFused"/>): y = act(conv(x, weight) + bias), or
-    /// residual + res_scale · (conv + bias), or PixelShuffle(conv + bias), its forward written in the convolution's
-    /// output loop. Backward turns gy into the gradient gz of conv + bias (<see cref="Conv2dOutputGradient"/>, which
+    /// residual + res_scale · (conv + bias), its forward written in the convolution's output loop. Backward turns gy into the gradient gz of conv + bias (<see cref="Conv2dOutputGradient"/>, which
     /// also sums the bias gradient; gy itself under a residual add with res_scale 1) and runs conv2d's own gradients
     /// on it; the residual's gradient is gy, handed on without a copy when nothing else holds it. Every gradient has
     /// the bits of the separate ops' nodes.
@@ -60,6 +61,12 @@ public static partial class Ops
             var device = gradOutput.Device;
             var gb = _bias >= 0 && NeedsGrad(_bias) ? Tensor.Empty(device, Inputs[_bias].Shape) : null;
             var gz = LinearOutputGradient(gradOutput, gb, out bool biasSummed);
+            bool residualTakesGy = _residual >= 0 && NeedsGrad(_residual);
+            if (residualTakesGy && !ReferenceEquals(gz, gradOutput))
+            {
+                Accumulate(_residual, TakeGradOutput(gradOutput)); // gy is read no more: hand it on before the gradients are made
+                residualTakesGy = false;
+            }
             if (gb is not null && !biasSummed)
                 Primitives.Conv2d.BiasGrad(_shape, gz.Buffer, gb.Buffer);
             if (NeedsGrad(0))
@@ -78,28 +85,20 @@ public static partial class Ops
                 Accumulate(_bias, gb);
             if (!ReferenceEquals(gz, gradOutput))
                 gz.Dispose();
-            if (_residual >= 0 && NeedsGrad(_residual))
+            if (residualTakesGy)
                 Accumulate(_residual, TakeGradOutput(gradOutput));
         }
 
-        /// <summary>The gradient of conv + bias: gy itself, un-shuffled, or masked / scaled with the bias gradient summed on the way.</summary>
+        /// <summary>The gradient of conv + bias: gy itself, or gy masked / scaled with the bias gradient summed on the way.</summary>
         private Tensor LinearOutputGradient(Tensor gy, Tensor? gb, out bool biasSummed)
         {
             biasSummed = false;
-            if (_fusion.Activation == ConvActivation.None && _fusion.PixelShuffle == 1 && _fusion.ResidualScale == 1f)
+            if (_fusion.Activation == ConvActivation.None && _fusion.ResidualScale == 1f)
                 return gy;
-            var linearShape = Shape.Nchw(_shape.N, _shape.Cout, _shape.OutH, _shape.OutW);
-            int r = _fusion.PixelShuffle;
-            if (r > 1)
-            {
-                var unshuffled = Tensor.Empty(gy.Device, linearShape);
-                Primitives.PixelShuffle.Unshuffle(gy.Buffer, unshuffled.Buffer, _shape.N * _shape.Cout / (r * r), _shape.OutH, _shape.OutW, r);
-                return unshuffled;
-            }
             // Masked or scaled in place, in gy's own memory, unless the residual still needs gy (or gy cannot move):
             // the backward pass then holds no more than the separate ops' did.
             var inPlace = _residual >= 0 && NeedsGrad(_residual) ? null : gy.TryMoveToNew();
-            var gz = inPlace ?? Tensor.Empty(gy.Device, linearShape);
+            var gz = inPlace ?? Tensor.Empty(gy.Device, gy.Shape);
             Conv2dOutputGradient.Compute(_shape, _fusion, _y?.Buffer, inPlace is null ? gy.Buffer : gz.Buffer, gz.Buffer, gb?.Buffer);
             biasSummed = true;
             return gz;
@@ -116,7 +115,6 @@ public static partial class Ops
 
         private static string NameOf(ConvFusion fusion) => fusion switch
         {
-            { PixelShuffle: > 1 } => "conv2d+pixel_shuffle",
             { Activation: ConvActivation.Relu } => "conv2d+relu",
             { Activation: ConvActivation.LeakyRelu } => "conv2d+leaky_relu",
             _ => "conv2d+residual_add",

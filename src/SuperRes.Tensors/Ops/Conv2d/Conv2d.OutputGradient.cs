@@ -6,7 +6,8 @@ namespace SuperRes.Tensors.Primitives;
 /// output has its input's sign), or res_scale·gy under a residual add. The bias gradient Σ gz per channel is summed
 /// from each plane just written, while it is still in cache, instead of in a pass of its own. Every value rounds as
 /// the separate ops' backward passes round it (ReluBackward, LeakyReluBackward, Scale, then
-/// <see cref="ConvBands.BiasGradient"/>): one task per channel, so the bits never depend on the thread count.
+/// <see cref="ConvBands.BiasGradient"/>): one task per plane, sums in a fixed order, so the bits never depend on the
+/// thread count.
 /// </summary>
 internal static class Conv2dOutputGradient
 {
@@ -25,31 +26,37 @@ internal static class Conv2dOutputGradient
         var ys = y is null ? null : Launch.Array(y);
         var gbs = gb is null ? null : Launch.Array(gb);
         int plane = s.OutH * s.OutW;
-        CpuChunks.ForEachTask(s.Cout, c =>
+        // Planes in memory order (one task each), their sums kept per plane and added per channel in image order
+        // afterwards: the bits of BiasGradient's per-channel loop, with gy streamed front to back.
+        var planeSums = gbs is null ? null : new float[s.N * s.Cout];
+        CpuChunks.ForEachTask(s.N * s.Cout, p =>
+        {
+            int start = p * plane;
+            var from = gys.AsSpan(start, plane);
+            var to = gzs.AsSpan(start, plane);
+            switch (fusion.Activation)
+            {
+                case ConvActivation.Relu:
+                    ElementwiseCpu.ZipRange(ys.AsSpan(start, plane), from, to, new ElementwiseCpu.WherePositive());
+                    break;
+                case ConvActivation.LeakyRelu:
+                    ElementwiseCpu.ZipRange(ys.AsSpan(start, plane), from, to, new ActivationsCpu.Leaky(fusion.Slope));
+                    break;
+                default:
+                    ElementwiseCpu.MapRange(from, to, new ElementwiseCpu.Scaled(fusion.ResidualScale));
+                    break;
+            }
+            if (planeSums is not null)
+                planeSums[p] = ConvBands.Sum(to);
+        });
+        if (gbs is null)
+            return;
+        for (int c = 0; c < s.Cout; c++)
         {
             double sum = 0;
             for (int n = 0; n < s.N; n++)
-            {
-                int start = (n * s.Cout + c) * plane;
-                var from = gys.AsSpan(start, plane);
-                var to = gzs.AsSpan(start, plane);
-                switch (fusion.Activation)
-                {
-                    case ConvActivation.Relu:
-                        ElementwiseCpu.ZipRange(ys.AsSpan(start, plane), from, to, new ElementwiseCpu.WherePositive());
-                        break;
-                    case ConvActivation.LeakyRelu:
-                        ElementwiseCpu.ZipRange(ys.AsSpan(start, plane), from, to, new ActivationsCpu.Leaky(fusion.Slope));
-                        break;
-                    default:
-                        ElementwiseCpu.MapRange(from, to, new ElementwiseCpu.Scaled(fusion.ResidualScale));
-                        break;
-                }
-                if (gbs is not null)
-                    sum += ConvBands.Sum(to);
-            }
-            if (gbs is not null)
-                gbs[c] = (float)sum;
-        });
+                sum += planeSums![n * s.Cout + c];
+            gbs[c] = (float)sum;
+        }
     }
 }
