@@ -26,10 +26,10 @@ public static partial class Ops
 
     /// <summary>
     /// The autograd node of a fused conv2d (<see cref="TrainsFused"/>): y = act(conv(x, weight) + bias), or
-    /// residual + res_scale · (conv + bias), its forward written in the convolution's output loop. Backward turns gy into the gradient gz of conv + bias (<see cref="Conv2dOutputGradient"/>, which
-    /// also sums the bias gradient; gy itself under a residual add with res_scale 1) and runs conv2d's own gradients
-    /// on it; the residual's gradient is gy, handed on without a copy when nothing else holds it. Every gradient has
-    /// the bits of the separate ops' nodes.
+    /// residual + res_scale · (conv + bias), its forward written in the convolution's output loop. Backward turns gy
+    /// into the gradient gz of conv + bias (<see cref="Conv2dOutputGradient"/>, which also sums the bias gradient; gy
+    /// itself under a residual add with res_scale 1) and runs conv2d's own gradients on it; the residual's gradient is
+    /// gy, handed on without a copy when nothing else holds it. Every gradient has the bits of the separate ops' nodes.
     /// </summary>
     private sealed class FusedConvolutionNode : GradNode
     {
