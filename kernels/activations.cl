@@ -1,7 +1,8 @@
 // Activation kernels: element-wise forwards and backwards, and PReLU's slope gradient as a reduction.
 // PReLU addresses its slope as (i / plane) % slopes: slopes = C and plane = H·W for one slope per channel,
 // slopes = 1 for one shared slope.
-// GROUP is the work-group size of the slope reduction, a power of two.
+// GROUP is the work-group size of the slope reduction, a power of two, tuned with the number of chunks per slope
+// (PreluSlopeTuning).
 // @config GROUP=256
 
 #include "index.h"

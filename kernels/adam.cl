@@ -13,7 +13,7 @@
 // Gradient norm: sum_squares_partial + sum_into add Σ x² of one tensor into slot `slot` of a per-parameter
 // buffer (two passes in a fixed order, so the result is deterministic), clip_coefficient folds the slots into
 // the global norm and writes coef = min(1, max_norm / (norm + 1e-6)) (torch.nn.utils.clip_grad_norm_).
-// GROUP is the work-group size, a power of two.
+// GROUP is the work-group size, a power of two, tuned with the first pass's group count (AdamNormTuning).
 // @config GROUP=256
 
 #include "reduce.h"

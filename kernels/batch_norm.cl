@@ -1,8 +1,10 @@
 // Batch normalisation over NCHW tensors, per channel c over the batch·hw values (b, c, j) at (b·channels + c)·hw + j.
 // Per-channel reductions run one work-group per channel (group index = channel), through channel_stats.h and
-// reduce.h; a group returns early only as a whole. GROUP is the work-group size, a power of two. `mean` and
-// `var` are the statistics the normalisation used: the batch's in training, the running ones in evaluation.
+// reduce.h; a group returns early only as a whole. GROUP is the work-group size, a power of two, tuned per count
+// of values per channel (BatchNormTuning). `mean` and `var` are the statistics the normalisation used: the batch's
+// in training, the running ones in evaluation.
 // @config GROUP=256
+// @config(cpu) GROUP=32
 
 #include "channel_stats.h"
 

@@ -13,7 +13,7 @@ internal static class PoolingTuning
 
     public static TuningSpace Space { get; } = new("plane_reduce",
     [
-        new("GROUP", [32, 64, 128, 256, 512, 1024], "work-items per plane (a power of two: the group sums by a tree)"),
+        ReductionGroup.Parameter("work-items per plane (a power of two: the group sums by a tree)"),
     ]);
 
     /// <summary>
@@ -28,11 +28,5 @@ internal static class PoolingTuning
     public static KernelDefines Parameters(KernelDevice k, int hw) => k.Tuning.ParametersOr(Space.Kernel, ShapeClass(hw), p => Illegal(k, p), Default(k.Class));
 
     /// <summary>Why <paramref name="p"/> cannot run on <paramref name="k"/>, or null.</summary>
-    public static string? Illegal(KernelDevice k, KernelDefines p)
-    {
-        if (Space.Check(p) is { } invalid)
-            return invalid;
-        int group = TuningSpace.Value(p, "GROUP");
-        return group > k.MaxWorkGroupSize ? $"{group} work-items per group; {k.Info.Id} allows {k.MaxWorkGroupSize}" : null;
-    }
+    public static string? Illegal(KernelDevice k, KernelDefines p) => ReductionGroup.Illegal(Space, k, p);
 }

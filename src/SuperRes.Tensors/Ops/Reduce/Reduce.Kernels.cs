@@ -3,7 +3,7 @@ namespace SuperRes.Tensors.Primitives;
 /// <summary>
 /// kernels/reduce.cl on CUDA and OpenCL: up to GROUPS groups of GROUP work-items write partial sums, then one group
 /// adds those up (<see cref="ReducePlan"/>: the device's tuned parameters, else <see cref="Group"/> and
-/// <see cref="MaxGroups"/>). The losses reuse the second pass; Adam's sum of squares keeps the defaults.
+/// <see cref="MaxGroups"/>). The losses reuse the second pass; Adam's sum of squares plans the same way with its own tuning (<see cref="AdamNormTuning"/>).
 /// </summary>
 internal sealed class ReduceKernels : Reduce.IBackend
 {

@@ -12,7 +12,7 @@ internal static class ReduceTuning
 {
     public static TuningSpace Space { get; } = new("reduce",
     [
-        new("GROUP", [32, 64, 128, 256, 512, 1024], "work-items per group (a power of two: the group sums by a tree)"),
+        ReductionGroup.Parameter("work-items per group (a power of two: the group sums by a tree)"),
         new("GROUPS", [16, 64, 256, 1024, 4096], "most groups of the first pass (each folds a grid-strided share into one partial sum)"),
     ]);
 
@@ -25,13 +25,7 @@ internal static class ReduceTuning
     public static KernelDefines Parameters(KernelDevice k, long n) => k.Tuning.ParametersOr(Space.Kernel, ShapeClass(n), p => Illegal(k, p), Default());
 
     /// <summary>Why <paramref name="p"/> cannot run on <paramref name="k"/>, or null.</summary>
-    public static string? Illegal(KernelDevice k, KernelDefines p)
-    {
-        if (Space.Check(p) is { } invalid)
-            return invalid;
-        int group = TuningSpace.Value(p, "GROUP");
-        return group > k.MaxWorkGroupSize ? $"{group} work-items per group; {k.Info.Id} allows {k.MaxWorkGroupSize}" : null;
-    }
+    public static string? Illegal(KernelDevice k, KernelDefines p) => ReductionGroup.Illegal(Space, k, p);
 }
 
 /// <summary>How one two-pass sum over <c>n</c> values runs: the programs' defines, the group size and the first pass's group count.</summary>
@@ -43,8 +37,8 @@ internal readonly record struct ReducePlan(KernelDefines Defines, int Group, lon
     /// <summary>The plan of explicit parameters: enough groups for one value per work-item, at most GROUPS.</summary>
     public static ReducePlan Of(KernelDefines parameters, long n)
     {
-        int group = TuningSpace.Value(parameters, "GROUP");
-        return new(new KernelDefines().With("GROUP", group), group, Math.Min((n + group - 1) / group, TuningSpace.Value(parameters, "GROUPS")));
+        int group = TuningSpace.Value(parameters, ReductionGroup.Name);
+        return new(ReductionGroup.Defines(parameters), group, Math.Min((n + group - 1) / group, TuningSpace.Value(parameters, "GROUPS")));
     }
 
     /// <summary>The first pass's grid: <see cref="Groups"/> groups of <see cref="Group"/>.</summary>
