@@ -92,7 +92,7 @@ internal sealed class ActivationsCpu : Activations.IBackend
     }
 
     /// <summary>v where x &gt; 0, else slope·v: leaky ReLU (v = x) and its gradient (v = gy).</summary>
-    private readonly record struct Leaky(float Slope) : ElementwiseCpu.IZip
+    internal readonly record struct Leaky(float Slope) : ElementwiseCpu.IZip
     {
         public float Apply(float x, float v) => x > 0 ? v : Slope * v;
 

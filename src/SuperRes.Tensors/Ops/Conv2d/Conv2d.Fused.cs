@@ -27,8 +27,9 @@ public static partial class Ops
     /// conv2d followed by <paramref name="fusion"/>'s activation and residual add, with the results of the separate
     /// ops (<see cref="Conv2d(Tensor, Tensor, Tensor?, int, PaddingMode)"/>, Relu/LeakyRelu/Prelu, ResidualAdd). Without
     /// a tape they run inside the convolution's output loop, so no intermediate tensor is made: on the Cpu, and on
-    /// CUDA and OpenCL for the layers that go by Winograd (<see cref="Conv2dWinogradKernels"/>); otherwise, and
-    /// whenever gradients are recorded, as the separate ops.
+    /// CUDA and OpenCL for the layers that go by Winograd (<see cref="Conv2dWinogradKernels"/>); otherwise as the
+    /// separate ops. When gradients are recorded they stay fused on the Cpu where the backward pass allows
+    /// (<see cref="TrainsFused"/>, one <see cref="FusedConvolutionNode"/>), and run as the separate ops elsewhere.
     /// </summary>
     public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, ConvFusion fusion, int stride = 1, PaddingMode padding = PaddingMode.Zeros)
     {
@@ -42,7 +43,8 @@ public static partial class Ops
         if (fusion.Activation == ConvActivation.PRelu && (fusion.Slopes is not { Shape.Rank: 1 } slopes || (slopes.Length != 1 && slopes.Length != shape.Cout)))
             throw new ArgumentException($"conv2d: PRelu slopes {fusion.Slopes?.Shape.ToString() ?? "missing"} must have shape [1] or [{shape.Cout}]");
         bool onCpu = x.Device.Backend == BackendKind.Cpu;
-        if (Tape.ShouldRecord(x, weight, bias, fusion.Slopes, fusion.Residual)
+        bool records = Tape.ShouldRecord(x, weight, bias, fusion.Slopes, fusion.Residual);
+        if ((records && !TrainsFused(x.Device, fusion))
             || (onCpu ? r > 1 && !Conv2dCpu.FusesPixelShuffle(shape) : !Conv2dWinogradKernels.Applies(shape)))
             return Unfused(x, weight, bias, fusion, stride, padding);
         var y = Tensor.Empty(x.Device, outputShape);
@@ -53,6 +55,8 @@ public static partial class Ops
             using var op = ConvLabels.StartFused(shape, fusion);
             Conv2dWinogradKernels.Forward(shape, x.Buffer, weight.Buffer, DeviceConvEpilogue.Of(bias?.Buffer, fusion), y.Buffer);
         }
+        if (records)
+            Tape.Record(new FusedConvolutionNode(shape, x, weight, bias, fusion, y));
         return y;
     }
 

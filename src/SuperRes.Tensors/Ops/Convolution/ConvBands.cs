@@ -140,7 +140,8 @@ internal readonly struct ConvBands
         return result;
     }
 
-    private static float Sum(ReadOnlySpan<float> values)
+    /// <summary>Σ values: a vector sum, then its lanes, then the tail (the bias gradient's per-plane sum).</summary>
+    public static float Sum(ReadOnlySpan<float> values)
     {
         int i = 0;
         var acc = Vector<float>.Zero;

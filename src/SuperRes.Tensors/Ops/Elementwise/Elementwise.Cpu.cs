@@ -72,7 +72,8 @@ internal sealed class ElementwiseCpu : Elementwise.IBackend
             ZipRange(sa.AsSpan(start, end - start), sb.AsSpan(start, end - start), sy.AsSpan(start, end - start), f));
     }
 
-    private static void MapRange<TMap>(ReadOnlySpan<float> x, Span<float> y, TMap f) where TMap : struct, IMap
+    /// <summary>y[i] = f(x[i]) over one run, on the calling thread.</summary>
+    public static void MapRange<TMap>(ReadOnlySpan<float> x, Span<float> y, TMap f) where TMap : struct, IMap
     {
         int i = 0;
         for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
@@ -81,7 +82,8 @@ internal sealed class ElementwiseCpu : Elementwise.IBackend
             y[i] = f.Apply(x[i]);
     }
 
-    private static void ZipRange<TZip>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y, TZip f) where TZip : struct, IZip
+    /// <summary>y[i] = f(a[i], b[i]) over one run, on the calling thread.</summary>
+    public static void ZipRange<TZip>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y, TZip f) where TZip : struct, IZip
     {
         int i = 0;
         for (; i <= a.Length - Vector<float>.Count; i += Vector<float>.Count)
@@ -100,7 +102,7 @@ internal sealed class ElementwiseCpu : Elementwise.IBackend
         return new Vector<float>(lanes);
     }
 
-    private readonly record struct Scaled(float A) : IMap
+    internal readonly record struct Scaled(float A) : IMap
     {
         public float Apply(float x) => A * x;
 
@@ -132,7 +134,7 @@ internal sealed class ElementwiseCpu : Elementwise.IBackend
     }
 
     /// <summary>The gradient where the output is positive, else 0.</summary>
-    private readonly record struct WherePositive : IZip
+    internal readonly record struct WherePositive : IZip
     {
         public float Apply(float y, float g) => y > 0 ? g : 0f;
 
