@@ -33,13 +33,16 @@ internal sealed class DeviceOptions
 
     /// <summary>
     /// Opens the chosen device; an unknown id throws <see cref="DeviceSelectionException"/> listing the real ones.
-    /// For <c>auto</c> it says on stderr which device was chosen and why.
+    /// For <c>auto</c> it says on stderr which device was chosen and why (the cached probe's answer when there is one).
     /// </summary>
     public Runtime.Device Open(ParseResult parse, CliContext context)
     {
         var spec = parse.GetValue(Device) ?? "auto";
-        if (spec.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) && Devices.Ranking() is [var first, ..])
-            context.Err.MarkupLine(Markup.Escape($"device: {first.Device} chosen by auto: {first.Reason} (`superres devices` shows the ranking)"));
-        return Devices.Open(spec, parse.GetValue(MaxMemory));
+        if (!spec.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase))
+            return Devices.Open(spec, parse.GetValue(MaxMemory));
+        var choice = Devices.ChooseAuto(warn: message => context.Err.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}"));
+        var hint = choice.FromCachedProbe ? "" : " (`superres devices` shows the ranking)";
+        context.Err.MarkupLine(Markup.Escape($"device: {choice.Device} chosen by auto: {choice.Reason}{hint}"));
+        return Devices.Open(choice.Device, parse.GetValue(MaxMemory));
     }
 }

@@ -15,7 +15,8 @@ internal static class DevicesCommand
         var command = new Command("devices", "List the usable devices and the backends that were not found") { json };
         command.SetHandler(context, parse =>
         {
-            var found = Devices.Discover();
+            // Always a real probe, which also refreshes the answer `--device auto` reuses (DeviceProbeCache).
+            var found = Devices.ProbeAndRecord(warn: message => context.Err.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}"));
             if (parse.GetValue(json))
                 WriteJson(context.OutWriter, found);
             else

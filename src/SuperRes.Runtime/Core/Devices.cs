@@ -1,12 +1,20 @@
+using System.Globalization;
+
 namespace SuperRes.Runtime;
 
-/// <summary>A backend that was looked for and not usable, with the reason.</summary>
-public sealed record BackendProblem(BackendKind Backend, string Reason);
+/// <summary>
+/// A backend that was looked for and not usable, with the reason; <paramref name="LibraryMissing"/> when its
+/// library is not installed at all (rather than installed and failing).
+/// </summary>
+public sealed record BackendProblem(BackendKind Backend, string Reason, bool LibraryMissing = false);
 
 public sealed record DiscoveryResult(IReadOnlyList<DeviceInfo> Devices, IReadOnlyList<BackendProblem> Problems);
 
 /// <summary>A device in the order <c>auto</c> considers them, with the reason for its place.</summary>
 public sealed record RankedDevice(DeviceInfo Device, string Reason);
+
+/// <summary>The device <c>auto</c> chose, why, and whether the answer came from <see cref="DeviceProbeCache"/>.</summary>
+public sealed record AutoChoice(DeviceInfo Device, string Reason, bool FromCachedProbe);
 
 /// <summary>
 /// Device discovery and selection. Ids: <c>auto</c> (the first of <see cref="Ranking"/>: CUDA GPUs, OpenCL GPUs,
@@ -34,10 +42,11 @@ public static class Devices
         // The C# backend is always there: naming it starts no driver (finding OpenCL devices starts PoCL, 0.1–0.2 s).
         if (s is "cpu" or "cpu:0")
             return Cpu.CpuProvider.Info;
+        if (s is "auto" or "")
+            return ChooseAuto().Device;
         var found = Discover();
         DeviceInfo? match = s switch
         {
-            "auto" or "" => Ranking(found).FirstOrDefault()?.Device,
             "opencl" => found.Devices.Where(d => d.Backend == BackendKind.OpenCL).OrderByDescending(d => d.IsGpu).FirstOrDefault(),
             "cuda" => found.Devices.FirstOrDefault(d => d.Backend == BackendKind.Cuda),
             _ => found.Devices.FirstOrDefault(d => d.Id == s),
@@ -68,9 +77,36 @@ public static class Devices
         return ranked;
     }
 
-    public static Device Open(string spec = "auto", long? memoryCapBytes = null)
+    /// <summary>
+    /// The device <c>auto</c> picks. When <paramref name="cache"/> (default: <see cref="DeviceProbeCache.Default"/>)
+    /// holds a "no GPU" answer under the current key, that is <c>cpu</c> and no driver is started; otherwise the
+    /// devices are probed (<paramref name="probe"/>, default <see cref="Discover"/>) and the answer is stored.
+    /// </summary>
+    public static AutoChoice ChooseAuto(DeviceProbeCache? cache = null, Func<DiscoveryResult>? probe = null, Action<string>? warn = null)
     {
-        var info = Resolve(spec);
+        cache ??= DeviceProbeCache.Default;
+        if (cache.NoGpuProbedAt(warn) is { } probedAt)
+            return new AutoChoice(Cpu.CpuProvider.Info, string.Create(CultureInfo.InvariantCulture,
+                $"no GPU found by the cached device probe of {probedAt:yyyy-MM-dd HH:mm} UTC (`superres devices` probes again and refreshes it)"), true);
+        var found = (probe ?? Discover)();
+        cache.Store(found, warn);
+        var first = Ranking(found).FirstOrDefault()
+            ?? throw new DeviceSelectionException("no device found for 'auto'; not found: " + string.Join("; ", found.Problems.Select(p => $"{p.Backend}: {p.Reason}")));
+        return new AutoChoice(first.Device, first.Reason, false);
+    }
+
+    /// <summary>Probes every backend (<paramref name="probe"/>, default <see cref="Discover"/>) and rewrites the device-probe cache.</summary>
+    public static DiscoveryResult ProbeAndRecord(DeviceProbeCache? cache = null, Func<DiscoveryResult>? probe = null, Action<string>? warn = null)
+    {
+        var found = (probe ?? Discover)();
+        (cache ?? DeviceProbeCache.Default).Store(found, warn);
+        return found;
+    }
+
+    public static Device Open(string spec = "auto", long? memoryCapBytes = null) => Open(Resolve(spec), memoryCapBytes);
+
+    public static Device Open(DeviceInfo info, long? memoryCapBytes = null)
+    {
         var provider = Providers.First(p => p.Kind == info.Backend);
         return provider.Open(info, memoryCapBytes ?? DefaultMemoryCap);
     }
@@ -87,6 +123,10 @@ public static class Devices
                 if (list.Count == 0)
                     problems.Add(new BackendProblem(provider.Kind, "the runtime is installed but reports no devices"));
                 devices.AddRange(list);
+            }
+            catch (NativeLibraryMissingException e)
+            {
+                problems.Add(new BackendProblem(provider.Kind, e.Message, LibraryMissing: true));
             }
             catch (SuperResException e)
             {
