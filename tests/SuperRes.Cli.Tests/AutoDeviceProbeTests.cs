@@ -15,7 +15,7 @@ public sealed class AutoDeviceProbeTests(ITestOutputHelper log, CliFixtures fx) 
         var cache = DeviceProbeCache.Default;
         Assert.NotNull(cache.Path);
         Directory.CreateDirectory(Path.GetDirectoryName(cache.Path)!);
-        File.WriteAllText(cache.Path, """{ "version": 1, "key": "stale", "noGpu": true, "probed": "2000-01-01T00:00:00.0000000Z" }""");
+        File.WriteAllText(cache.Path, "superres device probe, version 1\nprobed 2000-01-01T00:00:00.0000000Z\nno GPU true\nkey:\nstale\n");
         Assert.Null(cache.NoGpuProbedAt(warn: null));
 
         CliRun.Logged(log, "devices").AssertExit(0);

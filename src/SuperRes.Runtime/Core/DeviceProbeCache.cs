@@ -1,21 +1,24 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace SuperRes.Runtime;
 
 /// <summary>
 /// The last device probe's answer to "is there a GPU?", kept across processes so that <c>--device auto</c> on a
 /// machine without one picks <c>cpu</c> without starting the OpenCL drivers (PoCL loads LLVM: 0.1–0.2 s a run).
-/// One JSON file, <c>device-probe.json</c> in the kernel cache directory (beside <c>memory-models.json</c>), with
-/// the <see cref="DeviceProbeKey"/> of the probe. Only a "no GPU" answer with a matching key is used; a probe that
-/// found a GPU, or a backend that failed for another reason than a missing library, is probed again every run.
-/// A file that cannot be read or parsed warns once and counts as a miss; the probe that follows rewrites it.
+/// One text file, <c>device-probe.txt</c> in the kernel cache directory (beside <c>memory-models.json</c>): a
+/// header, the probe's time and answer, the devices and problems it found, then the <see cref="DeviceProbeKey"/>
+/// lines. Plain text because reading JSON would cost more start-up time than the look-up saves. Only a "no GPU"
+/// answer with a matching key is used; a probe that found a GPU, or a backend that failed for another reason than a
+/// missing library, is probed again every run. A file that cannot be read or parsed warns and counts as a miss;
+/// the probe that follows rewrites it.
 /// </summary>
 public sealed class DeviceProbeCache(string? directory, Func<string>? key = null)
 {
-    private const int Version = 1;
-    private const string FileName = "device-probe.json";
+    private const string Header = "superres device probe, version 1";
+    private const string FileName = "device-probe.txt";
+    private const string ProbedLabel = "probed ";
+    private const string NoGpuLabel = "no GPU ";
+    private const string KeyLabel = "key:";
     private static readonly object FileLock = new();
     private readonly Func<string> _key = key ?? (() => DeviceProbeKey.Compute());
 
@@ -36,19 +39,24 @@ public sealed class DeviceProbeCache(string? directory, Func<string>? key = null
             return null;
         lock (FileLock)
         {
-            if (!File.Exists(Path))
-                return null;
             try
             {
-                var json = JsonNode.Parse(File.ReadAllText(Path)) as JsonObject ?? throw new JsonException("not a JSON object");
-                if (json["version"]?.GetValue<int>() != Version || json["key"]?.GetValue<string>() != _key())
+                if (!File.Exists(Path))
                     return null;
-                if (!(json["noGpu"] ?? throw new JsonException("no \"noGpu\" field")).GetValue<bool>())
+                var lines = File.ReadAllLines(Path);
+                if (lines.Length == 0 || !lines[0].StartsWith("superres device probe", StringComparison.Ordinal))
+                    throw new FormatException("not a device-probe file");
+                if (lines[0] != Header)
                     return null;
-                return DateTime.ParseExact(json["probed"]?.GetValue<string>() ?? throw new JsonException("no \"probed\" time"),
-                    "O", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+                var probed = DateTime.ParseExact(Field(lines, ProbedLabel), "O", CultureInfo.InvariantCulture,
+                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+                bool noGpu = bool.Parse(Field(lines, NoGpuLabel));
+                int keyAt = Array.IndexOf(lines, KeyLabel);
+                if (keyAt < 0)
+                    throw new FormatException($"no \"{KeyLabel}\" line");
+                return noGpu && string.Join('\n', lines[(keyAt + 1)..]) == _key() ? probed : null;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException or FormatException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
             {
                 warn?.Invoke($"ignoring the device-probe cache {Path} ({e.Message.ReplaceLineEndings(" ")}); probing the devices again");
                 return null;
@@ -61,22 +69,23 @@ public sealed class DeviceProbeCache(string? directory, Func<string>? key = null
     {
         if (Path is null)
             return;
-        var json = new JsonObject
+        var lines = new List<string>
         {
-            ["version"] = Version,
-            ["key"] = _key(),
-            ["noGpu"] = FoundNoGpu(found),
-            ["devices"] = new JsonArray([.. found.Devices.Select(d => JsonValue.Create(d.ToString()))]),
-            ["problems"] = new JsonArray([.. found.Problems.Select(p => JsonValue.Create($"{p.Backend.IdPrefix()}: {p.Reason}"))]),
-            ["probed"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            Header,
+            ProbedLabel + DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            NoGpuLabel + (FoundNoGpu(found) ? "true" : "false"),
         };
+        lines.AddRange(found.Devices.Select(d => "device " + d.ToString().ReplaceLineEndings(" ")));
+        lines.AddRange(found.Problems.Select(p => $"problem {p.Backend.IdPrefix()}: {p.Reason.ReplaceLineEndings(" ")}"));
+        lines.Add(KeyLabel);
+        lines.Add(_key());
         lock (FileLock)
         {
             try
             {
                 Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
                 var temporary = $"{Path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-                File.WriteAllText(temporary, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                File.WriteAllText(temporary, string.Join('\n', lines) + "\n");
                 File.Move(temporary, Path, overwrite: true);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -85,4 +94,8 @@ public sealed class DeviceProbeCache(string? directory, Func<string>? key = null
             }
         }
     }
+
+    private static string Field(string[] lines, string label) =>
+        lines.FirstOrDefault(l => l.StartsWith(label, StringComparison.Ordinal))?[label.Length..]
+        ?? throw new FormatException($"no \"{label.Trim()}\" line");
 }

@@ -7,7 +7,8 @@ namespace SuperRes.Runtime;
 /// environment variables the loaders and drivers read, the OpenCL ICD registry (each <c>.icd</c> file's name, size,
 /// time and the library it names, with that library's size and time), the CUDA driver and NVRTC libraries, the
 /// dynamic loader's cache and the GPU device nodes. A few dozen file look-ups: milliseconds, against the
-/// 0.1–0.2 s that starting the OpenCL drivers costs.
+/// 0.1–0.2 s that starting the OpenCL drivers costs. The key is kept as readable lines, not hashed: hashing would
+/// load OpenSSL (about 0.05 s), and the lines show what a probe was keyed on.
 /// </summary>
 public static class DeviceProbeKey
 {
@@ -27,7 +28,7 @@ public static class DeviceProbeKey
 
     private const string DefaultVendors = "/etc/OpenCL/vendors";
 
-    /// <summary>The key, hashed; <paramref name="environment"/> replaces the process environment (tests).</summary>
+    /// <summary>The key, one item a line; <paramref name="environment"/> replaces the process environment (tests).</summary>
     public static string Compute(Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
@@ -52,7 +53,7 @@ public static class DeviceProbeKey
             parts.AddRange(Locate(nvrtc, [.. folders, .. CudaToolkitFolders(environment)]));
         parts.Add(Stamp("/etc/ld.so.cache"));
         parts.Add("devices " + string.Join(",", DeviceNodes()));
-        return KernelCache.Key([.. parts]);
+        return string.Join('\n', parts.Select(p => p.ReplaceLineEndings(" ")));
     }
 
     // The Runtime assembly holds the providers and the ranking: a new build may probe or rank differently.
