@@ -12,10 +12,7 @@ public sealed class AutoDeviceProbeTests(ITestOutputHelper log, CliFixtures fx) 
     [Fact]
     public void Devices_rewrites_a_stale_probe_and_auto_then_uses_it_when_there_is_no_gpu()
     {
-        var cache = DeviceProbeCache.Default;
-        Assert.NotNull(cache.Path);
-        Directory.CreateDirectory(Path.GetDirectoryName(cache.Path)!);
-        File.WriteAllText(cache.Path, "superres device probe, version 1\nprobed 2000-01-01T00:00:00.0000000Z\nno GPU true\nkey:\nstale\n");
+        var cache = CacheHolding("superres device probe, version 1\nprobed 2000-01-01T00:00:00.0000000Z\nno GPU true\nkey:\nstale\n");
         Assert.Null(cache.NoGpuProbedAt(warn: null));
 
         CliRun.Logged(log, "devices").AssertExit(0);
@@ -36,10 +33,7 @@ public sealed class AutoDeviceProbeTests(ITestOutputHelper log, CliFixtures fx) 
     [Fact]
     public void A_corrupt_probe_cache_warns_and_auto_still_chooses()
     {
-        var cache = DeviceProbeCache.Default;
-        Assert.NotNull(cache.Path);
-        Directory.CreateDirectory(Path.GetDirectoryName(cache.Path)!);
-        File.WriteAllText(cache.Path, "{ not json");
+        var cache = CacheHolding("{ not json");
 
         var output = Path.Combine(fx.NewFolder("out"), "x2.png");
         var run = CliRun.Logged(log, "upscale", fx.NewRgbInput(), "-o", output, "--weights", fx.Fsrcnn, "--device", "auto").AssertExit(0);
@@ -48,5 +42,15 @@ public sealed class AutoDeviceProbeTests(ITestOutputHelper log, CliFixtures fx) 
         Assert.Contains("chosen by auto", run.Err);
         Assert.True(File.Exists(output), run.ToString());
         Assert.Equal(DeviceProbeCache.FoundNoGpu(Devices.Discover()), cache.NoGpuProbedAt(warn: null) is not null);
+    }
+
+    /// <summary>The default cache, its file replaced by <paramref name="content"/>.</summary>
+    private static DeviceProbeCache CacheHolding(string content)
+    {
+        var cache = DeviceProbeCache.Default;
+        Assert.NotNull(cache.Path);
+        Directory.CreateDirectory(Path.GetDirectoryName(cache.Path)!);
+        File.WriteAllText(cache.Path, content);
+        return cache;
     }
 }

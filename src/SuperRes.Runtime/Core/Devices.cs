@@ -18,7 +18,8 @@ public sealed record AutoChoice(DeviceInfo Device, string Reason, bool FromCache
 
 /// <summary>
 /// Device discovery and selection. Ids: <c>auto</c> (the first of <see cref="Ranking"/>: CUDA GPUs, OpenCL GPUs,
-/// the C# Cpu backend, then OpenCL CPU devices), <c>cpu</c>, <c>opencl</c>, <c>opencl:N</c>, <c>cuda</c>, <c>cuda:N</c>.
+/// the C# Cpu backend, then OpenCL CPU devices; <c>cpu</c> straight from a cached "no GPU" probe, see
+/// <see cref="ChooseAuto"/>), <c>cpu</c>, <c>opencl</c>, <c>opencl:N</c>, <c>cuda</c>, <c>cuda:N</c>.
 /// </summary>
 public static class Devices
 {
@@ -88,8 +89,7 @@ public static class Devices
         if (cache.NoGpuProbedAt(warn) is { } probedAt)
             return new AutoChoice(Cpu.CpuProvider.Info, string.Create(CultureInfo.InvariantCulture,
                 $"no GPU found by the cached device probe of {probedAt:yyyy-MM-dd HH:mm} UTC (`superres devices` probes again and refreshes it)"), true);
-        var found = (probe ?? Discover)();
-        cache.Store(found, warn);
+        var found = ProbeAndRecord(cache, probe, warn);
         var first = Ranking(found).FirstOrDefault()
             ?? throw new DeviceSelectionException("no device found for 'auto'; not found: " + string.Join("; ", found.Problems.Select(p => $"{p.Backend}: {p.Reason}")));
         return new AutoChoice(first.Device, first.Reason, false);
