@@ -15,7 +15,16 @@ public sealed class DeviceProbeKeyTests : IDisposable
     });
 
     [Fact]
-    public void TheSameMachineGivesTheSameKey() => Assert.Equal(Key(), Key());
+    public void TheSameMachineGivesTheSameKey()
+    {
+        // Two ICD files: a key that followed directory order or the clock would differ between the calls.
+        File.WriteAllText(Path.Combine(_vendors, "b.icd"), "libb.so.1\n");
+        File.WriteAllText(Path.Combine(_vendors, "a.icd"), "liba.so.1\n");
+        string key = Key();
+        Assert.Contains("a.icd", key);
+        Assert.Contains("b.icd", key);
+        Assert.Equal(key, Key());
+    }
 
     [Fact]
     public void AnAddedIcdFileChangesTheKey()
