@@ -32,7 +32,7 @@ public sealed partial class Upscaler
         if ((output.Width, output.Height, output.Channels, output.BitDepth) != (image.Width * Scale, image.Height * Scale, image.Channels, image.BitDepth))
             throw new ArgumentException($"a {output.Width}x{output.Height}x{output.Channels} {output.BitDepth}-bit output does not hold " +
                                         $"a {image.Width}x{image.Height}x{image.Channels} {image.BitDepth}-bit image upscaled x{Scale}", nameof(output));
-        if (image.Channels is 2 or 4 || Options.SelfEnsemble)
+        if (image.Channels is 2 or 4)
         {
             var levels = Upscale(image as Image ?? image.ReadRegion(0, 0, image.Width, image.Height), workDone);
             var pixels = new PixelImage(levels.Width, levels.Height, levels.Channels, levels.BitDepth);
