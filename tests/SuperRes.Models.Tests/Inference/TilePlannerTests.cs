@@ -74,6 +74,33 @@ public sealed class TilePlannerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void The_self_ensemble_plans_one_pass_and_its_running_sum_under_the_cap()
+    {
+        using var device = new CpuDevice();
+        Models.Modules.Init.Seed(3);
+        using var network = ModelZoo.Create(device, "edsr-baseline", 2, ModelOptions.Parse("blocks=2,features=32"));
+        network.Eval();
+        var options = new UpscaleOptions { SelfEnsemble = true };
+        var upscaler = new Upscaler(network, options);
+        var memory = upscaler.ForwardMemoryOf(3);
+        long cap = device.Memory.InUseBytes + (long)(memory.BytesFor(80, 80) / TilePlanner.Headroom) + 64;
+        device.Memory.Trim();
+        device.Memory.CapBytes = cap;
+        var input = InferenceTestNetworks.RandomInput(network, 150, 170);
+        var tiling = upscaler.PlanTiles(3, input.Height, input.Width);
+        var rows = TileSpans.Measure(input.Height, tiling.TileHeight, tiling.Overlap, tiling.UniformRegions, alignEnd: true);
+        var columns = TileSpans.Measure(input.Width, tiling.TileWidth, tiling.Overlap, tiling.UniformRegions, alignEnd: true);
+        output.WriteLine($"ensemble: tile {tiling.TileWidth}x{tiling.TileHeight}, largest region {columns.Largest}x{rows.Largest}, {tiling.TileCount(input.Height, input.Width)} tiles");
+        Assert.True(tiling.SelfEnsemble);
+        // One pass and the running sum of 3 channels at 2× on each side, 4 bytes a sample, fit the budget.
+        Assert.True(TileShapes.Fits(memory, 4.0 * 3 * 2 * 2, rows.Largest, columns.Largest, TilePlanner.BudgetBytes(device, null)));
+
+        device.Memory.ResetPeak();
+        upscaler.UpscalePlanes(input); // throws DeviceOutOfMemoryException past the cap
+        Assert.True(device.Memory.PeakInUseBytes <= cap);
+    }
+
+    [Fact]
     public void Small_images_run_in_one_piece_and_an_explicit_tile_is_kept()
     {
         using var network = InferenceTestNetworks.Create(TestDevices.Cpu, "edsr-baseline", 2);
