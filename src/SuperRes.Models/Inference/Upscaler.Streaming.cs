@@ -35,7 +35,7 @@ public sealed partial class Upscaler
         if ((output.Width, output.Height, output.Channels, output.BitDepth) != (image.Width * Scale, image.Height * Scale, image.Channels, image.BitDepth))
             throw new ArgumentException($"a {output.Width}x{output.Height}x{output.Channels} {output.BitDepth}-bit output does not hold " +
                                         $"a {image.Width}x{image.Height}x{image.Channels} {image.BitDepth}-bit image upscaled x{Scale}", nameof(output));
-        if (image.Channels is 2 or 4 && Options.AlphaWithNetwork || Options.SelfEnsemble)
+        if (!Streams(image.Channels))
         {
             var levels = Upscale(image as Image ?? image.ReadRegion(0, 0, image.Width, image.Height), workDone);
             var pixels = new PixelImage(levels.Width, levels.Height, levels.Channels, levels.BitDepth);
@@ -52,6 +52,12 @@ public sealed partial class Upscaler
         using (Options.Timings.Time("complete the output (last bands, write, rename)"))
             output.Complete();
     }
+
+    /// <summary>
+    /// Whether an image of <paramref name="channels"/> goes through the streaming pipeline of <see cref="UpscaleTo"/>: all
+    /// but an alpha channel run through the network and the self-ensemble, which take the in-memory path.
+    /// </summary>
+    public bool Streams(int channels) => !(channels is 2 or 4 && Options.AlphaWithNetwork) && !Options.SelfEnsemble;
 
     /// <summary><see cref="UpscaleTo"/> into samples in memory.</summary>
     public PixelImage UpscaleToPixels(IImageSource image, Action? workDone = null, long reservedHostBytes = 0)
