@@ -41,14 +41,9 @@ public sealed class TilePlannerTests(ITestOutputHelper output)
         // The memory model is measured on 16² and 32² probes; check it on a real run far larger than both, under a
         // device cap that holds an 80×80 pass but not the 150×170 image.
         using var device = new CpuDevice();
-        Models.Modules.Init.Seed(3);
-        using var network = ModelZoo.Create(device, "edsr-baseline", 2, ModelOptions.Parse("blocks=2,features=32"));
-        network.Eval();
-        var upscaler = new Upscaler(network);
-        var memory = upscaler.ForwardMemoryOf(3);
-        long cap = device.Memory.InUseBytes + (long)(memory.BytesFor(80, 80) / TilePlanner.Headroom) + 64;
-        device.Memory.Trim();
-        device.Memory.CapBytes = cap;
+        var (upscaler, memory, cap) = CappedUpscaler(device);
+        using var _ = upscaler;
+        var network = upscaler.Network;
         var input = InferenceTestNetworks.RandomInput(network, 150, 170);
         var tiling = upscaler.PlanTiles(3, input.Height, input.Width);
         output.WriteLine($"{memory.BytesPerPixel:F0} B/pixel; cap {cap / (double)MiB:F1} MiB: tile {tiling.TileWidth}x{tiling.TileHeight}, overlap {tiling.Overlap}, " +
@@ -77,16 +72,9 @@ public sealed class TilePlannerTests(ITestOutputHelper output)
     public void The_self_ensemble_plans_one_pass_and_its_running_sum_under_the_cap()
     {
         using var device = new CpuDevice();
-        Models.Modules.Init.Seed(3);
-        using var network = ModelZoo.Create(device, "edsr-baseline", 2, ModelOptions.Parse("blocks=2,features=32"));
-        network.Eval();
-        var options = new UpscaleOptions { SelfEnsemble = true };
-        var upscaler = new Upscaler(network, options);
-        var memory = upscaler.ForwardMemoryOf(3);
-        long cap = device.Memory.InUseBytes + (long)(memory.BytesFor(80, 80) / TilePlanner.Headroom) + 64;
-        device.Memory.Trim();
-        device.Memory.CapBytes = cap;
-        var input = InferenceTestNetworks.RandomInput(network, 150, 170);
+        var (upscaler, memory, cap) = CappedUpscaler(device, new UpscaleOptions { SelfEnsemble = true });
+        using var _ = upscaler;
+        var input = InferenceTestNetworks.RandomInput(upscaler.Network, 150, 170);
         var tiling = upscaler.PlanTiles(3, input.Height, input.Width);
         var rows = TileSpans.Measure(input.Height, tiling.TileHeight, tiling.Overlap, tiling.UniformRegions, alignEnd: true);
         var columns = TileSpans.Measure(input.Width, tiling.TileWidth, tiling.Overlap, tiling.UniformRegions, alignEnd: true);
@@ -98,6 +86,23 @@ public sealed class TilePlannerTests(ITestOutputHelper output)
         device.Memory.ResetPeak();
         upscaler.UpscalePlanes(input); // throws DeviceOutOfMemoryException past the cap
         Assert.True(device.Memory.PeakInUseBytes <= cap);
+    }
+
+    /// <summary>
+    /// EDSR-baseline x2 (2 blocks of 32 features) on <paramref name="device"/>, whose cap then holds an 80×80 pass and
+    /// not a 150×170 image.
+    /// </summary>
+    private static (Upscaler Upscaler, ForwardMemory Memory, long Cap) CappedUpscaler(CpuDevice device, UpscaleOptions? options = null)
+    {
+        Models.Modules.Init.Seed(3);
+        var network = ModelZoo.Create(device, "edsr-baseline", 2, ModelOptions.Parse("blocks=2,features=32"));
+        network.Eval();
+        var upscaler = new Upscaler(network, options);
+        var memory = upscaler.ForwardMemoryOf(3);
+        long cap = device.Memory.InUseBytes + (long)(memory.BytesFor(80, 80) / TilePlanner.Headroom) + 64;
+        device.Memory.Trim();
+        device.Memory.CapBytes = cap;
+        return (upscaler, memory, cap);
     }
 
     [Fact]
