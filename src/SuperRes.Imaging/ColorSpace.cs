@@ -101,8 +101,7 @@ public static class ColorSpace
 
     /// <summary>
     /// Converts every pixel in pieces on all cores, SIMD within a piece, writing output channels [first, first +
-    /// count) as planes 0… of <paramref name="dst"/>. The vector code performs the scalar formulas' double operations
-    /// in the same order (no fused multiply-adds), so results are bit-identical.
+    /// count) as planes 0… of <paramref name="dst"/>.
     /// </summary>
     private static void Convert(Image src, float[] dst, bool toYCbCr, int first, int count)
     {
@@ -112,59 +111,84 @@ public static class ColorSpace
         int pieces = (n + Piece - 1) / Piece;
         Parallel.For(0, pieces, new ParallelOptions { MaxDegreeOfParallelism = pieces == 1 ? 1 : Environment.ProcessorCount }, piece =>
         {
-            int start = piece * Piece, end = Math.Min(n, start + Piece);
-            int i = Vector.IsHardwareAccelerated ? ConvertVectors(s, dst, n, start, end, max, toYCbCr, first, count) : start;
-            for (; i < end; i++)
-            {
-                var (p, q, r) = toYCbCr ? RgbToYCbCr(s[i], s[n + i], s[2 * n + i], max) : YCbCrToRgb(s[i], s[n + i], s[2 * n + i], max);
-                for (int j = first; j < first + count; j++)
-                    dst[(j - first) * n + i] = (float)(j == 0 ? p : j == 1 ? q : r);
-            }
+            int start = piece * Piece, length = Math.Min(n, start + Piece) - start;
+            Span<float> Out(int j) => j < count ? dst.AsSpan(j * n + start, length) : default;
+            ConvertPixels(s.AsSpan(start, length), s.AsSpan(n + start, length), s.AsSpan(2 * n + start, length),
+                          Out(0), Out(1), Out(2), max, toYCbCr, first, count);
         });
     }
 
     /// <summary>
-    /// The pixels [start, end) a whole vector at a time; returns where the scalar remainder starts. Forward:
-    /// k·(((O + T₀·(r/m)) + T₁·(g/m)) + T₂·(b/m)) with k = m/255; inverse: m·((T⁻¹₀·y′ + T⁻¹₁·cb′) + T⁻¹₂·cr′) with
-    /// y′ = y·(255/m) − O: the scalar formulas' operations and order, the constants hoisted out of the loop.
+    /// Y of each pixel of three rows (R, G, B levels in [0, max]) into <paramref name="y"/>: the samples
+    /// <see cref="Luma"/> gives, for callers that read an image row by row.
     /// </summary>
-    private static int ConvertVectors(float[] s, float[] dst, int n, int start, int end, double max, bool toYCbCr, int first, int count)
+    public static void LumaRow(ReadOnlySpan<float> r, ReadOnlySpan<float> g, ReadOnlySpan<float> b, Span<float> y, double max) =>
+        ConvertPixels(r, g, b, y, default, default, max, toYCbCr: true, first: 0, count: 1);
+
+    /// <summary>Cb and Cr of each pixel of three rows: the samples <see cref="Chroma"/> gives.</summary>
+    public static void ChromaRow(ReadOnlySpan<float> r, ReadOnlySpan<float> g, ReadOnlySpan<float> b, Span<float> cb, Span<float> cr, double max) =>
+        ConvertPixels(r, g, b, cb, cr, default, max, toYCbCr: true, first: 1, count: 2);
+
+    /// <summary>R, G and B of each pixel of three rows of Y, Cb, Cr: the samples <see cref="YCbCrToRgb(Image)"/> gives (in place allowed).</summary>
+    public static void RgbRow(ReadOnlySpan<float> y, ReadOnlySpan<float> cb, ReadOnlySpan<float> cr, Span<float> r, Span<float> g, Span<float> b, double max) =>
+        ConvertPixels(y, cb, cr, r, g, b, max, toYCbCr: false, first: 0, count: 3);
+
+    /// <summary>
+    /// Output channels [first, first + count) of the conversion of the pixels (<paramref name="a"/>[i],
+    /// <paramref name="b"/>[i], <paramref name="c"/>[i]) into <paramref name="out0"/>… (one per channel asked for),
+    /// a whole vector at a time and the remainder by the scalar formulas. Each pixel's three inputs are read before its
+    /// outputs are written, so an output may be an input. The vector code performs the scalar formulas' double
+    /// operations in the same order (no fused multiply-adds): forward k·(((O + T₀·(r/m)) + T₁·(g/m)) + T₂·(b/m)) with
+    /// k = m/255; inverse m·((T⁻¹₀·y′ + T⁻¹₁·cb′) + T⁻¹₂·cr′) with y′ = y·(255/m) − O, so results are bit-identical.
+    /// </summary>
+    private static void ConvertPixels(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> c,
+                                      Span<float> out0, Span<float> out1, Span<float> out2, double max, bool toYCbCr, int first, int count)
     {
-        var matrix = toYCbCr ? T : TInv;
-        Span<Vector<double>> c0 = stackalloc Vector<double>[3], c1 = stackalloc Vector<double>[3], c2 = stackalloc Vector<double>[3];
-        Span<Vector<double>> offset = stackalloc Vector<double>[3];
-        for (int j = 0; j < 3; j++)
+        int n = a.Length, i = 0;
+        if (Vector.IsHardwareAccelerated)
         {
-            (c0[j], c1[j], c2[j]) = (new(matrix[j, 0]), new(matrix[j, 1]), new(matrix[j, 2]));
-            offset[j] = new(Offset[j]);
+            var matrix = toYCbCr ? T : TInv;
+            Span<Vector<double>> c0 = stackalloc Vector<double>[3], c1 = stackalloc Vector<double>[3], c2 = stackalloc Vector<double>[3];
+            Span<Vector<double>> offset = stackalloc Vector<double>[3];
+            for (int j = 0; j < 3; j++)
+            {
+                (c0[j], c1[j], c2[j]) = (new(matrix[j, 0]), new(matrix[j, 1]), new(matrix[j, 2]));
+                offset[j] = new(Offset[j]);
+            }
+            var m = new Vector<double>(max);
+            var k = new Vector<double>(toYCbCr ? max / 255.0 : 255.0 / max);
+            for (int step = Vector<float>.Count; i <= n - step; i += step)
+            {
+                Vector.Widen(new Vector<float>(a[i..]), out var a0, out var a1);
+                Vector.Widen(new Vector<float>(b[i..]), out var b0, out var b1);
+                Vector.Widen(new Vector<float>(c[i..]), out var d0, out var d1);
+                if (toYCbCr)
+                    (a0, a1, b0, b1, d0, d1) = (a0 / m, a1 / m, b0 / m, b1 / m, d0 / m, d1 / m);
+                else
+                {
+                    (a0, a1) = (a0 * k - offset[0], a1 * k - offset[0]);
+                    (b0, b1) = (b0 * k - offset[1], b1 * k - offset[1]);
+                    (d0, d1) = (d0 * k - offset[2], d1 * k - offset[2]);
+                }
+                for (int j = first; j < first + count; j++)
+                {
+                    var result = toYCbCr
+                        ? Vector.Narrow(k * (offset[j] + c0[j] * a0 + c1[j] * b0 + c2[j] * d0), k * (offset[j] + c0[j] * a1 + c1[j] * b1 + c2[j] * d1))
+                        : Vector.Narrow(m * (c0[j] * a0 + c1[j] * b0 + c2[j] * d0), m * (c0[j] * a1 + c1[j] * b1 + c2[j] * d1));
+                    result.CopyTo(Pick(j - first, out0, out1, out2)[i..]);
+                }
+            }
         }
-        var m = new Vector<double>(max);
-        var k = new Vector<double>(toYCbCr ? max / 255.0 : 255.0 / max);
-        int i = start;
-        for (int step = Vector<float>.Count; i <= end - step; i += step)
+        for (; i < n; i++)
         {
-            Vector.Widen(new Vector<float>(s, i), out var a0, out var a1);
-            Vector.Widen(new Vector<float>(s, n + i), out var b0, out var b1);
-            Vector.Widen(new Vector<float>(s, 2 * n + i), out var d0, out var d1);
-            if (toYCbCr)
-            {
-                (a0, a1, b0, b1, d0, d1) = (a0 / m, a1 / m, b0 / m, b1 / m, d0 / m, d1 / m);
-                for (int j = first; j < first + count; j++)
-                    Vector.Narrow(k * (offset[j] + c0[j] * a0 + c1[j] * b0 + c2[j] * d0), k * (offset[j] + c0[j] * a1 + c1[j] * b1 + c2[j] * d1))
-                        .CopyTo(dst, (j - first) * n + i);
-            }
-            else
-            {
-                (a0, a1) = (a0 * k - offset[0], a1 * k - offset[0]);
-                (b0, b1) = (b0 * k - offset[1], b1 * k - offset[1]);
-                (d0, d1) = (d0 * k - offset[2], d1 * k - offset[2]);
-                for (int j = first; j < first + count; j++)
-                    Vector.Narrow(m * (c0[j] * a0 + c1[j] * b0 + c2[j] * d0), m * (c0[j] * a1 + c1[j] * b1 + c2[j] * d1))
-                        .CopyTo(dst, (j - first) * n + i);
-            }
+            var (p, q, r) = toYCbCr ? RgbToYCbCr(a[i], b[i], c[i], max) : YCbCrToRgb(a[i], b[i], c[i], max);
+            for (int j = first; j < first + count; j++)
+                Pick(j - first, out0, out1, out2)[i] = (float)(j == 0 ? p : j == 1 ? q : r);
         }
-        return i;
     }
+
+    private static Span<float> Pick(int index, Span<float> first, Span<float> second, Span<float> third) =>
+        index switch { 0 => first, 1 => second, _ => third };
 
     private static double[,] Invert(double[,] m)
     {

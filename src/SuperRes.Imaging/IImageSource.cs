@@ -16,4 +16,12 @@ public interface IImageSource
 
     /// <summary>The <paramref name="width"/> × <paramref name="height"/> region at (x, y), all channels, as a new image the caller owns.</summary>
     Image ReadRegion(int x, int y, int width, int height);
+
+    /// <summary>
+    /// Channel <paramref name="channel"/> of row <paramref name="y"/> from column <paramref name="x"/>, as float levels
+    /// into <paramref name="destination"/> (its length is the width read): what <see cref="ReadRegion"/> gives for that
+    /// row, without a region's planes (the upscaler reads its tiles row by row into buffers it reuses).
+    /// </summary>
+    void ReadRow(int x, int y, int channel, Span<float> destination) =>
+        ReadRegion(x, y, destination.Length, 1).Plane(channel).CopyTo(destination);
 }

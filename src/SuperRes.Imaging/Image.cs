@@ -49,6 +49,9 @@ public sealed partial class Image : IImageSource
         set => Data[(channel * Height + y) * Width + x] = value;
     }
 
+    public void ReadRow(int x, int y, int channel, Span<float> destination) =>
+        Data.AsSpan((channel * Height + y) * Width + x, destination.Length).CopyTo(destination);
+
     public Image Clone() => new(Width, Height, Channels, (float[])Data.Clone(), BitDepth);
 
     /// <summary>Rescales samples to another bit depth (×65535/255 = ×257 up, ÷257 down); no rounding.</summary>

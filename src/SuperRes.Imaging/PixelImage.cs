@@ -97,6 +97,53 @@ public sealed class PixelImage : IImageSource
         return image;
     }
 
+    public void ReadRow(int x, int y, int channel, Span<float> destination)
+    {
+        if (x < 0 || y < 0 || y >= Height || channel < 0 || channel >= Channels || x + destination.Length > Width)
+            throw new ArgumentOutOfRangeException(nameof(destination), $"{destination.Length} samples of channel {channel} at ({x}, {y}) are outside {Width}x{Height}x{Channels}");
+        if (BitDepth == 8)
+        {
+            var row = Row(y)[(x * Channels + channel)..];
+            for (int i = 0, s = 0; i < destination.Length; i++, s += Channels)
+                destination[i] = row[s];
+        }
+        else
+        {
+            var row = Row(y)[(2 * (x * Channels + channel))..];
+            for (int i = 0, s = 0; i < destination.Length; i++, s += 2 * Channels)
+                destination[i] = row[s] << 8 | row[s + 1];
+        }
+    }
+
+    /// <summary>
+    /// Rounds <paramref name="levels"/> as <see cref="Image.Quantize"/> does (half away from zero, clipped to [0, max],
+    /// NaN → 0) and stores them as channel <paramref name="channel"/> of row <paramref name="y"/> from column
+    /// <paramref name="x"/>: <see cref="Write"/> of a quantized row, without the rounded float copy.
+    /// </summary>
+    public void WriteRounded(int x, int y, int channel, ReadOnlySpan<float> levels)
+    {
+        if (x < 0 || y < 0 || y >= Height || channel < 0 || channel >= Channels || x + levels.Length > Width)
+            throw new ArgumentOutOfRangeException(nameof(levels), $"{levels.Length} samples of channel {channel} at ({x}, {y}) are outside {Width}x{Height}x{Channels}");
+        Span<ushort> rounded = stackalloc ushort[256];
+        int bytes = BitDepth / 8, stride = Channels * bytes;
+        var row = Row(y)[((x * Channels + channel) * bytes)..];
+        for (int start = 0; start < levels.Length; start += rounded.Length)
+        {
+            var chunk = levels.Slice(start, Math.Min(rounded.Length, levels.Length - start));
+            SampleRounding.Round(chunk, rounded, BitDepth == 16 ? 65535f : 255f);
+            int o = start * stride;
+            if (bytes == 1)
+                for (int i = 0; i < chunk.Length; i++, o += stride)
+                    row[o] = (byte)rounded[i];
+            else
+                for (int i = 0; i < chunk.Length; i++, o += stride)
+                {
+                    row[o] = (byte)(rounded[i] >> 8);
+                    row[o + 1] = (byte)rounded[i];
+                }
+        }
+    }
+
     /// <summary>
     /// Stores the samples of <paramref name="levels"/> (planes of integer levels, as <see cref="Image.Quantize"/>
     /// leaves them, with this image's channels) at column <paramref name="x0"/>, row <paramref name="y0"/>.

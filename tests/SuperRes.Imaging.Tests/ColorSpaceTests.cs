@@ -31,6 +31,33 @@ public class ColorSpaceTests
         Assert.Equal(128 * 257, v.Cr, 6);
     }
 
+    [Theory]
+    [InlineData(8, 1)] [InlineData(8, 21)] [InlineData(16, 21)]
+    public void RowConversionsGiveTheImageConversionsSamples(int bitDepth, int width)
+    {
+        // Widths below and across a vector (the scalar remainder included); the inverse also in place.
+        var rng = new Random(width + bitDepth);
+        var rgb = new Image(width, 3, 3, bitDepth);
+        for (int i = 0; i < rgb.Data.Length; i++) rgb.Data[i] = (float)(rng.NextDouble() * rgb.MaxValue);
+        var ycc = ColorSpace.RgbToYCbCr(rgb);
+        var back = ColorSpace.YCbCrToRgb(ycc);
+        for (int y = 0; y < 3; y++)
+        {
+            ReadOnlySpan<float> Row(Image image, int c) => image.Plane(c).Slice(y * width, width);
+            float[] luma = new float[width], cb = new float[width], cr = new float[width];
+            ColorSpace.LumaRow(Row(rgb, 0), Row(rgb, 1), Row(rgb, 2), luma, rgb.MaxValue);
+            ColorSpace.ChromaRow(Row(rgb, 0), Row(rgb, 1), Row(rgb, 2), cb, cr, rgb.MaxValue);
+            Assert.Equal(Row(ycc, 0).ToArray(), luma);
+            Assert.Equal(Row(ycc, 1).ToArray(), cb);
+            Assert.Equal(Row(ycc, 2).ToArray(), cr);
+            float[] r = Row(ycc, 0).ToArray(), g = Row(ycc, 1).ToArray(), b = Row(ycc, 2).ToArray();
+            ColorSpace.RgbRow(r, g, b, r, g, b, rgb.MaxValue);
+            Assert.Equal(Row(back, 0).ToArray(), r);
+            Assert.Equal(Row(back, 1).ToArray(), g);
+            Assert.Equal(Row(back, 2).ToArray(), b);
+        }
+    }
+
     [Fact]
     public void ImageConversionRoundTrips()
     {

@@ -38,6 +38,37 @@ public sealed class StreamingCodecTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(1, 8)] [InlineData(2, 8)] [InlineData(3, 8)] [InlineData(4, 8)] [InlineData(1, 16)] [InlineData(4, 16)]
+    public void Rows_read_and_rounded_rows_written_are_the_regions_and_quantized_writes(int channels, int bitDepth)
+    {
+        var image = Levels(37, 23, channels, bitDepth, seed: 7 * channels + bitDepth);
+        var pixels = PixelImage.FromLevels(image)!;
+        var row = new float[9];
+        foreach (IImageSource source in new IImageSource[] { image, pixels })
+            for (int c = 0; c < channels; c++)
+                foreach (var (x, y) in new[] { (0, 0), (28, 22), (13, 7) })
+                {
+                    source.ReadRow(x, y, c, row);
+                    Assert.Equal(image.Crop(x, y, row.Length, 1).Plane(c).ToArray(), row);
+                }
+        Assert.Throws<ArgumentOutOfRangeException>(() => pixels.ReadRow(30, 0, 0, row));
+
+        // Unrounded levels (halves, out of range, NaN), 300 of them: more than one 256-sample chunk of the rounding.
+        var rng = new Random(channels);
+        var levels = new Image(300, 2, channels, bitDepth);
+        for (int i = 0; i < levels.Data.Length; i++)
+            levels.Data[i] = (i % 50) switch { 0 => float.NaN, 1 => -3.5f, 2 => levels.MaxValue + 0.5f, 3 => 2.5f, _ => (float)(rng.NextDouble() * 1.2 * levels.MaxValue - 10) };
+        var expected = new PixelImage(300, 2, channels, bitDepth);
+        expected.Write(levels.Quantized(), 0, 0);
+        var actual = new PixelImage(300, 2, channels, bitDepth);
+        for (int y = 0; y < 2; y++)
+            for (int c = 0; c < channels; c++)
+                actual.WriteRounded(0, y, c, levels.Crop(0, y, 300, 1).Plane(c));
+        Assert.Equal(expected.Samples, actual.Samples);
+        Assert.Throws<ArgumentOutOfRangeException>(() => actual.WriteRounded(1, 0, 0, new float[300]));
+    }
+
     [Fact]
     public void Only_integer_levels_are_taken_as_samples()
     {

@@ -40,7 +40,7 @@ internal static class UpscaleBatch
                     {
                         header = ImageHeader.Read(job.Input);
                         var work = new UpscaleWork(upscaler.Scale, luma, upscaler.Network.NeedsPreUpsampledInput,
-                            Streamed: header.Channels is 1 or 3 && !upscaler.Options.SelfEnsemble);
+                            Streamed: upscaler.Streams(header.Channels));
                         reserved = UpscaleMemory.Check(job.Input, header, work, job.Format, writing.MemoryLimit);
                     }
                     var (width, height) = UpscaleFile(upscaler, job, writing, name, reserved, progress, prefetch);

@@ -3,7 +3,7 @@ using SuperRes.Imaging;
 namespace SuperRes.Cli.Commands;
 
 /// <summary>What one image's upscale holds in host memory, as far as the header tells before decoding.</summary>
-/// <param name="Streamed">Whether the image goes through the streaming pipeline (no alpha, no self-ensemble).</param>
+/// <param name="Streamed">Whether the image goes through the streaming pipeline (<see cref="SuperRes.Models.Inference.Upscaler.Streams"/>).</param>
 /// <param name="LumaNetwork">The network upscales Y (Cb/Cr by bicubic).</param>
 /// <param name="PreUpsampled">The network's input is the bicubic-enlarged image (SRCNN).</param>
 internal sealed record UpscaleWork(int Scale, bool LumaNetwork, bool PreUpsampled, bool Streamed);
@@ -13,7 +13,7 @@ internal sealed record UpscaleWork(int Scale, bool LumaNetwork, bool PreUpsample
 /// be afforded is refused before its pixels are decoded. Streamed (<see cref="SuperRes.Models.Inference.Upscaler.UpscaleTo"/>):
 /// the decoded samples at their own bit depth (and, while decoding, the file and the decompressed rows beside them),
 /// one band of output rows, the conversion's strips, and the encoder: a PNG's bands in flight, or for JPEG/BMP the
-/// whole output as samples and the encoded file. Otherwise (alpha, self-ensemble) the float32 planes of the in-memory
+/// whole output as samples and the encoded file. Otherwise (alpha through the network, self-ensemble) the float32 planes of the in-memory
 /// pipeline at the output size. The network's forwards take what is left of the limit on a host-memory device (the
 /// tiler plans them against it), and the device's own memory otherwise.
 /// </summary>

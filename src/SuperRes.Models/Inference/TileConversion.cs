@@ -5,17 +5,34 @@ namespace SuperRes.Models.Inference;
 
 /// <summary>
 /// The colour side of the streaming upscale, region by region: <see cref="NetworkInput"/> gives the network's input
-/// (its convention) for any tile's region straight from the image's samples, and <see cref="ToLevels"/> turns a strip
-/// of a tile's output back into the image's channels and levels. Every step is the in-memory pipeline's per pixel, in
-/// the same order (bicubic regions included: <see cref="BicubicRegion"/>), so the samples are those of
-/// <see cref="Upscaler.Upscale(Image, Action?, bool)"/>; floats exist only for the region at hand.
+/// (its convention) for any tile's region straight from the image's samples, and <see cref="Write"/> turns a tile's
+/// output back into the image's channels and rounded samples, row by row. Every step is the in-memory pipeline's per
+/// pixel, in the same order (bicubic regions included: <see cref="BicubicRegion"/>), so the samples are those of
+/// <see cref="Upscaler.Upscale(Image, Action?, bool)"/>; floats exist only for the region at hand. An alpha channel is
+/// enlarged by bicubic from the image's own alpha rows, as the in-memory path does by default.
 /// </summary>
-internal abstract class TileConversion(IImageSource source)
+internal abstract class TileConversion
 {
     /// <summary>Output rows converted at a time: bounds the float planes of a conversion whatever the tile size.</summary>
     private const int StripPixels = 1 << 18;
 
-    protected IImageSource Source { get; } = source;
+    protected TileConversion(IImageSource source, int scale)
+    {
+        Source = source;
+        Enlarge = new BicubicRegion(source.Width, source.Height, source.Width * scale, source.Height * scale);
+        Max = source.BitDepth == 16 ? 65535f : 255f;
+    }
+
+    protected IImageSource Source { get; }
+
+    /// <summary>The image's bicubic enlargement to the output size, region by region (chroma, alpha, SRCNN's input).</summary>
+    protected BicubicRegion Enlarge { get; }
+
+    /// <summary>The largest level of the image's bit depth.</summary>
+    protected float Max { get; }
+
+    /// <summary>Channels that carry colour: all but an alpha channel.</summary>
+    protected int ColorChannels => Source.Channels is 2 or 4 ? Source.Channels - 1 : Source.Channels;
 
     /// <summary>The network's input, read region by region.</summary>
     public abstract IImageSource NetworkInput { get; }
@@ -31,28 +48,57 @@ internal abstract class TileConversion(IImageSource source)
         for (int r = 0; r < block.Height; r += rows)
         {
             int count = Math.Min(rows, block.Height - r);
-            var strip = count == block.Height ? block : buffers.Crop(block, 0, r, block.Width, count);
-            var levels = ToLevels(strip, x, y + r, buffers);
-            levels.Quantize();
-            band.Write(levels, x, y + r - bandTop);
-            if (!ReferenceEquals(levels, strip))
-                buffers.Return(levels);
-            if (!ReferenceEquals(strip, block))
-                buffers.Return(strip);
+            WriteColor(block, r, count, x, y + r, band, y + r - bandTop, buffers);
+            if (ColorChannels != Source.Channels)
+                WriteAlpha(x, y + r, block.Width, count, band, y + r - bandTop, buffers);
         }
     }
 
     /// <summary>
-    /// The image's channels (unrounded) for a strip of network output at output column x, row y: the strip itself
-    /// rewritten, or an image rented from <paramref name="buffers"/>.
+    /// Rows [<paramref name="first"/>, first + <paramref name="count"/>) of <paramref name="block"/>, which are output
+    /// rows from <paramref name="y"/> at column <paramref name="x"/>, as rounded colour samples of band row <paramref name="bandRow"/> on.
     /// </summary>
-    protected abstract Image ToLevels(Image strip, int x, int y, TileBuffers buffers);
+    protected abstract void WriteColor(Image block, int first, int count, int x, int y, PixelImage band, int bandRow, TileBuffers buffers);
 
-    /// <summary>The colour region as RGB planes of levels: gray read as three equal channels.</summary>
-    protected Image RgbRegion(int x, int y, int width, int height)
+    /// <summary>Row <paramref name="row"/> of channel <paramref name="channel"/> of <paramref name="block"/>.</summary>
+    protected static ReadOnlySpan<float> BlockRow(Image block, int channel, int row) =>
+        block.Data.AsSpan((channel * block.Height + row) * block.Width, block.Width);
+
+    /// <summary>
+    /// The colour of the region as three planes of levels in <paramref name="destination"/> (3 × width × height; a gray
+    /// image's levels in all three), the region the in-memory path reads as RGB.
+    /// </summary>
+    protected void ReadRgb(int x, int y, int width, int height, Span<float> destination)
     {
-        var region = Source.ReadRegion(x, y, width, height);
-        return region.Channels == 3 ? region : Image.Stack(region, region, region);
+        int plane = width * height;
+        for (int r = 0; r < height; r++)
+        {
+            var red = destination.Slice(r * width, width);
+            Source.ReadRow(x, y + r, 0, red);
+            for (int c = 1; c < 3; c++)
+            {
+                var row = destination.Slice(c * plane + r * width, width);
+                if (ColorChannels == 3)
+                    Source.ReadRow(x, y + r, c, row);
+                else
+                    red.CopyTo(row);
+            }
+        }
+    }
+
+    /// <summary>The alpha channel enlarged by bicubic over the output rows [y, y + rows), columns [x, x + width).</summary>
+    private void WriteAlpha(int x, int y, int width, int rows, PixelImage band, int bandRow, TileBuffers buffers)
+    {
+        var (sx, sy, sw, sh) = Enlarge.SourceOf(x, y, width, rows);
+        var alpha = buffers.Rent(sw * sh);
+        for (int r = 0; r < sh; r++)
+            Source.ReadRow(sx, sy + r, Source.Channels - 1, alpha.AsSpan(r * sw, sw));
+        var enlarged = buffers.Rent(width * rows);
+        Enlarge.Resize(new Image(sw, sh, 1, alpha, Source.BitDepth), sx, sy, x, y, width, rows, enlarged);
+        buffers.Return(alpha);
+        for (int r = 0; r < rows; r++)
+            band.WriteRounded(x, bandRow + r, Source.Channels - 1, enlarged.AsSpan(r * width, width));
+        buffers.Return(enlarged);
     }
 
     /// <summary>A network input read through a function of the region.</summary>
@@ -71,26 +117,50 @@ internal sealed class RgbTileConversion : TileConversion
 {
     private readonly float _toNet;
 
-    public RgbTileConversion(IImageSource image, ColorConvention colors) : base(image)
+    public RgbTileConversion(IImageSource image, int scale, ColorConvention colors) : base(image, scale)
     {
-        float max = image.BitDepth == 16 ? 65535f : 255f;
-        _toNet = colors == ColorConvention.Rgb255 ? 255f / max : 1f / max;
+        _toNet = colors == ColorConvention.Rgb255 ? 255f / Max : 1f / Max;
         NetworkInput = new Input(image.Width, image.Height, 3, (x, y, w, h) =>
         {
-            var rgb = RgbRegion(x, y, w, h);
-            for (int i = 0; i < rgb.Data.Length; i++)
-                rgb.Data[i] *= _toNet;
+            var rgb = new Image(w, h, 3, GC.AllocateUninitializedArray<float>(3 * w * h));
+            ReadRgb(x, y, w, h, rgb.Data);
+            var data = rgb.Data;
+            for (int i = 0; i < data.Length; i++)
+                data[i] *= _toNet;
             return rgb;
         });
     }
 
     public override IImageSource NetworkInput { get; }
 
-    protected override Image ToLevels(Image strip, int x, int y, TileBuffers buffers)
+    protected override void WriteColor(Image block, int first, int count, int x, int y, PixelImage band, int bandRow, TileBuffers buffers)
     {
-        var levels = buffers.RentImage(strip.Width, strip.Height, Source.Channels, Source.BitDepth);
-        Upscaler.FromNetworkRgb(strip, levels, 1f / _toNet);
-        return levels;
+        float fromNet = 1f / _toNet;
+        var levels = buffers.Rent(block.Width);
+        for (int r = 0; r < count; r++)
+        {
+            if (ColorChannels == 3)
+                for (int c = 0; c < 3; c++)
+                {
+                    Scale(BlockRow(block, c, first + r), fromNet, levels);
+                    band.WriteRounded(x, bandRow + r, c, levels);
+                }
+            else
+            {
+                // The in-memory path's gray: the mean of the three planes, then the range (Upscaler.FromNetworkRgb).
+                ReadOnlySpan<float> red = BlockRow(block, 0, first + r), green = BlockRow(block, 1, first + r), blue = BlockRow(block, 2, first + r);
+                for (int i = 0; i < levels.Length; i++)
+                    levels[i] = (red[i] + green[i] + blue[i]) / 3 * fromNet;
+                band.WriteRounded(x, bandRow + r, 0, levels);
+            }
+        }
+        buffers.Return(levels);
+    }
+
+    private static void Scale(ReadOnlySpan<float> source, float factor, Span<float> destination)
+    {
+        for (int i = 0; i < source.Length; i++)
+            destination[i] = source[i] * factor;
     }
 }
 
@@ -101,48 +171,79 @@ internal sealed class RgbTileConversion : TileConversion
 /// </summary>
 internal sealed class LumaTileConversion : TileConversion
 {
-    private readonly BicubicRegion _enlarge;
-    private readonly float _max;
-
-    public LumaTileConversion(IImageSource image, int scale, bool preUpsampled) : base(image)
+    public LumaTileConversion(IImageSource image, int scale, bool preUpsampled) : base(image, scale)
     {
-        _max = image.BitDepth == 16 ? 65535f : 255f;
-        _enlarge = new BicubicRegion(image.Width, image.Height, image.Width * scale, image.Height * scale);
         NetworkInput = preUpsampled
-            ? new Input(_enlarge.OutWidth, _enlarge.OutHeight, 1, (x, y, w, h) => Scaled(EnlargedLuma(x, y, w, h), 1f / _max))
-            : new Input(image.Width, image.Height, 1, (x, y, w, h) => Scaled(ColorSpace.Luma(RgbRegion(x, y, w, h)), 1f / _max));
+            ? new Input(Enlarge.OutWidth, Enlarge.OutHeight, 1, (x, y, w, h) => Scaled(EnlargedLuma(x, y, w, h), 1f / Max))
+            : new Input(image.Width, image.Height, 1, (x, y, w, h) => Scaled(Luma(x, y, w, h), 1f / Max));
     }
 
     public override IImageSource NetworkInput { get; }
 
-    protected override Image ToLevels(Image strip, int x, int y, TileBuffers buffers)
+    protected override void WriteColor(Image block, int first, int count, int x, int y, PixelImage band, int bandRow, TileBuffers buffers)
     {
-        int pixels = strip.Width * strip.Height;
-        var ycbcr = new Image(strip.Width, strip.Height, 3, buffers.Rent(3 * pixels), Source.BitDepth);
-        var luma = ycbcr.Plane(0);
-        for (int i = 0; i < luma.Length; i++)
-            luma[i] = strip.Data[i] * _max;
-        // Cb and Cr enlarged straight into planes 1 and 2.
-        var (sx, sy, sw, sh) = _enlarge.SourceOf(x, y, strip.Width, strip.Height);
-        var chroma = ColorSpace.Chroma(RgbRegion(sx, sy, sw, sh), buffers.Rent(2 * sw * sh));
+        int width = block.Width, pixels = width * count;
+        // Cb and Cr of the image rows this strip reads, enlarged over the strip.
+        var (sx, sy, sw, sh) = Enlarge.SourceOf(x, y, width, count);
+        var rgb = buffers.Rent(3 * sw * sh);
+        ReadRgb(sx, sy, sw, sh, rgb);
+        var chroma = buffers.Rent(2 * sw * sh);
+        int source = sw * sh;
+        ColorSpace.ChromaRow(rgb.AsSpan(0, source), rgb.AsSpan(source, source), rgb.AsSpan(2 * source, source),
+                             chroma.AsSpan(0, source), chroma.AsSpan(source, source), Max);
+        buffers.Return(rgb);
         var cbcr = buffers.Rent(2 * pixels);
-        _enlarge.Resize(chroma, sx, sy, x, y, strip.Width, strip.Height, cbcr);
+        Enlarge.Resize(new Image(sw, sh, 2, chroma, Source.BitDepth), sx, sy, x, y, width, count, cbcr);
         buffers.Return(chroma);
-        Array.Copy(cbcr, 0, ycbcr.Data, pixels, 2 * pixels);
+        // Row by row: Y in the image's range, YCbCr → RGB, rounded into the band.
+        var rows = buffers.Rent(4 * width);
+        Span<float> luma = rows.AsSpan(0, width), red = rows.AsSpan(width, width), green = rows.AsSpan(2 * width, width), blue = rows.AsSpan(3 * width, width);
+        for (int r = 0; r < count; r++)
+        {
+            var output = BlockRow(block, 0, first + r);
+            for (int i = 0; i < width; i++)
+                luma[i] = output[i] * Max;
+            ColorSpace.RgbRow(luma, cbcr.AsSpan(r * width, width), cbcr.AsSpan(pixels + r * width, width), red, green, blue, Max);
+            band.WriteRounded(x, bandRow + r, 0, red);
+            if (ColorChannels == 3)
+            {
+                band.WriteRounded(x, bandRow + r, 1, green);
+                band.WriteRounded(x, bandRow + r, 2, blue);
+            }
+        }
+        buffers.Return(rows);
         buffers.Return(cbcr);
-        ColorSpace.YCbCrToRgbInPlace(ycbcr);
-        if (Source.Channels == 3)
-            return ycbcr;
-        var gray = buffers.Crop(ycbcr, 0, 0, ycbcr.Width, ycbcr.Height, channels: 1);
-        buffers.Return(ycbcr);
-        return gray;
+    }
+
+    /// <summary>Y of the region's colour in levels, read row by row (a gray image as three equal channels).</summary>
+    private Image Luma(int x, int y, int width, int height)
+    {
+        var luma = new Image(width, height, 1, GC.AllocateUninitializedArray<float>(width * height), Source.BitDepth);
+        var rgb = new float[3 * width];
+        Span<float> red = rgb.AsSpan(0, width), green = rgb.AsSpan(width, width), blue = rgb.AsSpan(2 * width, width);
+        for (int r = 0; r < height; r++)
+        {
+            Source.ReadRow(x, y + r, 0, red);
+            if (ColorChannels == 3)
+            {
+                Source.ReadRow(x, y + r, 1, green);
+                Source.ReadRow(x, y + r, 2, blue);
+            }
+            else
+            {
+                red.CopyTo(green);
+                red.CopyTo(blue);
+            }
+            ColorSpace.LumaRow(red, green, blue, luma.Data.AsSpan(r * width, width), Max);
+        }
+        return luma;
     }
 
     /// <summary>The bicubic-enlarged Y over the output region, from the image rows and columns it reads.</summary>
     private Image EnlargedLuma(int x, int y, int width, int height)
     {
-        var (sx, sy, sw, sh) = _enlarge.SourceOf(x, y, width, height);
-        return _enlarge.Resize(ColorSpace.Luma(RgbRegion(sx, sy, sw, sh)), sx, sy, x, y, width, height);
+        var (sx, sy, sw, sh) = Enlarge.SourceOf(x, y, width, height);
+        return Enlarge.Resize(Luma(sx, sy, sw, sh), sx, sy, x, y, width, height);
     }
 
     private static Image Scaled(Image image, float factor)

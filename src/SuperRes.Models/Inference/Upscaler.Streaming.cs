@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Runtime.ExceptionServices;
 using SuperRes.Imaging;
 using SuperRes.Models.Networks;
@@ -20,7 +22,8 @@ public sealed partial class Upscaler
 
     /// <summary>
     /// Upscales <paramref name="image"/> into <paramref name="output"/> (its size × <see cref="Scale"/>, its channels and
-    /// bit depth) and completes it. Alpha and the self-ensemble take the in-memory path, whose samples then go out at once.
+    /// bit depth) and completes it. An alpha channel run through the network (<see cref="UpscaleOptions.AlphaWithNetwork"/>) and the self-ensemble
+    /// take the in-memory path, whose samples then go out at once.
     /// </summary>
     /// <exception cref="SuperResException">The network produced NaN or ±Inf; nothing is completed.</exception>
     /// <param name="reservedHostBytes">Host memory the caller holds for this image (its samples, the encoder), taken off
@@ -32,7 +35,7 @@ public sealed partial class Upscaler
         if ((output.Width, output.Height, output.Channels, output.BitDepth) != (image.Width * Scale, image.Height * Scale, image.Channels, image.BitDepth))
             throw new ArgumentException($"a {output.Width}x{output.Height}x{output.Channels} {output.BitDepth}-bit output does not hold " +
                                         $"a {image.Width}x{image.Height}x{image.Channels} {image.BitDepth}-bit image upscaled x{Scale}", nameof(output));
-        if (image.Channels is 2 or 4 || Options.SelfEnsemble)
+        if (!Streams(image.Channels))
         {
             var levels = Upscale(image as Image ?? image.ReadRegion(0, 0, image.Width, image.Height), workDone);
             var pixels = new PixelImage(levels.Width, levels.Height, levels.Channels, levels.BitDepth);
@@ -43,12 +46,18 @@ public sealed partial class Upscaler
         {
             TileConversion conversion = Network.Colors == ColorConvention.Y01
                 ? new LumaTileConversion(image, Scale, Network.NeedsPreUpsampledInput)
-                : new RgbTileConversion(image, Network.Colors);
+                : new RgbTileConversion(image, Scale, Network.Colors);
             Stream(conversion, output, reservedHostBytes, workDone);
         }
         using (Options.Timings.Time("complete the output (last bands, write, rename)"))
             output.Complete();
     }
+
+    /// <summary>
+    /// Whether an image of <paramref name="channels"/> goes through the streaming pipeline of <see cref="UpscaleTo"/>: all
+    /// but an alpha channel run through the network and the self-ensemble, which take the in-memory path.
+    /// </summary>
+    public bool Streams(int channels) => !(channels is 2 or 4 && Options.AlphaWithNetwork) && !Options.SelfEnsemble;
 
     /// <summary><see cref="UpscaleTo"/> into samples in memory.</summary>
     public PixelImage UpscaleToPixels(IImageSource image, Action? workDone = null, long reservedHostBytes = 0)
@@ -145,9 +154,28 @@ public sealed partial class Upscaler
 
     private void RequireFinite(Image block)
     {
-        int bad = block.Data.Count(x => !float.IsFinite(x));
+        int bad = NonFinite(block.Data);
         if (bad > 0)
             throw new SuperResException($"the {Network.Architecture} network produced {bad} non-finite value(s) (NaN or ±Inf) in a tile of {block.Data.Length}: " +
                                         "its weights or the input are broken (or the device miscomputed); no image was written");
+    }
+
+    /// <summary>How many of <paramref name="values"/> are NaN or ±Inf (all exponent bits set), a vector at a time.</summary>
+    internal static int NonFinite(ReadOnlySpan<float> values)
+    {
+        var bits = MemoryMarshal.Cast<float, int>(values);
+        int count = 0, i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var exponent = new Vector<int>(0x7F800000);
+            var found = Vector<int>.Zero;
+            for (; i <= bits.Length - Vector<int>.Count; i += Vector<int>.Count)
+                found -= Vector.Equals(new Vector<int>(bits[i..]) & exponent, exponent); // −1 per lane that matches
+            count = Vector.Sum(found);
+        }
+        for (; i < bits.Length; i++)
+            if ((bits[i] & 0x7F800000) == 0x7F800000)
+                count++;
+        return count;
     }
 }

@@ -26,7 +26,8 @@ public sealed class StreamingUpscaleTests
         var images = new (string Kind, Image Image)[]
         {
             ("gray8", RandomImage(1, 8)), ("gray16", RandomImage(1, 16)), ("rgb8", RandomImage(3, 8)),
-            ("rgb16", RandomImage(3, 16)), ("rgba8", RandomImage(4, 8)),
+            ("rgb16", RandomImage(3, 16)), ("rgba8", RandomImage(4, 8)), ("rgba16", RandomImage(4, 16)),
+            ("gray-alpha8", RandomImage(2, 8)), ("gray-alpha16", RandomImage(2, 16)),
         };
         foreach (int? tile in new int?[] { null, 5, 8, 12 })
         {
@@ -60,6 +61,25 @@ public sealed class StreamingUpscaleTests
         var e = Assert.Throws<SuperResException>(() => upscaler.UpscaleToPixels(RandomImage(3, 8)));
         Assert.Contains("non-finite", e.Message);
         Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(37)]
+    public void Non_finite_values_are_counted_wherever_they_are(int length)
+    {
+        // Every position once, vector lanes and the scalar remainder alike; large finite values and subnormals are not counted.
+        for (int at = 0; at < length; at++)
+            foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+            {
+                var values = Enumerable.Range(0, length).Select(i => i % 2 == 0 ? float.MaxValue : float.Epsilon).ToArray();
+                Assert.Equal(0, Upscaler.NonFinite(values));
+                values[at] = bad;
+                Assert.Equal(1, Upscaler.NonFinite(values));
+            }
+        var all = Enumerable.Repeat(float.NaN, length).ToArray();
+        Assert.Equal(length, Upscaler.NonFinite(all));
     }
 
     [Theory]
