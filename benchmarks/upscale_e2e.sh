@@ -12,8 +12,9 @@
 # a run under --max-memory 8G (other, larger tiles; an untiled pass needs about 20 GB). That case takes minutes.
 #
 # usage: benchmarks/upscale_e2e.sh [--device cpu|auto|...] [--runs N] [--work DIR] [--edsr-x4]
-#   Uses the published build (dotnet publish -c Release) in WORK/superres: the process a user starts. Set
-#   SUPERRES_BIN to an existing superres executable to skip publishing, PHOTO to use another input image.
+#   Uses the published build (dotnet publish -c Release: self-contained, the engine and .NET precompiled together into
+#   one composite ReadyToRun image, about 120 MB, 1-2 minutes to publish) in WORK/superres: the process a user starts.
+#   Set SUPERRES_BIN to an existing superres executable to skip publishing, PHOTO to use another input image.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 device=cpu
@@ -35,7 +36,7 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 bin=${SUPERRES_BIN:-}
 if [ -z "$bin" ]; then
-    echo "publishing superres (dotnet publish -c Release) into $work/superres ..." >&2
+    echo "publishing superres (dotnet publish -c Release: self-contained, composite ReadyToRun; 1-2 minutes) into $work/superres ..." >&2
     dotnet publish "$root/src/SuperRes.Cli" -c Release -o "$work/superres" --nologo -v quiet >&2
     bin=$work/superres/superres
 fi
@@ -50,7 +51,7 @@ if [ ! -f "$photo" ]; then
 fi
 
 echo "superres upscale end to end on $device: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "binary: $bin (published Release build); input: $photo; best of $runs runs"
+echo "binary: $bin (published Release build, $(du -sh "$(dirname "$bin")" | cut -f1)); input: $photo; best of $runs runs"
 printf '%-16s %9s %9s %11s %9s %9s %5s  %s\n' case wall_s peak_MB forward_s decode_s encode_s same "load (1/5/15 min) before the figure"
 
 # upscale OUT [ARGS...]: runs the CLI on the photo under /usr/bin/time; sets wall (s) and rss (MB).

@@ -76,11 +76,15 @@ internal static class UpscaleBatch
         IProgress progress, UpscalePrefetch? prefetch)
     {
         var timings = upscaler.Options.Timings;
+        // The forward's memory model (a cache file read, else probe passes) needs no pixels: it is found while the
+        // prefetch still decodes, not after. A given tile size plans without it.
+        if (upscaler.Options.Tile is null)
+            using (timings.Time("find the memory model (beside the decode)"))
+                upscaler.ForwardMemoryOf(upscaler.Network.Colors == ColorConvention.Y01 ? 1 : 3);
         IImageSource image;
         using (timings.Time("decode the input"))
             image = prefetch?.Take(job.Input) ?? ImageCodec.ReadSamples(job.Input);
-        using (timings.Time("count the work (progress)"))
-            progress.BeginImage(name, upscaler.WorkUnits(image, reserved));
+        progress.BeginImage(name, () => upscaler.WorkUnits(image, reserved));
         ImageRowSink output;
         using (timings.Time("open the output"))
             output = ImageCodec.CreateWriter(job.Output, image.Width * upscaler.Scale, image.Height * upscaler.Scale, image.Channels,
@@ -94,25 +98,26 @@ internal static class UpscaleBatch
     /// <summary>What the loop reports to the progress display.</summary>
     private interface IProgress
     {
-        void BeginImage(string name, int tiles);
+        /// <summary>A new image; <paramref name="tiles"/> counts its tile forwards (planning them: asked only by a bar).</summary>
+        void BeginImage(string name, Func<int> tiles);
         void Tile();
         void ImageDone();
     }
 
     private sealed class NoProgress : IProgress
     {
-        public void BeginImage(string name, int tiles) { }
+        public void BeginImage(string name, Func<int> tiles) { }
         public void Tile() { }
         public void ImageDone() { }
     }
 
     private sealed class Bars(ProgressTask overall, ProgressTask image) : IProgress
     {
-        public void BeginImage(string name, int tiles)
+        public void BeginImage(string name, Func<int> tiles)
         {
             image.Description = Markup.Escape(name);
             image.Value = 0;
-            image.MaxValue = Math.Max(1, tiles);
+            image.MaxValue = Math.Max(1, tiles());
         }
 
         public void Tile() => image.Increment(1);
