@@ -102,11 +102,20 @@ public static class TilePlanner
     {
         memory ??= Measure(network, channels);
         long budget = BudgetBytes(network.Device, maxMemoryBytes);
-        int tile = LargestTile(memory, overlap, budget) ?? throw new SuperResException(
-            $"not enough device memory for {network.Architecture} x{network.Scale}: the smallest tile ({MinimumTile} pixels plus " +
-            $"{overlap} of context on each side) needs about {Bytes.Format((long)(memory.BytesFor(RegionSide(MinimumTile, overlap), RegionSide(MinimumTile, overlap)) / Headroom))} " +
-            $"and {Bytes.Format((long)(budget / Headroom))} is available; raise --max-memory or lower --tile-overlap (below the receptive radius the result is no longer exact)");
+        int tile = LargestTile(memory, overlap, budget) ?? throw NotEnoughMemory(network, memory, overlap, budget);
         return new TilePlan(tile, overlap, budget, memory);
+    }
+
+    /// <summary>The error for a budget that cannot hold the smallest exact tile's forward pass.</summary>
+    public static SuperResException NotEnoughMemory(SrNetwork network, ForwardMemory memory, int overlap, long budget)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(memory);
+        long side = RegionSide(MinimumTile, overlap);
+        return new SuperResException(
+            $"not enough device memory for {network.Architecture} x{network.Scale}: the smallest tile ({MinimumTile} pixels plus " +
+            $"{overlap} of context on each side) needs about {Bytes.Format((long)(memory.BytesFor(side, side) / Headroom))} " +
+            $"and {Bytes.Format((long)(budget / Headroom))} is available; raise --max-memory or lower --tile-overlap (below the receptive radius the result is no longer exact)");
     }
 
     /// <summary>Kept for callers of the first version: the tile side of <see cref="Plan"/>.</summary>

@@ -6,31 +6,65 @@ using SuperRes.Tensors.Autograd;
 namespace SuperRes.Models.Inference;
 
 /// <summary>
-/// Runs a network over an image region by region. Each tile produces a <c>tile × tile</c> block of LR pixels
-/// and reads <c>overlap</c> pixels of real context around it; when the overlap covers the network's receptive
+/// Runs a network over an image region by region. Each tile produces a <c>TileWidth × TileHeight</c> block of LR
+/// pixels and reads <c>overlap</c> pixels of real context around it; when the overlap covers the network's receptive
 /// radius, every output pixel sees exactly the inputs it sees untiled, so the result is identical — not an
 /// approximation with blended seams. Sizes are in pixels of the network's input (LR pixels, except for SRCNN whose
 /// input is the bicubic-enlarged image; <see cref="Upscaler"/> converts). Every region read starts at a multiple of
-/// <see cref="ConvolutionTiling.Alignment"/>, so convolutions that round by their place in a grid (Winograd) see the
-/// untiled grid: with the context of <see cref="SrNetwork.ExactTileContext"/> the result is the
-/// untiled one bit for bit whatever the tile size.
+/// <see cref="ConvolutionTiling.Alignment"/> (<see cref="TileSpans"/>), so convolutions that round by their place in a
+/// grid (Winograd) see the untiled grid: with the context of <see cref="SrNetwork.ExactTileContext"/> the result is the
+/// untiled one bit for bit whatever the tile shape. With <see cref="SelfEnsemble"/> each region runs through the 8
+/// flips/rotations and their outputs are averaged per tile.
 /// </summary>
-public sealed class TiledForward(SrNetwork network, int tile, int overlap, bool uniformRegions = false)
+public sealed partial class TiledForward
 {
-    /// <summary>
-    /// Whether every region read is <c>Tile + 2·Overlap</c> on a side plus up to <see cref="ConvolutionTiling.Alignment"/>
-    /// − 1 (or the whole input), shifted inside the image at its edges rather than clipped: for an overlap that already makes tiles exact, where more context changes
-    /// no bit and regions of one size let the memory pool reuse its blocks.
-    /// </summary>
-    public bool UniformRegions { get; } = uniformRegions;
+    /// <summary>Square tiles of <paramref name="tile"/> pixels (<c>--tile</c>).</summary>
+    public TiledForward(SrNetwork network, int tile, int overlap, bool uniformRegions = false)
+        : this(network, tile, tile, overlap, uniformRegions)
+    {
+    }
 
-    public int Tile { get; } = tile > 0 ? tile : throw new ArgumentOutOfRangeException(nameof(tile), "tile size must be positive");
-    public int Overlap { get; } = overlap >= 0 ? overlap : throw new ArgumentOutOfRangeException(nameof(overlap), "tile overlap cannot be negative");
+    /// <summary>Tiles of <paramref name="tileWidth"/> × <paramref name="tileHeight"/> pixels.</summary>
+    public TiledForward(SrNetwork network, int tileWidth, int tileHeight, int overlap, bool uniformRegions = false, bool selfEnsemble = false)
+    {
+        _network = network ?? throw new ArgumentNullException(nameof(network));
+        TileWidth = tileWidth > 0 ? tileWidth : throw new ArgumentOutOfRangeException(nameof(tileWidth), "tile width must be positive");
+        TileHeight = tileHeight > 0 ? tileHeight : throw new ArgumentOutOfRangeException(nameof(tileHeight), "tile height must be positive");
+        Overlap = overlap >= 0 ? overlap : throw new ArgumentOutOfRangeException(nameof(overlap), "tile overlap cannot be negative");
+        UniformRegions = uniformRegions;
+        SelfEnsemble = selfEnsemble;
+    }
+
+    private readonly SrNetwork _network;
+
+    /// <summary>
+    /// Whether every region read is <c>Tile + 2·Overlap</c> on a side plus the alignment slack (or the whole input),
+    /// shifted inside the image at its edges rather than clipped: for an overlap that already makes tiles exact, where
+    /// more context changes no bit and regions of one size let the memory pool reuse its blocks.
+    /// </summary>
+    public bool UniformRegions { get; }
+
+    /// <summary>
+    /// Whether each tile's output is the mean of the network over its region's 8 flips/rotations, each output mapped
+    /// back (summed in symmetry order 0..7, then divided by 8: the whole-image ensemble's arithmetic per pixel). Regions
+    /// then also end on the alignment grid counted from the image's far edges, so a flipped region sees the flipped
+    /// image's grid.
+    /// </summary>
+    public bool SelfEnsemble { get; }
+
+    public int TileWidth { get; }
+
+    public int TileHeight { get; }
+
+    /// <summary>The larger side of a tile: the side of square tiles, a bound on either side of rectangular ones.</summary>
+    public int Tile => Math.Max(TileWidth, TileHeight);
+
+    public int Overlap { get; }
 
     /// <summary>Output pixels per input pixel along each side (1 for SRCNN, whose input is already upsampled).</summary>
-    public int OutputScale => network.NeedsPreUpsampledInput ? 1 : network.Scale;
+    public int OutputScale => _network.NeedsPreUpsampledInput ? 1 : _network.Scale;
 
-    public int TileCount(int height, int width) => Ceil(height, Tile) * Ceil(width, Tile);
+    public int TileCount(int height, int width) => Ceil(height, TileHeight) * Ceil(width, TileWidth);
 
     /// <summary>Records each tile's input read and forward when set.</summary>
     public PhaseTimings? Timings { get; set; }
@@ -90,13 +124,13 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap, bool 
     /// <summary>Each tile's network output (with its context) in row-major order.</summary>
     private IEnumerable<(Image Result, TileRegion Tile)> Tiles(IImageSource input)
     {
-        for (int y0 = 0; y0 < input.Height; y0 += Tile)
+        for (int y0 = 0; y0 < input.Height; y0 += TileHeight)
         {
-            for (int x0 = 0; x0 < input.Width; x0 += Tile)
+            for (int x0 = 0; x0 < input.Width; x0 += TileWidth)
             {
-                int y1 = Math.Min(y0 + Tile, input.Height), x1 = Math.Min(x0 + Tile, input.Width);
-                var (cy0, cy1) = Context(y0, y1, input.Height);
-                var (cx0, cx1) = Context(x0, x1, input.Width);
+                int y1 = Math.Min(y0 + TileHeight, input.Height), x1 = Math.Min(x0 + TileWidth, input.Width);
+                var (cy0, cy1) = TileSpans.Region(y0, y1, input.Height, TileHeight, Overlap, UniformRegions, SelfEnsemble);
+                var (cx0, cx1) = TileSpans.Region(x0, x1, input.Width, TileWidth, Overlap, UniformRegions, SelfEnsemble);
                 // An image in memory is read as it is when a tile spans it (the forward copies it to the device).
                 Image region;
                 using (Timings.Time("read a tile's input (to the network's convention)"))
@@ -105,37 +139,21 @@ public sealed class TiledForward(SrNetwork network, int tile, int overlap, bool 
                         : input.ReadRegion(cx0, cy0, cx1 - cx0, cy1 - cy0);
                 Image result;
                 // Not across the yield: the caller may convert the block on another thread meanwhile.
-                using (Timings.Time($"forward a tile ({cx1 - cx0}x{cy1 - cy0}) #{y0}.{x0}"))
+                using (Timings.Time($"forward a tile ({cx1 - cx0}x{cy1 - cy0}{(SelfEnsemble ? ", x8 self-ensemble" : "")}) #{y0}.{x0}"))
                 using (Tape.NoGrad())
-                    result = Forward(region);
+                    result = SelfEnsemble ? EnsembleForward(region) : Forward(region);
                 yield return (result, new TileRegion(x0, y0, x1 - x0, y1 - y0, x0 - cx0, y0 - cy0));
             }
         }
     }
 
-    /// <summary>
-    /// The span read for the block [start, end) of a side of <paramref name="length"/> pixels: its start moved back
-    /// onto the <see cref="ConvolutionTiling.Alignment"/> grid.
-    /// </summary>
-    private (int Start, int End) Context(int start, int end, int length)
-    {
-        if (!UniformRegions)
-            return (AlignDown(Math.Max(0, start - Overlap)), Math.Min(length, end + Overlap));
-        int side = Tile + 2 * Overlap;
-        // Moved back by up to Alignment − 1, the region reads as much more at its end, so it still covers end + Overlap.
-        int first = AlignDown(Math.Clamp(start - Overlap, 0, Math.Max(0, length - side)));
-        return (first, Math.Min(length, first + side + ConvolutionTiling.Alignment - 1));
-    }
-
-    private static int AlignDown(int position) => position / ConvolutionTiling.Alignment * ConvolutionTiling.Alignment;
-
     private Image Forward(Image region)
     {
-        using var x = Tensor.FromArray(network.Device, new Shape(1, region.Channels, region.Height, region.Width), region.Data);
-        using var y = network.Forward(x);
+        using var x = Tensor.FromArray(_network.Device, new Shape(1, region.Channels, region.Height, region.Width), region.Data);
+        using var y = _network.Forward(x);
         var shape = y.Shape;
         var output = Buffers.RentImage(shape.W, shape.H, shape.C);
-        network.Device.Read(y.Buffer, output.Data);
+        _network.Device.Read(y.Buffer, output.Data);
         return output;
     }
 

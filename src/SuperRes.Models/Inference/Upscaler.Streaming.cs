@@ -22,8 +22,8 @@ public sealed partial class Upscaler
 
     /// <summary>
     /// Upscales <paramref name="image"/> into <paramref name="output"/> (its size × <see cref="Scale"/>, its channels and
-    /// bit depth) and completes it. An alpha channel run through the network (<see cref="UpscaleOptions.AlphaWithNetwork"/>) and the self-ensemble
-    /// take the in-memory path, whose samples then go out at once.
+    /// bit depth) and completes it. An alpha channel run through the network (<see cref="UpscaleOptions.AlphaWithNetwork"/>)
+    /// takes the in-memory path, whose samples then go out at once; the self-ensemble streams (it runs per tile).
     /// </summary>
     /// <exception cref="SuperResException">The network produced NaN or ±Inf; nothing is completed.</exception>
     /// <param name="reservedHostBytes">Host memory the caller holds for this image (its samples, the encoder), taken off
@@ -55,9 +55,9 @@ public sealed partial class Upscaler
 
     /// <summary>
     /// Whether an image of <paramref name="channels"/> goes through the streaming pipeline of <see cref="UpscaleTo"/>: all
-    /// but an alpha channel run through the network and the self-ensemble, which take the in-memory path.
+    /// but an alpha channel run through the network, which takes the in-memory path.
     /// </summary>
-    public bool Streams(int channels) => !(channels is 2 or 4 && Options.AlphaWithNetwork) && !Options.SelfEnsemble;
+    public bool Streams(int channels) => !(channels is 2 or 4 && Options.AlphaWithNetwork);
 
     /// <summary><see cref="UpscaleTo"/> into samples in memory.</summary>
     public PixelImage UpscaleToPixels(IImageSource image, Action? workDone = null, long reservedHostBytes = 0)

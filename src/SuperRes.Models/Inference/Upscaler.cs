@@ -47,15 +47,14 @@ public sealed partial class Upscaler(SrNetwork network, UpscaleOptions? options 
         return new Upscaler(network, options);
     }
 
-    /// <summary>Number of tile forwards an image of this size takes (for progress bars).</summary>
+    /// <summary>Number of tiles an image of this size takes (for progress bars; a self-ensemble tile runs its 8 passes as one).</summary>
     public int WorkUnits(IImageSource image, long reservedHostBytes = 0)
     {
         int channels = NetworkChannels;
         var tiled = PlanTiles(channels, NetworkInputSize(image.Height), NetworkInputSize(image.Width), reservedHostBytes);
-        int perPass = tiled.TileCount(NetworkInputSize(image.Height), NetworkInputSize(image.Width));
-        int passes = Options.SelfEnsemble ? 8 : 1;
+        int tiles = tiled.TileCount(NetworkInputSize(image.Height), NetworkInputSize(image.Width));
         int alpha = image.Channels is 2 or 4 && Options.AlphaWithNetwork ? 2 : 1;
-        return perPass * passes * alpha;
+        return tiles * alpha;
     }
 
     /// <summary>
@@ -121,7 +120,7 @@ public sealed partial class Upscaler(SrNetwork network, UpscaleOptions? options 
     public Image UpscalePlanes(Image input, Action? workDone = null)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var output = RunEnsemble(input, workDone);
+        var output = PlanTiles(input.Channels, input.Height, input.Width).Run(input, workDone);
         int bad = output.Data.Count(x => !float.IsFinite(x));
         if (bad > 0)
             throw new SuperResException($"the {Network.Architecture} network produced {bad} non-finite value(s) (NaN or ±Inf) of {output.Data.Length}: " +
@@ -129,83 +128,60 @@ public sealed partial class Upscaler(SrNetwork network, UpscaleOptions? options 
         return output;
     }
 
-    private Image RunEnsemble(Image input, Action? workDone)
-    {
-        var tiled = PlanTiles(input.Channels, input.Height, input.Width);
-        if (!Options.SelfEnsemble)
-            return tiled.Run(input, workDone);
-        Image? sum = null;
-        for (int symmetry = 0; symmetry < 8; symmetry++)
-        {
-            var output = tiled.Run(input.Transform(symmetry), workDone).InverseTransform(symmetry);
-            if (sum is null)
-            {
-                sum = output;
-                continue;
-            }
-            for (int i = 0; i < sum.Data.Length; i++)
-                sum.Data[i] += output.Data[i];
-        }
-        for (int i = 0; i < sum!.Data.Length; i++)
-            sum.Data[i] /= 8;
-        return sum;
-    }
-
     /// <summary>
     /// The tiling for an input of <paramref name="height"/> × <paramref name="width"/> network-input pixels
     /// (LR pixels; for SRCNN, pixels of the bicubic-upscaled image). With no tile size given: one pass over the
-    /// whole image when it fits in the memory budget, else the largest tile that fits with the exact overlap.
-    /// On a device that allocates from host memory the budget is <see cref="UpscaleOptions.MaxMemoryBytes"/> less
-    /// <paramref name="reservedHostBytes"/> (what the image's own planes hold), and without a limit
-    /// <see cref="DefaultHostForwardBytes"/> or a pass ten overlaps wide, whichever is more: the forward's pool stays
-    /// bounded by default, and tiles on the cpu backend give the untiled bits, so the tiling never changes a pixel.
+    /// whole image when it fits in the memory budget, else the tile shape that reads the fewest pixels with the exact
+    /// overlap and fits (<see cref="TileShapes"/>). On a device that allocates from host memory the budget is
+    /// <see cref="UpscaleOptions.MaxMemoryBytes"/> less <paramref name="reservedHostBytes"/> (what the image's own
+    /// planes hold), and without a limit <see cref="DefaultHostForwardBytes"/> or a pass ten overlaps wide, whichever
+    /// is more: the forward's pool stays bounded by default, and tiles on the cpu backend give the untiled bits, so the
+    /// tiling never changes a pixel. With the self-ensemble a tile holds one pass and the running sum of its outputs.
     /// </summary>
     public TiledForward PlanTiles(int channels, int height, int width, long reservedHostBytes = 0)
     {
         int f = InputPixelsPerLrPixel;
         int exactOverlap = Network.ExactTileContext * f;
         int? userOverlap = Options.TileOverlap * f;
+        bool ensemble = Options.SelfEnsemble;
         if (userOverlap is { } uo && uo < exactOverlap && TilesExactly)
             Warn($"--tile-overlap {Options.TileOverlap} is below the {Network.ExactTileContext} pixels of context {Network.Architecture} needs " +
                  $"(receptive radius {Network.ReceptiveRadius}): the result can differ from the untiled one near tile edges");
-        int whole = Math.Max(height, width);
         if (Options.Tile is { } userTile)
         {
             int tile = userTile * f;
-            if (!TilesExactly && tile < whole)
+            if (!TilesExactly && tile < Math.Max(height, width))
                 Warn(ApproximateTilingMessage(userTile));
-            return new TiledForward(Network, tile, userOverlap ?? exactOverlap, uniformRegions: TilesExactly && (userOverlap ?? exactOverlap) >= exactOverlap);
+            int overlap = userOverlap ?? exactOverlap;
+            return new TiledForward(Network, tile, tile, overlap, uniformRegions: TilesExactly && overlap >= exactOverlap, ensemble);
         }
 
         var memory = ForwardMemoryOf(channels);
         long? cap = ForwardCap(memory, userOverlap ?? exactOverlap, reservedHostBytes);
         long budget = TilePlanner.BudgetBytes(Network.Device, cap);
-        if (memory.BytesFor(height, width) <= budget)
-            return new TiledForward(Network, whole, 0);
+        // The running sum of the ensemble's outputs: one float per output sample of the region.
+        double sumBytesPerPixel = ensemble ? 4.0 * channels * OutputScale * OutputScale : 0;
+        if (TileShapes.Fits(memory, sumBytesPerPixel, height, width, budget))
+            return new TiledForward(Network, width, height, 0, uniformRegions: false, ensemble);
         if (TilesExactly)
         {
             int overlapNeeded = userOverlap ?? exactOverlap;
-            int planned = TilePlanner.Plan(Network, channels, overlapNeeded, cap, memory).Tile;
-            return new TiledForward(Network, Balanced(planned, height, width), overlapNeeded, uniformRegions: overlapNeeded >= exactOverlap);
+            bool uniform = overlapNeeded >= exactOverlap;
+            var shape = TileShapes.Best(memory, sumBytesPerPixel, height, width, overlapNeeded, budget, uniform, alignEnds: ensemble)
+                        ?? throw TilePlanner.NotEnoughMemory(Network, memory, overlapNeeded, budget);
+            return new TiledForward(Network, shape.Width, shape.Height, overlapNeeded, uniform, ensemble);
         }
 
         // Not exactly tileable (global pooling): no overlap is exact; read a quarter of the affordable side as context on each side.
         int side = TilePlanner.LargestInput(memory, budget);
-        int overlap = userOverlap ?? Math.Min(exactOverlap, side / 4);
-        var plan = TilePlanner.Plan(Network, channels, overlap, cap, memory);
+        int approximateOverlap = userOverlap ?? Math.Min(exactOverlap, side / 4);
+        var plan = TilePlanner.Plan(Network, channels, approximateOverlap, cap, memory);
         Warn(ApproximateTilingMessage(plan.Tile / f));
-        return new TiledForward(Network, plan.Tile, overlap);
+        return new TiledForward(Network, plan.Tile, plan.Tile, approximateOverlap, uniformRegions: false, ensemble);
     }
 
-    /// <summary>
-    /// The smallest tile no larger than <paramref name="largest"/> that needs no more tiles along either side: tiles
-    /// of nearly one size, whose buffers the memory pool reuses, instead of full tiles and a thin remainder.
-    /// </summary>
-    private static int Balanced(int largest, int height, int width)
-    {
-        static int Even(int side, int largest) => (side + (side + largest - 1) / largest - 1) / ((side + largest - 1) / largest);
-        return Math.Min(largest, Math.Max(Even(height, largest), Even(width, largest)));
-    }
+    /// <summary>Output pixels per network-input pixel along a side (1 for SRCNN, whose input is already upsampled).</summary>
+    private int OutputScale => Network.NeedsPreUpsampledInput ? 1 : Scale;
 
     /// <summary>Default forward budget on a host-memory device without a memory limit (see <see cref="PlanTiles"/>).</summary>
     public const long DefaultHostForwardBytes = 128L << 20;

@@ -22,17 +22,17 @@ public sealed class TilePlannerTests(ITestOutputHelper output)
         var tiling = upscaler.PlanTiles(3, 540, 960);
         var memory = upscaler.ForwardMemoryOf(3);
         long weights = device.Memory.InUseBytes;
-        long side = TilePlanner.RegionSide(tiling.Tile, tiling.Overlap);
-        double peak = weights + memory.BytesFor(side, side);
+        long height = TilePlanner.RegionSide(tiling.TileHeight, tiling.Overlap), width = TilePlanner.RegionSide(tiling.TileWidth, tiling.Overlap);
+        double peak = weights + memory.BytesFor(height, width);
         output.WriteLine($"weights {weights / (double)MiB:F1} MiB; forward memory {memory.FixedBytes / MiB:F2} MiB + {memory.BytesPerPixel:F0} B/pixel; " +
-                         $"whole 960×540 image {memory.BytesFor(540, 960) / GiB:F2} GiB; tile {tiling.Tile} + 2×{tiling.Overlap} → " +
+                         $"whole 960×540 image {memory.BytesFor(540, 960) / GiB:F2} GiB; tile {tiling.TileWidth}x{tiling.TileHeight} + 2×{tiling.Overlap} → " +
                          $"{tiling.TileCount(540, 960)} tiles, peak {peak / GiB:F3} GiB");
 
         Assert.Equal(network.ExactTileContext, tiling.Overlap); // exact tiling (Winograd's 2·radius + 1 on the cpu)
         Assert.True(weights + memory.BytesFor(540, 960) > 2 * GiB, "the whole image fits in 2 GiB: the test does not exercise tiling");
-        Assert.True(peak <= 2 * GiB, $"a {side}×{side} pass needs {peak / GiB:F3} GiB");
-        Assert.True(peak >= 0.5 * GiB, $"a {side}×{side} pass uses only {peak / GiB:F3} GiB of 2: the planner wastes the budget");
-        Assert.True(tiling.Tile >= 64, $"tile {tiling.Tile}");
+        Assert.True(peak <= 2 * GiB, $"a {width}×{height} pass needs {peak / GiB:F3} GiB");
+        Assert.True(peak >= 0.5 * GiB, $"a {width}×{height} pass uses only {peak / GiB:F3} GiB of 2: the planner wastes the budget");
+        Assert.True(Math.Min(tiling.TileWidth, tiling.TileHeight) >= 64, $"tile {tiling.TileWidth}x{tiling.TileHeight}");
     }
 
     [Fact]
@@ -41,22 +41,19 @@ public sealed class TilePlannerTests(ITestOutputHelper output)
         // The memory model is measured on 16² and 32² probes; check it on a real run far larger than both, under a
         // device cap that holds an 80×80 pass but not the 150×170 image.
         using var device = new CpuDevice();
-        Models.Modules.Init.Seed(3);
-        using var network = ModelZoo.Create(device, "edsr-baseline", 2, ModelOptions.Parse("blocks=2,features=32"));
-        network.Eval();
-        var upscaler = new Upscaler(network);
-        var memory = upscaler.ForwardMemoryOf(3);
-        long cap = device.Memory.InUseBytes + (long)(memory.BytesFor(80, 80) / TilePlanner.Headroom) + 64;
-        device.Memory.Trim();
-        device.Memory.CapBytes = cap;
+        var (upscaler, memory, cap) = CappedUpscaler(device);
+        using var _ = upscaler;
+        var network = upscaler.Network;
         var input = InferenceTestNetworks.RandomInput(network, 150, 170);
         var tiling = upscaler.PlanTiles(3, input.Height, input.Width);
-        output.WriteLine($"{memory.BytesPerPixel:F0} B/pixel; cap {cap / (double)MiB:F1} MiB: tile {tiling.Tile}, overlap {tiling.Overlap}, " +
+        output.WriteLine($"{memory.BytesPerPixel:F0} B/pixel; cap {cap / (double)MiB:F1} MiB: tile {tiling.TileWidth}x{tiling.TileHeight}, overlap {tiling.Overlap}, " +
                          $"{tiling.TileCount(input.Height, input.Width)} tiles");
-        // The largest tile that fits, or a smaller one that needs no more tiles (tiles of nearly one size).
+        // The largest region fits the budget (an 80×80 pass), and the shape reads no more pixels than the largest square tile.
+        long regionHeight = TilePlanner.RegionSide(tiling.TileHeight, tiling.Overlap), regionWidth = TilePlanner.RegionSide(tiling.TileWidth, tiling.Overlap);
+        Assert.True(memory.BytesFor(regionHeight, regionWidth) <= memory.BytesFor(80, 80), $"a {regionWidth}x{regionHeight} region does not fit");
         int largest = 80 - (int)TilePlanner.RegionSide(0, network.ExactTileContext);
-        Assert.True(tiling.Tile <= largest, $"tile {tiling.Tile} is larger than the {largest} that fits");
-        Assert.Equal(new TiledForward(network, largest, tiling.Overlap).TileCount(input.Height, input.Width), tiling.TileCount(input.Height, input.Width));
+        var square = new TiledForward(network, largest, tiling.Overlap, uniformRegions: true);
+        Assert.True(TileShapeTests.RegionPixels(tiling, input.Height, input.Width) <= TileShapeTests.RegionPixels(square, input.Height, input.Width));
 
         device.Memory.ResetPeak();
         var tiled = upscaler.UpscalePlanes(input); // throws DeviceOutOfMemoryException past the cap
@@ -69,6 +66,43 @@ public sealed class TilePlannerTests(ITestOutputHelper output)
         big.LoadStateDict(network.StateDict());
         var whole = new Upscaler(big, new UpscaleOptions { Tile = 1000 }).UpscalePlanes(input);
         Assert.True(InferenceTestNetworks.MaxAbsDifference(whole, tiled) <= ExactTilingTests.Tolerance);
+    }
+
+    [Fact]
+    public void The_self_ensemble_plans_one_pass_and_its_running_sum_under_the_cap()
+    {
+        using var device = new CpuDevice();
+        var (upscaler, memory, cap) = CappedUpscaler(device, new UpscaleOptions { SelfEnsemble = true });
+        using var _ = upscaler;
+        var input = InferenceTestNetworks.RandomInput(upscaler.Network, 150, 170);
+        var tiling = upscaler.PlanTiles(3, input.Height, input.Width);
+        var rows = TileSpans.Measure(input.Height, tiling.TileHeight, tiling.Overlap, tiling.UniformRegions, alignEnd: true);
+        var columns = TileSpans.Measure(input.Width, tiling.TileWidth, tiling.Overlap, tiling.UniformRegions, alignEnd: true);
+        output.WriteLine($"ensemble: tile {tiling.TileWidth}x{tiling.TileHeight}, largest region {columns.Largest}x{rows.Largest}, {tiling.TileCount(input.Height, input.Width)} tiles");
+        Assert.True(tiling.SelfEnsemble);
+        // One pass and the running sum of 3 channels at 2× on each side, 4 bytes a sample, fit the budget.
+        Assert.True(TileShapes.Fits(memory, 4.0 * 3 * 2 * 2, rows.Largest, columns.Largest, TilePlanner.BudgetBytes(device, null)));
+
+        device.Memory.ResetPeak();
+        upscaler.UpscalePlanes(input); // throws DeviceOutOfMemoryException past the cap
+        Assert.True(device.Memory.PeakInUseBytes <= cap);
+    }
+
+    /// <summary>
+    /// EDSR-baseline x2 (2 blocks of 32 features) on <paramref name="device"/>, whose cap then holds an 80×80 pass and
+    /// not a 150×170 image.
+    /// </summary>
+    private static (Upscaler Upscaler, ForwardMemory Memory, long Cap) CappedUpscaler(CpuDevice device, UpscaleOptions? options = null)
+    {
+        Models.Modules.Init.Seed(3);
+        var network = ModelZoo.Create(device, "edsr-baseline", 2, ModelOptions.Parse("blocks=2,features=32"));
+        network.Eval();
+        var upscaler = new Upscaler(network, options);
+        var memory = upscaler.ForwardMemoryOf(3);
+        long cap = device.Memory.InUseBytes + (long)(memory.BytesFor(80, 80) / TilePlanner.Headroom) + 64;
+        device.Memory.Trim();
+        device.Memory.CapBytes = cap;
+        return (upscaler, memory, cap);
     }
 
     [Fact]
