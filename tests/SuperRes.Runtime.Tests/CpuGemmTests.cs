@@ -12,7 +12,7 @@ public sealed class CpuGemmTests
     [InlineData(4, 16, 3)]
     [InlineData(7, 27, 5)]   // a 3-row remainder; 16 + 8 + 3 columns
     [InlineData(1, 1, 1)]
-    [InlineData(2, 7, 64)]   // columns only through the single-column path
+    [InlineData(2, 7, 64)]   // columns only through the padded tail panel
     [InlineData(9, 41, 33)]
     public void MultiplyMatchesTheDefinition(int m, int n, int k)
     {
@@ -81,7 +81,7 @@ public sealed class CpuGemmTests
     [Fact]
     public void AColumnsBitsDoNotDependOnWhereItFalls()
     {
-        // Column 0 of a 17-wide product runs in a vector block, column 16 in the single-column path: same inputs, same bits.
+        // Column 0 of a 17-wide product runs in a vector block, column 16 in the padded tail panel: same inputs, same bits.
         const int m = 3, n = 17, k = 300;
         var rng = new Random(11);
         var a = Random(rng, m * k);

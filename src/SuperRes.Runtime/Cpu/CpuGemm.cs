@@ -39,16 +39,30 @@ public static partial class CpuGemm
                 Block<Eight>(k, ref a0, lda, ref Unsafe.Add(ref b0, j), ldb, ref Unsafe.Add(ref c0, j), ldc, r, accumulate);
                 j += Lanes;
             }
-            for (; j < n; j++)
-                for (int row = i; row < i + rows; row++)
-                {
-                    float sum = 0; // fused, in the vector lanes' order: a column's bits do not depend on where it falls
-                    for (int p = 0; p < k; p++)
-                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref a0, row * lda + p), Unsafe.Add(ref b0, p * ldb + j), sum);
-                    ref float dst = ref Unsafe.Add(ref c0, row * ldc + j);
-                    dst = accumulate ? dst + sum : sum;
-                }
+            if (j < n)
+                Tail(k, ref Unsafe.Add(ref a0, i * lda), lda, ref Unsafe.Add(ref b0, j), ldb, ref Unsafe.Add(ref c0, i * ldc + j), ldc, rows, n - j, accumulate);
         }
+    }
+
+    /// <summary>
+    /// The last <paramref name="columns"/> (&lt; 8) columns of up to four rows: B's columns copied into a zero-padded
+    /// 8-wide panel and run by the vector kernel, whose lanes do each column's fused multiply-adds in the same order as
+    /// any other column's (a column's bits do not depend on where it falls), then the real columns copied back.
+    /// </summary>
+    private static void Tail(int k, ref float a0, int lda, ref float b0, int ldb, ref float c0, int ldc, int rows, int columns, bool accumulate)
+    {
+        var panel = ArrayPool<float>.Shared.Rent(k * Lanes + 4 * Lanes);
+        var b = panel.AsSpan(0, k * Lanes);
+        var c = panel.AsSpan(k * Lanes, 4 * Lanes);
+        b.Clear();
+        for (int p = 0; p < k; p++)
+            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref b0, p * ldb), columns).CopyTo(b.Slice(p * Lanes));
+        for (int row = 0; row < rows; row++)
+            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref c0, row * ldc), columns).CopyTo(c.Slice(row * Lanes));
+        Block<Eight>(k, ref a0, lda, ref MemoryMarshal.GetReference(b), Lanes, ref MemoryMarshal.GetReference(c), Lanes, new RowSet(0, rows), accumulate);
+        for (int row = 0; row < rows; row++)
+            c.Slice(row * Lanes, columns).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref c0, row * ldc), columns));
+        ArrayPool<float>.Shared.Return(panel);
     }
 
     private static void Require(ReadOnlySpan<float> span, int rows, int columns, int stride, string name)

@@ -27,8 +27,12 @@ internal static class ConvTranspose2dGather
     public static void Forward(ConvTranspose2dGeometry g, float[] x, float[] weight, float[]? bias, float[] y)
     {
         var weightsT = ConvBands.Transpose(weight.AsSpan(0, (int)g.WeightLength), g.Cin, g.Cout * g.K * g.K);
-        int blockRows = InputRowsPerBlock * g.Stride, blockColumns = InputColumnsPerBlock * g.Stride;
-        int down = (g.Ho + blockRows - 1) / blockRows, across = (g.Wo + blockColumns - 1) / blockColumns;
+        // Blocks of nearly one size: a thin last block would run its products on a few columns, at a fraction of the speed.
+        int down = (g.Ho + InputRowsPerBlock * g.Stride - 1) / (InputRowsPerBlock * g.Stride);
+        int across = (g.Wo + InputColumnsPerBlock * g.Stride - 1) / (InputColumnsPerBlock * g.Stride);
+        int blockRows = (g.Ho + down - 1) / down;
+        int blockColumns = ((g.Wo + across - 1) / across + g.Stride - 1) / g.Stride * g.Stride;
+        across = (g.Wo + blockColumns - 1) / blockColumns;
         CpuChunks.ForEachTask(g.N * down * across, task =>
         {
             int n = task / (down * across), by = task / across % down, bx = task % across;
