@@ -7,7 +7,7 @@ namespace SuperRes.Tensors.Tests;
 /// <summary>
 /// conv2d with a fused epilogue (<see cref="Ops.Conv2d(Tensor, Tensor, Tensor?, ConvFusion, int, PaddingMode)"/>) gives
 /// the same values as the separate ops it replaces (conv2d, the activation, ResidualAdd), on the Winograd path (its
-/// output loop) and the banded GEMM (a pass after it), without a tape and with one (fused where the gradient allows,
+/// output loop) and the banded GEMM (per band, after its product), without a tape and with one (fused where the gradient allows,
 /// <see cref="ConvFusionTrainingTests"/>).
 /// </summary>
 public sealed class ConvFusionTests

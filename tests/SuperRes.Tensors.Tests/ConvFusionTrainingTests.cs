@@ -16,7 +16,7 @@ public sealed class ConvFusionTrainingTests
     {
         // n, cin, h, w, cout, activation, slope, residual scale (null: no residual), shuffle, one fused node
         { 2, 48, 13, 11, 40, ConvActivation.Relu, 0f, null, 1, true }, // Winograd output loop
-        { 3, 5, 9, 7, 6, ConvActivation.Relu, 0f, null, 1, true }, // banded GEMM, then the epilogue pass
+        { 3, 5, 9, 7, 6, ConvActivation.Relu, 0f, null, 1, true }, // banded GEMM, the epilogue per band
         { 2, 48, 11, 13, 36, ConvActivation.LeakyRelu, 0.2f, null, 1, true },
         { 1, 7, 11, 9, 5, ConvActivation.LeakyRelu, 0f, null, 1, true },
         { 2, 48, 9, 13, 48, ConvActivation.None, 0f, 1f, 1, true }, // EDSR-baseline's ResBlock tail

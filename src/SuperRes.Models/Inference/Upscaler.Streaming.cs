@@ -83,7 +83,7 @@ public sealed partial class Upscaler
         tiled.Timings = timings;
         int s = tiled.OutputScale;
         // One band of output rows, reused for every row of tiles.
-        var band = new PixelImage(output.Width, (int)Math.Min(output.Height, (long)tiled.Tile * s), output.Channels, output.BitDepth);
+        var band = new PixelImage(output.Width, (int)Math.Min(output.Height, (long)tiled.TileHeight * s), output.Channels, output.BitDepth);
         using var queue = new BlockingCollection<(Image Block, int X, int Y)>(QueuedBlocks);
         using var stop = new CancellationTokenSource();
         var consumer = Task.Run(() =>

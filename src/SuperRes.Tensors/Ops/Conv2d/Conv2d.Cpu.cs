@@ -84,15 +84,7 @@ internal sealed class Conv2dCpu : Conv2d.IBackend
         }
         if (epilogue.Shuffle != 1)
             throw new ArgumentException($"conv2d {s}: the banded GEMM does not store pixel-shuffled outputs");
-        var bias = epilogue.Bias;
-        if (bias is not null)
-            ConvBands.FillBias(y, s.N, s.Cout, s.OutH * s.OutW, bias);
-        new ConvBands(PatchesOf(s), s.N).Correlate(x, weight, s.Cout, y, accumulate: bias is not null);
-        if (epilogue.IsBiasOnly)
-            return;
-        var rest = epilogue with { Bias = null };
-        int plane = s.OutH * s.OutW;
-        CpuChunks.ForEachTask(s.N * s.Cout, p => rest.ApplyInPlace(p % s.Cout, y.AsSpan(p * plane, plane), p * plane));
+        new ConvBands(PatchesOf(s), s.N).CorrelateFused(x, weight, s.Cout, y, epilogue);
     }
 
     /// <summary>w'[ci, co, ky, kx] = w[co, ci, K−1−ky, K−1−kx]: the weights of the adjoint convolution.</summary>

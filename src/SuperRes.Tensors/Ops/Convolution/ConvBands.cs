@@ -47,20 +47,46 @@ internal readonly struct ConvBands
     /// <summary>output[n] (+)= weights[m × Rows] · patches(plane[n]): output is [N, m, GridH, GridW].</summary>
     public void Correlate(float[] plane, float[] weights, int m, float[] output, bool accumulate)
     {
-        var (p, gridPlane, planeImage) = (_patches, GridPlane, PlaneImage);
+        var self = this;
+        ForEach((n, firstRow, rows, cols) => self.Product(plane, weights, m, output, accumulate, n, firstRow, rows, cols), scatters: false);
+    }
+
+    /// <summary>
+    /// output[n] = the epilogue of weights · patches(plane[n]) (no pixel shuffle): each band's rows start as the bias,
+    /// take the product and then the activation and residual while they are in cache, the same operations in the
+    /// same order as a bias fill, <see cref="Correlate"/> and a pass of <see cref="ConvEpilogue.ApplyInPlace"/>.
+    /// </summary>
+    public void CorrelateFused(float[] plane, float[] weights, int m, float[] output, ConvEpilogue epilogue)
+    {
+        var self = this;
+        var (bias, rest, gridPlane, gridW) = (epilogue.Bias, epilogue with { Bias = null }, GridPlane, _patches.GridW);
         ForEach((n, firstRow, rows, cols) =>
         {
-            int col = firstRow * p.GridW, width = rows * p.GridW;
-            var source = plane.AsSpan(n * planeImage, planeImage);
-            var destination = output.AsSpan(n * m * gridPlane + col);
-            if (p.IsIdentity)
-            {
-                CpuGemm.Multiply(m, width, p.Rows, weights, p.Rows, source[col..], gridPlane, destination, gridPlane, accumulate);
-                return;
-            }
-            p.Gather(source, firstRow, rows, cols);
-            CpuGemm.Multiply(m, width, p.Rows, weights, p.Rows, cols, width, destination, gridPlane, accumulate);
+            int col = firstRow * gridW, width = rows * gridW;
+            if (bias is not null)
+                for (int c = 0; c < m; c++)
+                    output.AsSpan((n * m + c) * gridPlane + col, width).Fill(bias[c]);
+            self.Product(plane, weights, m, output, accumulate: bias is not null, n, firstRow, rows, cols);
+            if (!rest.IsBiasOnly)
+                for (int c = 0; c < m; c++)
+                    rest.ApplyInPlace(c, output.AsSpan((n * m + c) * gridPlane + col, width), (n * m + c) * gridPlane + col);
         }, scatters: false);
+    }
+
+    /// <summary>One band's product: output[n, :, firstRow … firstRow + rows) (+)= weights · the band's patches.</summary>
+    private void Product(float[] plane, float[] weights, int m, float[] output, bool accumulate, int n, int firstRow, int rows, float[] cols)
+    {
+        var p = _patches;
+        int col = firstRow * p.GridW, width = rows * p.GridW;
+        var source = plane.AsSpan(n * PlaneImage, PlaneImage);
+        var destination = output.AsSpan(n * m * GridPlane + col);
+        if (p.IsIdentity)
+        {
+            CpuGemm.Multiply(m, width, p.Rows, weights, p.Rows, source[col..], GridPlane, destination, GridPlane, accumulate);
+            return;
+        }
+        p.Gather(source, firstRow, rows, cols);
+        CpuGemm.Multiply(m, width, p.Rows, weights, p.Rows, cols, width, destination, GridPlane, accumulate);
     }
 
     /// <summary>
@@ -110,14 +136,6 @@ internal readonly struct ConvBands
         for (int slot = 1; slot < slots; slot++)
             for (int i = 0; i < length; i++)
                 result[i] += partials[slot][i];
-    }
-
-    /// <summary>output[n, c, :] = bias[c] (0 without a bias): the starting value that the products accumulate onto.</summary>
-    public static void FillBias(float[] output, int images, int channels, int plane, float[]? bias)
-    {
-        for (int n = 0; n < images; n++)
-            for (int c = 0; c < channels; c++)
-                output.AsSpan((n * channels + c) * plane, plane).Fill(bias?[c] ?? 0f);
     }
 
     /// <summary>gb[c] = Σ over images and the plane of gy[n, c]: per image a vector sum, the images added in order in double.</summary>
