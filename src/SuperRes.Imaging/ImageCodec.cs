@@ -17,9 +17,24 @@ public static class ImageCodec
     /// 1 or 2 bytes a sample) for PNG, gray and colour JPEG and BMP; float planes (<see cref="Image"/>) only for CMYK
     /// JPEGs, whose converted samples are not integer levels. Errors as <see cref="Read"/>.
     /// </summary>
-    public static IImageSource ReadSamples(string path)
+    public static IImageSource ReadSamples(string path) => ReadSamples(File.ReadAllBytes(path), path);
+
+    /// <summary>
+    /// <see cref="ReadSamples(string)"/>, but a PNG's rows are decoded on a thread of their own while the caller goes on
+    /// (a <see cref="DecodingImage"/>: reads wait for the rows they need). The file is read and its structure checked
+    /// (chunks, CRCs, header, size limits) before this returns; an error in the pixel data is thrown by the read that
+    /// needs the rows. Other formats are decoded whole before this returns.
+    /// </summary>
+    public static IImageSource StartReadingSamples(string path)
     {
         var data = File.ReadAllBytes(path);
+        if (Sniff(data) != ImageFormat.Png)
+            return ReadSamples(data, path);
+        return Decoding(ImageFormat.Png, path, () => PngDecoder.StartDecoding(data, path));
+    }
+
+    private static IImageSource ReadSamples(byte[] data, string path)
+    {
         var format = Sniff(data);
         if (format == ImageFormat.Png)
             return Decoding(format.Value, path, () => PngDecoder.DecodePixels(data, path));
@@ -46,7 +61,10 @@ public static class ImageCodec
         });
     }
 
-    private static T Decoding<T>(ImageFormat format, string sourceName, Func<T> decode)
+    internal static void Decoding(ImageFormat format, string sourceName, Action decode) =>
+        Decoding(format, sourceName, () => { decode(); return 0; });
+
+    internal static T Decoding<T>(ImageFormat format, string sourceName, Func<T> decode)
     {
         try
         {

@@ -182,7 +182,7 @@ public sealed class UpscaleCommandTests(ITestOutputHelper log, CliFixtures fx) :
         var run = Run("upscale", rgb, "-o", output, "--weights", _fx.Fsrcnn, "--device", "cpu", "--timings").AssertExit(0);
 
         foreach (var phase in new[] { "process start to the command's handler", "choose and open the device", "load the weights",
-                     "decode the first input", "forward a tile", "convert a block", "hand rows to the encoder", "complete the output", "process CPU" })
+                     "read the first input", "forward a tile", "convert a block", "hand rows to the encoder", "complete the output", "process CPU" })
             Assert.Contains(phase, run.Err);
         Assert.DoesNotContain("forward a tile", Run("upscale", rgb, "-o", output + ".again.png", "--weights", _fx.Fsrcnn, "--device", "cpu").Err);
     }

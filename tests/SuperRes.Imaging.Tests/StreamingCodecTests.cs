@@ -69,6 +69,55 @@ public sealed class StreamingCodecTests : IDisposable
         Assert.Throws<ArgumentOutOfRangeException>(() => actual.WriteRounded(1, 0, 0, new float[300]));
     }
 
+    [Theory]
+    [InlineData("png_rgb8.png")] [InlineData("png_gray16.png")] [InlineData("png_pal2.png")] [InlineData("png_rgb8_trns.png")]
+    [InlineData("png_rgba8_adam7.png")] [InlineData("png_rgb16_adam7.png")] [InlineData("png_rgba16_filters.png")] [InlineData("jpeg_420.jpg")]
+    public void Rows_decoded_on_their_own_thread_are_the_whole_decodes_samples(string name)
+    {
+        var path = TestPaths.Fixture("images", name);
+        var whole = ImageCodec.ReadSamples(path);
+        var source = ImageCodec.StartReadingSamples(path);
+        Assert.Equal((whole.Width, whole.Height, whole.Channels, whole.BitDepth), (source.Width, source.Height, source.Channels, source.BitDepth));
+        // The last row first (it waits for the whole decode), then the rest row by row.
+        var row = new float[whole.Width];
+        source.ReadRow(0, whole.Height - 1, whole.Channels - 1, row);
+        Assert.Equal(whole.ReadRegion(0, whole.Height - 1, whole.Width, 1).Plane(whole.Channels - 1).ToArray(), row);
+        Assert.Equal(whole.ReadRegion(0, 0, whole.Width, whole.Height).Data, source.ReadRegion(0, 0, whole.Width, whole.Height).Data);
+    }
+
+    [Fact]
+    public void A_PNG_decoded_as_rows_arrive_throws_a_pixel_data_error_from_the_read_that_needs_the_rows()
+    {
+        // A PNG whose IDAT is cut after about 40 of its 300 rows but carries a valid CRC: the structure checks pass and
+        // the rows before the cut read as they are; reading a row after it throws the truncation error.
+        var image = Levels(64, 300, 3, 8, seed: 5);
+        var png = PngEncoder.Encode(image, level: 0, PngFilter.None);
+        int idat = png.AsSpan().IndexOf("IDAT"u8) - 4;
+        int length = 40 * (1 + 64 * 3);
+        var cut = new MemoryStream();
+        cut.Write(png.AsSpan(0, idat));
+        Span<byte> head = stackalloc byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(head, (uint)length);
+        "IDAT"u8.CopyTo(head[4..]);
+        cut.Write(head);
+        cut.Write(png.AsSpan(idat + 8, length));
+        Span<byte> crc = stackalloc byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32.Compute(png.AsSpan(idat + 8, length), Crc32.Compute(head[4..])));
+        cut.Write(crc);
+        cut.Write(png.AsSpan(png.Length - 12)); // IEND
+        var path = Path.Combine(_dir, "cut.png");
+        File.WriteAllBytes(path, cut.ToArray());
+
+        var source = ImageCodec.StartReadingSamples(path);
+        var row = new float[64];
+        source.ReadRow(0, 10, 1, row);
+        Assert.Equal(image.Crop(0, 10, 64, 1).Plane(1).ToArray(), row);
+        var e = Assert.Throws<ImageFormatException>(() => source.ReadRow(0, 299, 0, row));
+        Assert.Contains("cut.png", e.Message);
+        Assert.Contains("truncated", e.Message);
+        Assert.Equal(e.Message, Assert.Throws<ImageFormatException>(() => ImageCodec.ReadSamples(path)).Message);
+    }
+
     [Fact]
     public void Only_integer_levels_are_taken_as_samples()
     {

@@ -69,7 +69,7 @@ internal static class UpscaleBatch
     }
 
     /// <summary>
-    /// Decodes one file to its samples and upscales it into its output file, which is encoded as the rows come and
+    /// Decodes one file to its samples (a PNG's rows while its first tiles run) and upscales it into its output file, which is encoded as the rows come and
     /// appears only once complete (an error leaves no file behind).
     /// </summary>
     private static (int Width, int Height) UpscaleFile(Upscaler upscaler, UpscaleJob job, UpscaleWriting writing, string name, long reserved,
@@ -83,7 +83,7 @@ internal static class UpscaleBatch
                 upscaler.ForwardMemoryOf(upscaler.Network.Colors == ColorConvention.Y01 ? 1 : 3);
         IImageSource image;
         using (timings.Time("decode the input"))
-            image = prefetch?.Take(job.Input) ?? ImageCodec.ReadSamples(job.Input);
+            image = prefetch?.Take(job.Input) ?? ImageCodec.StartReadingSamples(job.Input);
         progress.BeginImage(name, () => upscaler.WorkUnits(image, reserved));
         ImageRowSink output;
         using (timings.Time("open the output"))

@@ -4,8 +4,9 @@ using SuperRes.Models.Inference;
 namespace SuperRes.Cli.Commands;
 
 /// <summary>
-/// The first image of an <c>upscale</c> run, decoded on the thread pool while the device is found and opened and the
-/// weights load (finding devices starts every OpenCL driver: PoCL alone takes 0.1–0.2 s, mostly waiting). Started
+/// The first image of an <c>upscale</c> run, read on the thread pool while the device is found and opened and the
+/// weights load (finding devices starts every OpenCL driver: PoCL alone takes 0.1–0.2 s, mostly waiting); a PNG's rows
+/// then go on decoding on a thread of their own while the first tiles run (<see cref="DecodingImage"/>). Started
 /// only when the decoded samples alone fit the memory limit, so nothing beyond it is allocated before the image's full
 /// check; a file that cannot be read fails when its job takes it, with the error it would have given anyway.
 /// </summary>
@@ -32,8 +33,8 @@ internal sealed class UpscalePrefetch
             return null;
         return new UpscalePrefetch(file, Task.Run(() =>
         {
-            using (timings.Time("decode the first input (beside the device and weights)"))
-                return ImageCodec.ReadSamples(file);
+            using (timings.Time("read the first input (a PNG's rows then decode beside the device, weights and first tiles)"))
+                return ImageCodec.StartReadingSamples(file);
         }));
     }
 

@@ -30,6 +30,26 @@ internal static class PngDecoder
     /// <summary>Decodes to samples at the file's own bit depth (sub-byte gray and palettes become 8-bit).</summary>
     public static PixelImage DecodePixels(byte[] data, string name)
     {
+        var (h, idat) = ReadChunks(data, name);
+        var img = Allocate(h, name);
+        DecodeRows(h, idat, name, img, rowsReady: null);
+        return img;
+    }
+
+    /// <summary>
+    /// <see cref="DecodePixels(byte[], string)"/> with the rows decoded on a thread of their own: the chunks, CRCs and
+    /// header are checked (and the samples allocated) before this returns; reads of the result wait for their rows.
+    /// </summary>
+    public static DecodingImage StartDecoding(byte[] data, string name)
+    {
+        var (h, idat) = ReadChunks(data, name);
+        return new DecodingImage(Allocate(h, name), (img, rowsReady) =>
+            ImageCodec.Decoding(ImageFormat.Png, name, () => DecodeRows(h, idat, name, img, rowsReady)));
+    }
+
+    // The header and the concatenated IDAT data, every chunk's CRC checked.
+    private static (Header Header, MemoryStream Idat) ReadChunks(byte[] data, string name)
+    {
         if (data.Length < 8 || !data.AsSpan(0, 8).SequenceEqual(Signature))
             throw new ImageFormatException(name, "not a PNG file (bad signature)");
 
@@ -86,8 +106,8 @@ internal static class PngDecoder
         if (!sawIend) throw new ImageFormatException(name, "PNG truncated: file ends before the IEND chunk");
         if (idat.Length == 0) throw new ImageFormatException(name, "PNG corrupt: no IDAT chunk");
         if (h.ColorType == 3 && h.Palette == null) throw new ImageFormatException(name, "PNG corrupt: palette image without PLTE chunk");
-
-        return DecodePixels(h, idat, name);
+        idat.Position = 0;
+        return (h, idat);
     }
 
     private static Header ParseHeader(ReadOnlySpan<byte> b, string name)
@@ -134,13 +154,9 @@ internal static class PngDecoder
         }
     }
 
-    private static PixelImage DecodePixels(Header h, MemoryStream idat, string name)
+    // Adam7's passes (one for a plain image): origin, step and size of each.
+    private static List<(int x0, int y0, int dx, int dy, int w, int h)> Passes(Header h)
     {
-        int spp = h.SamplesPerPixel;
-        int bitsPerPixel = spp * h.BitDepth;
-        int bpp = Math.Max(1, bitsPerPixel / 8); // filter byte distance
-
-        // Exact decompressed size: per pass, rows × (1 filter byte + packed row bytes).
         var passes = new List<(int x0, int y0, int dx, int dy, int w, int h)>();
         if (h.Interlace == 0) passes.Add((0, 0, 1, 1, h.Width, h.Height));
         else
@@ -151,54 +167,80 @@ internal static class PngDecoder
                 int ph = h.Height > y0 ? (h.Height - y0 + dy - 1) / dy : 0;
                 if (pw > 0 && ph > 0) passes.Add((x0, y0, dx, dy, pw, ph));
             }
+        return passes;
+    }
+
+    // The samples the image decodes to, once its decompressed size (per pass, rows × (1 filter byte + packed row bytes)) is known to fit.
+    private static PixelImage Allocate(Header h, string name)
+    {
+        int bitsPerPixel = h.SamplesPerPixel * h.BitDepth;
+        long total = 0;
+        foreach (var p in Passes(h)) total += (long)p.h * (1 + RowBytes(p.w, bitsPerPixel));
+        if (total > Array.MaxLength) throw new ImageFormatException(name, "PNG too large: decompressed data does not fit in one array");
+        bool alpha = h.ColorType is 4 or 6 || h.TransparentKey != null || h.PaletteAlpha != null;
+        int outChannels = h.ColorType switch { 0 or 4 => 1, _ => 3 } + (alpha ? 1 : 0);
+        return new PixelImage(h.Width, h.Height, outChannels, h.BitDepth == 16 ? 16 : 8);
+    }
+
+    /// <summary>
+    /// Inflates and unfilters the rows into <paramref name="img"/> one row at a time (no buffer of the whole
+    /// decompressed data), telling <paramref name="rowsReady"/> how many rows from the top are complete: every few
+    /// rows of a plain image, and only at the end of an interlaced one (its passes fill every row).
+    /// </summary>
+    private static void DecodeRows(Header h, MemoryStream idat, string name, PixelImage img, Action<int>? rowsReady)
+    {
+        const int RowsPerReport = 16;
+        int spp = h.SamplesPerPixel;
+        int bitsPerPixel = spp * h.BitDepth;
+        int bpp = Math.Max(1, bitsPerPixel / 8); // filter byte distance
+        var passes = Passes(h);
         long total = 0;
         foreach (var p in passes) total += (long)p.h * (1 + RowBytes(p.w, bitsPerPixel));
-        if (total > Array.MaxLength) throw new ImageFormatException(name, "PNG too large: decompressed data does not fit in one array");
-
-        byte[] raw = new byte[total];
-        idat.Position = 0;
+        int maxRow = passes.Max(p => RowBytes(p.w, bitsPerPixel));
+        var line = new byte[1 + maxRow];
+        var prev = new byte[maxRow];
+        var samples = new int[passes.Max(p => p.w) * spp];
+        long got = 0;
         try
         {
             using var z = new ZLibStream(idat, CompressionMode.Decompress);
-            int got = 0;
-            while (got < raw.Length)
+            foreach (var p in passes)
             {
-                int n = z.Read(raw, got, raw.Length - got);
-                if (n == 0) break;
-                got += n;
+                int rb = RowBytes(p.w, bitsPerPixel);
+                Array.Clear(prev, 0, rb);
+                for (int y = 0; y < p.h; y++)
+                {
+                    int n = ReadFully(z, line.AsSpan(0, 1 + rb));
+                    got += n;
+                    if (n < 1 + rb)
+                        throw new ImageFormatException(name, $"PNG truncated: image data decompresses to {got} bytes, expected {total}");
+                    var row = line.AsSpan(1, rb);
+                    Unfilter(line[0], row, prev.AsSpan(0, rb), bpp, name, y);
+                    row.CopyTo(prev);
+                    Unpack(row, samples, p.w * spp, h.BitDepth);
+                    Store(h, img, samples, p.w, p.y0 + y * p.dy, p.x0, p.dx);
+                    if (h.Interlace == 0 && ((y + 1) % RowsPerReport == 0 || y + 1 == p.h))
+                        rowsReady?.Invoke(y + 1);
+                }
             }
-            if (got < raw.Length)
-                throw new ImageFormatException(name, $"PNG truncated: image data decompresses to {got} bytes, expected {raw.Length}");
         }
         catch (InvalidDataException ex)
         {
             throw new ImageFormatException(name, $"PNG corrupt: bad zlib data in IDAT ({ex.Message})", ex);
         }
+        rowsReady?.Invoke(h.Height);
+    }
 
-        bool alpha = h.ColorType is 4 or 6 || h.TransparentKey != null || h.PaletteAlpha != null;
-        int outChannels = h.ColorType switch { 0 or 4 => 1, _ => 3 } + (alpha ? 1 : 0);
-        var img = new PixelImage(h.Width, h.Height, outChannels, h.BitDepth == 16 ? 16 : 8);
-
-        int offset = 0;
-        int maxRow = passes.Count == 0 ? 0 : passes.Max(p => RowBytes(p.w, bitsPerPixel));
-        var prev = new byte[maxRow];
-        var samples = new int[passes.Count == 0 ? 0 : passes.Max(p => p.w) * spp];
-        foreach (var p in passes)
+    private static int ReadFully(Stream stream, Span<byte> buffer)
+    {
+        int got = 0;
+        while (got < buffer.Length)
         {
-            int rb = RowBytes(p.w, bitsPerPixel);
-            Array.Clear(prev, 0, rb);
-            for (int y = 0; y < p.h; y++)
-            {
-                byte filter = raw[offset];
-                var row = raw.AsSpan(offset + 1, rb);
-                Unfilter(filter, row, prev.AsSpan(0, rb), bpp, name, y);
-                row.CopyTo(prev);
-                Unpack(row, samples, p.w * spp, h.BitDepth);
-                Store(h, img, samples, p.w, p.y0 + y * p.dy, p.x0, p.dx);
-                offset += 1 + rb;
-            }
+            int n = stream.Read(buffer[got..]);
+            if (n == 0) break;
+            got += n;
         }
-        return img;
+        return got;
     }
 
     private static int RowBytes(int width, int bitsPerPixel) => (int)(((long)width * bitsPerPixel + 7) / 8);
