@@ -27,6 +27,9 @@ public static partial class CpuGemm
         ref float a0 = ref MemoryMarshal.GetReference(a);
         ref float b0 = ref MemoryMarshal.GetReference(b);
         ref float c0 = ref MemoryMarshal.GetReference(c);
+        int vectorColumns = n / Lanes * Lanes, tail = n - vectorColumns;
+        // The last < 8 columns of B, copied once into a zero-padded 8-wide panel that the vector kernel runs on.
+        float[]? panel = tail == 0 ? null : TailPanel(k, ref Unsafe.Add(ref b0, vectorColumns), ldb, tail);
         for (int i = 0; i < m; i += 4)
         {
             int rows = Math.Min(4, m - i);
@@ -35,34 +38,37 @@ public static partial class CpuGemm
             for (; j + 2 * Lanes <= n; j += 2 * Lanes)
                 Block<Sixteen>(k, ref a0, lda, ref Unsafe.Add(ref b0, j), ldb, ref Unsafe.Add(ref c0, j), ldc, r, accumulate);
             if (j + Lanes <= n)
-            {
                 Block<Eight>(k, ref a0, lda, ref Unsafe.Add(ref b0, j), ldb, ref Unsafe.Add(ref c0, j), ldc, r, accumulate);
-                j += Lanes;
-            }
-            if (j < n)
-                Tail(k, ref Unsafe.Add(ref a0, i * lda), lda, ref Unsafe.Add(ref b0, j), ldb, ref Unsafe.Add(ref c0, i * ldc + j), ldc, rows, n - j, accumulate);
+            if (panel is not null)
+                Tail(k, ref Unsafe.Add(ref a0, i * lda), lda, panel, ref Unsafe.Add(ref c0, i * ldc + vectorColumns), ldc, rows, tail, accumulate);
         }
+        if (panel is not null)
+            ArrayPool<float>.Shared.Return(panel);
+    }
+
+    /// <summary>B's last <paramref name="columns"/> (&lt; 8) columns, k rows deep, in a zero-padded panel of 8 columns, followed by room for 4 × 8 results.</summary>
+    private static float[] TailPanel(int k, ref float b0, int ldb, int columns)
+    {
+        var panel = ArrayPool<float>.Shared.Rent(k * Lanes + 4 * Lanes);
+        panel.AsSpan(0, k * Lanes).Clear();
+        for (int p = 0; p < k; p++)
+            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref b0, p * ldb), columns).CopyTo(panel.AsSpan(p * Lanes));
+        return panel;
     }
 
     /// <summary>
-    /// The last <paramref name="columns"/> (&lt; 8) columns of up to four rows: B's columns copied into a zero-padded
-    /// 8-wide panel and run by the vector kernel, whose lanes do each column's fused multiply-adds in the same order as
-    /// any other column's (a column's bits do not depend on where it falls), then the real columns copied back.
+    /// The last <paramref name="columns"/> (&lt; 8) columns of up to four rows: the vector kernel on the padded panel of
+    /// <see cref="TailPanel"/>, whose lanes do each column's fused multiply-adds in the same order as any other column's
+    /// (a column's bits do not depend on where it falls), then the real columns copied back.
     /// </summary>
-    private static void Tail(int k, ref float a0, int lda, ref float b0, int ldb, ref float c0, int ldc, int rows, int columns, bool accumulate)
+    private static void Tail(int k, ref float a0, int lda, float[] panel, ref float c0, int ldc, int rows, int columns, bool accumulate)
     {
-        var panel = ArrayPool<float>.Shared.Rent(k * Lanes + 4 * Lanes);
-        var b = panel.AsSpan(0, k * Lanes);
         var c = panel.AsSpan(k * Lanes, 4 * Lanes);
-        b.Clear();
-        for (int p = 0; p < k; p++)
-            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref b0, p * ldb), columns).CopyTo(b.Slice(p * Lanes));
         for (int row = 0; row < rows; row++)
             MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref c0, row * ldc), columns).CopyTo(c.Slice(row * Lanes));
-        Block<Eight>(k, ref a0, lda, ref MemoryMarshal.GetReference(b), Lanes, ref MemoryMarshal.GetReference(c), Lanes, new RowSet(0, rows), accumulate);
+        Block<Eight>(k, ref a0, lda, ref MemoryMarshal.GetArrayDataReference(panel), Lanes, ref MemoryMarshal.GetReference(c), Lanes, new RowSet(0, rows), accumulate);
         for (int row = 0; row < rows; row++)
             c.Slice(row * Lanes, columns).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref c0, row * ldc), columns));
-        ArrayPool<float>.Shared.Return(panel);
     }
 
     private static void Require(ReadOnlySpan<float> span, int rows, int columns, int stride, string name)
