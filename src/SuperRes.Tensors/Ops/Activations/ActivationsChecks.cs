@@ -38,7 +38,13 @@ internal sealed class LeakyReluForwardCheck() : TensorOpCheck("leaky_relu", "for
 internal sealed class LeakyReluBackwardCheck() : TensorOpCheck("leaky_relu", "backward", ActivationDraws.LeakyRelu);
 
 internal sealed class PreluForwardCheck() : TensorOpCheck("prelu", "forward", ActivationDraws.Prelu);
-internal sealed class PreluBackwardCheck() : TensorOpCheck("prelu", "backward", ActivationDraws.Prelu);
+internal sealed class PreluBackwardCheck() : TensorOpCheck("prelu", "backward", ActivationDraws.Prelu)
+{
+    // A shared slope's gradient sums up to 82k products of random sign: the sum is about √N times smaller than the sum
+    // of their magnitudes, so a float tree reduction (the kernels') lands up to a few 1e-4 from the double reference's
+    // result (doctor seed 702156317: 2.75e-4). The input gradient is exact.
+    public override double Tolerance => 1e-3;
+}
 
 // Wide enough to reach sigmoid's saturated tails.
 internal sealed class SigmoidForwardCheck() : TensorOpCheck("sigmoid", "forward", rng => ActivationDraws.Unary(rng, 8f, Ops.Sigmoid));
