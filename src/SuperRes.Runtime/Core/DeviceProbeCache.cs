@@ -5,7 +5,7 @@ namespace SuperRes.Runtime;
 /// <summary>
 /// The last device probe's answer to "is there a GPU?", kept across processes so that <c>--device auto</c> on a
 /// machine without one picks <c>cpu</c> without starting the OpenCL drivers (PoCL loads LLVM: 0.1–0.2 s a run).
-/// One text file, <c>device-probe.txt</c> in the kernel cache directory (beside <c>memory-models.json</c>): a
+/// One text file, <c>device-probe.txt</c> in the kernel cache directory (beside <c>memory-models.txt</c>): a
 /// header, the probe's time and answer, the devices and problems it found, then the <see cref="DeviceProbeKey"/>
 /// lines. Plain text because reading JSON would cost more start-up time than the look-up saves. Only a "no GPU"
 /// answer with a matching key is used; a probe that found a GPU, or a backend that failed for another reason than a

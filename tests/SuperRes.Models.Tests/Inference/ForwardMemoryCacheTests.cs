@@ -50,6 +50,9 @@ public sealed class ForwardMemoryCacheTests : IDisposable
     [InlineData("{ this is not json")]
     [InlineData("[1, 2, 3]")]
     [InlineData("{\"version\": 1, \"models\": 7}")]
+    [InlineData("superres forward memory models, version 2\nabc 1 not-a-number build # x")]
+    [InlineData("superres forward memory models, version 2\nabc 1 2")]
+    [InlineData("superres forward memory models, version 2\nabc -1 2 build")]
     public void A_damaged_file_is_ignored_with_one_warning_line_and_rewritten(string content)
     {
         using var network = InferenceTestNetworks.Create(TestDevices.Cpu, "fsrcnn", 2);
@@ -62,6 +65,19 @@ public sealed class ForwardMemoryCacheTests : IDisposable
         Assert.Contains(cache.Path!, warning);
         Assert.DoesNotContain('\n', warning);
         Assert.Equal(memory, cache.Find(network, 1, warn: _ => Assert.Fail("the rewritten file is damaged")));
+    }
+
+    [Fact]
+    public void Entries_of_other_builds_are_dropped_when_the_file_is_written()
+    {
+        using var network = InferenceTestNetworks.Create(TestDevices.Cpu, "fsrcnn", 2);
+        var cache = new ForwardMemoryCache(_dir);
+        File.WriteAllText(cache.Path!, "superres forward memory models, version 2\nold-key 1 2 an-older-build # fsrcnn x2 of last year\n");
+        cache.Store(network, 1, new ForwardMemory(3, 4), warn: _ => Assert.Fail("the file is sound"));
+        var text = File.ReadAllText(cache.Path!);
+        Assert.DoesNotContain("old-key", text);
+        Assert.Equal(2, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(new ForwardMemory(3, 4), cache.Find(network, 1, warn: null));
     }
 
     [Fact]
