@@ -43,7 +43,14 @@ public class Sequential(Device device, params IEnumerable<Module> layers) : Inde
     /// </summary>
     public Tensor Forward(Tensor x, Tensor residual, float scale) => InMode((x, residual, scale), p => Run(p.x, p.residual, p.scale));
 
-    private Tensor Run(Tensor x, Tensor? residual, float scale)
+    /// <summary>
+    /// <see cref="Module.Forward(Tensor)"/> that takes <paramref name="x"/> over: it is released as soon as the first
+    /// layer has read it, so a caller's intermediate does not stay allocated beside every later layer's (the peak of
+    /// a forward, and so its tile size, is set by what is alive at once).
+    /// </summary>
+    public Tensor ForwardReleasingInput(Tensor x) => InMode(x, input => Run(input, null, 1f, ownsInput: true));
+
+    private Tensor Run(Tensor x, Tensor? residual, float scale, bool ownsInput = false)
     {
         var h = x;
         for (int i = 0; i < Items.Count;)
@@ -72,7 +79,7 @@ public class Sequential(Device device, params IEnumerable<Module> layers) : Inde
             }
             else
                 next = Items[i++].Forward(h);
-            if (!ReferenceEquals(h, x))
+            if (ownsInput || !ReferenceEquals(h, x))
                 h.Dispose();
             h = next;
         }
@@ -80,10 +87,10 @@ public class Sequential(Device device, params IEnumerable<Module> layers) : Inde
         {
             var output = h;
             h = Ops.ResidualAdd(residual, output, scale);
-            if (!ReferenceEquals(output, x))
+            if (ownsInput || !ReferenceEquals(output, x))
                 output.Dispose();
         }
-        return ReferenceEquals(h, x) ? h.Clone() : h;
+        return ReferenceEquals(h, x) && !ownsInput ? h.Clone() : h;
     }
 }
 

@@ -91,12 +91,11 @@ public sealed class Fsrcnn : SrNetwork
     // j − ⌊(4 − r)/s⌋ … j + ⌊(r + 4)/s⌋, at most ⌊(s + 3)/s⌋ away (2 for x2 and x3, 1 for x4).
     public override int ReceptiveRadius => 2 + Mapping + (Scale + 3) / Scale;
 
+    // The 56-channel feature map is released once the shrinking layer has read it, not kept beside the mapping
+    // layers' Winograd workspaces: about 320 instead of 510 bytes per input pixel at the peak.
     protected override Tensor ForwardCore(Tensor x)
     {
-        Tensor mid;
-        using (var first = _first.Forward(x))
-            mid = _mid.Forward(first);
-        using (mid)
-            return _last.Forward(mid);
+        using var mid = _mid.ForwardReleasingInput(_first.Forward(x));
+        return _last.Forward(mid);
     }
 }
