@@ -184,7 +184,7 @@ public sealed partial class Upscaler(SrNetwork network, UpscaleOptions? options 
     private int OutputScale => Network.NeedsPreUpsampledInput ? 1 : Scale;
 
     /// <summary>Default forward budget on a host-memory device without a memory limit (see <see cref="PlanTiles"/>).</summary>
-    public const long DefaultHostForwardBytes = 128L << 20;
+    public const long DefaultHostForwardBytes = 64L << 20;
 
     // The memory cap the tiler plans the forwards against (null: the device's own free memory and cap).
     private long? ForwardCap(ForwardMemory memory, int overlap, long reservedHostBytes)
