@@ -1,3 +1,4 @@
+using System.Buffers;
 using SuperRes.Imaging;
 
 namespace SuperRes.Models.Inference;
@@ -31,23 +32,18 @@ public sealed partial class TiledForward
     /// <summary><see cref="Image.Transform"/> of <paramref name="source"/> into a rented image.</summary>
     private Image TransformedCopy(Image source, int symmetry)
     {
-        var (flipX, flipY, transpose) = Symmetry(symmetry);
-        int width = source.Width, height = source.Height;
+        int width = source.Width, height = source.Height, plane = width * height;
+        bool transpose = Symmetry(symmetry).Transpose;
         var target = Buffers.RentImage(transpose ? height : width, transpose ? width : height, source.Channels, source.BitDepth);
+        var places = TransformedPlaces(width, height, symmetry);
         for (int c = 0; c < source.Channels; c++)
         {
-            var from = source.Data.AsSpan(c * height * width, height * width);
-            var to = target.Data.AsSpan(c * height * width, height * width);
-            for (int y = 0; y < height; y++)
-            {
-                int sy = flipY ? height - 1 - y : y;
-                for (int x = 0; x < width; x++)
-                {
-                    int sx = flipX ? width - 1 - x : x;
-                    to[transpose ? x * height + y : y * width + x] = from[sy * width + sx];
-                }
-            }
+            var from = source.Data.AsSpan(c * plane, plane);
+            var to = target.Data.AsSpan(c * plane, plane);
+            for (int i = 0; i < plane; i++)
+                to[places[i]] = from[i];
         }
+        ArrayPool<int>.Shared.Return(places);
         return target;
     }
 
@@ -57,22 +53,36 @@ public sealed partial class TiledForward
     /// </summary>
     private static void AddMappedBack(Image sum, Image output, int symmetry)
     {
-        var (flipX, flipY, transpose) = Symmetry(symmetry);
-        int width = sum.Width, height = sum.Height;
+        int plane = sum.Width * sum.Height;
+        var places = TransformedPlaces(sum.Width, sum.Height, symmetry);
         for (int c = 0; c < sum.Channels; c++)
         {
-            var total = sum.Data.AsSpan(c * height * width, height * width);
-            var term = output.Data.AsSpan(c * height * width, height * width);
-            for (int y = 0; y < height; y++)
+            var total = sum.Data.AsSpan(c * plane, plane);
+            var term = output.Data.AsSpan(c * plane, plane);
+            for (int i = 0; i < plane; i++)
+                total[i] += term[places[i]];
+        }
+        ArrayPool<int>.Shared.Return(places);
+    }
+
+    /// <summary>
+    /// Where each pixel of a <paramref name="width"/> × <paramref name="height"/> plane (row-major index) lies in the
+    /// plane transformed by <paramref name="symmetry"/>; a rented array, at least width × height long.
+    /// </summary>
+    private static int[] TransformedPlaces(int width, int height, int symmetry)
+    {
+        var (flipX, flipY, transpose) = Symmetry(symmetry);
+        var places = ArrayPool<int>.Shared.Rent(width * height);
+        for (int sy = 0; sy < height; sy++)
+        {
+            int y = flipY ? height - 1 - sy : sy;
+            for (int sx = 0; sx < width; sx++)
             {
-                int sy = flipY ? height - 1 - y : y;
-                for (int x = 0; x < width; x++)
-                {
-                    int sx = flipX ? width - 1 - x : x;
-                    total[sy * width + sx] += term[transpose ? x * height + y : y * width + x];
-                }
+                int x = flipX ? width - 1 - sx : sx;
+                places[sy * width + sx] = transpose ? x * height + y : y * width + x;
             }
         }
+        return places;
     }
 
     // Bit 0 flips left-right, bit 1 top-bottom, bit 2 transposes after the flips (as Image.Transform).
