@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 
@@ -23,7 +24,7 @@ internal sealed class PngStreamEncoder
     private readonly Stream _output;
     private readonly int _level, _bpp, _rowBytes, _rowsPerBand;
     private readonly PngFilter _filter;
-    private readonly Queue<(Task<(byte[] Deflated, uint Adler)> Task, byte[] Rows, int Count)> _deflating = new();
+    private readonly Queue<(Task<(byte[] Deflated, int Length, uint Adler)> Task, byte[] Rows, int Count)> _deflating = new();
     private readonly Stack<byte[]> _spareBands = new();
     private readonly byte[] _idat = new byte[IdatBytes];
     private byte[] _band;
@@ -105,20 +106,26 @@ internal sealed class PngStreamEncoder
     private void FinishOldest()
     {
         var (task, rows, count) = _deflating.Dequeue();
-        var (deflated, adler) = task.GetAwaiter().GetResult();
-        AppendZlib(deflated);
+        var (deflated, length, adler) = task.GetAwaiter().GetResult();
+        AppendZlib(deflated.AsSpan(0, length));
+        ArrayPool<byte>.Shared.Return(deflated);
         _adler = Adler32.Combine(_adler, adler, count * (_rowBytes + 1L));
         _spareBands.Push(rows);
     }
 
-    /// <summary>Raw deflate of a band's rows (slots 1…count), ending on a sync flush (or the final block), and their Adler-32.</summary>
-    private static (byte[] Deflated, uint Adler) DeflateBand(byte[] rows, int count, bool firstBand, bool lastBand, int rowBytes, int bpp, int level, PngFilter filter)
+    /// <summary>
+    /// Raw deflate of a band's rows (slots 1…count), ending on a sync flush (or the final block), and their Adler-32:
+    /// in a rented buffer (returned once appended) sized beyond zlib's worst case, so it never grows or is copied.
+    /// </summary>
+    private static (byte[] Deflated, int Length, uint Adler) DeflateBand(byte[] rows, int count, bool firstBand, bool lastBand, int rowBytes, int bpp, int level, PngFilter filter)
     {
         var zeros = new byte[rowBytes];
         var best = new byte[rowBytes + 1];
         var trial = new byte[rowBytes + 1];
         uint adler = 1;
-        var compressed = new MemoryStream();
+        long raw = count * (rowBytes + 1L);
+        var output = ArrayPool<byte>.Shared.Rent(checked((int)(raw + (raw >> 3) + (raw >> 6) + 1024)));
+        var compressed = new MemoryStream(output, 0, output.Length, writable: true, publiclyVisible: true);
         long end;
         var options = new ZLibCompressionOptions { CompressionLevel = level, CompressionStrategy = ZLibCompressionStrategy.Default };
         using (var deflate = new DeflateStream(compressed, options, leaveOpen: true))
@@ -143,9 +150,9 @@ internal sealed class PngStreamEncoder
             }
             // A sync flush ends the band on a byte boundary with the stream still open, so the next band's blocks can follow.
             deflate.Flush();
-            end = compressed.Length;
+            end = compressed.Position; // the stream's length is its whole buffer: the position is what was written
         }
-        return (lastBand ? compressed.ToArray() : compressed.GetBuffer().AsSpan(0, (int)end).ToArray(), adler);
+        return (output, (int)(lastBand ? compressed.Position : end), adler);
     }
 
     private void AppendZlib(ReadOnlySpan<byte> data)
