@@ -5,8 +5,8 @@ namespace SuperRes.Imaging;
 /// <summary>
 /// An image whose rows are being decoded on a thread of their own, top to bottom (<see cref="ImageCodec.StartReadingSamples"/>):
 /// a read waits until the rows it covers are in, so an upscale's first tiles run while the rest of the file decodes.
-/// A decoding error is thrown from the read that waits for a row the decoder never finished (and from
-/// <see cref="WaitForAll"/>), as the <see cref="ImageFormatException"/> a whole-file decode gives.
+/// A decoding error is thrown from the read that waits for a row the decoder never finished, as the
+/// <see cref="ImageFormatException"/> a whole-file decode gives.
 /// </summary>
 public sealed class DecodingImage : IImageSource
 {
@@ -41,13 +41,6 @@ public sealed class DecodingImage : IImageSource
     public int Height => _pixels.Height;
     public int Channels => _pixels.Channels;
     public int BitDepth => _pixels.BitDepth;
-
-    /// <summary>The samples once every row is in (waits for them).</summary>
-    public PixelImage WaitForAll()
-    {
-        WaitForRows(Height);
-        return _pixels;
-    }
 
     public Image ReadRegion(int x, int y, int width, int height)
     {
