@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 
 namespace SuperRes.Models.Networks;
 
@@ -32,13 +34,18 @@ public static class ModelPlugins
     /// Loads the assembly at <paramref name="path"/> and registers the networks of each public
     /// <see cref="IModelPlugin"/> class in it (an assembly already loaded registers nothing again). Returns the
     /// networks it registered. Fails with a message naming the file when it cannot be loaded, holds no plugin,
-    /// or a plugin fails.
+    /// or a plugin fails, and in a build compiled ahead of time (the published superres), which cannot load assemblies.
     /// </summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = LoadsOnlyWithJit)]
     public static IReadOnlyList<ZooEntry> Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
             throw new SuperResException($"plugin {path}: no such file");
+        if (!RuntimeFeature.IsDynamicCodeSupported)
+            throw new SuperResException($"plugin {path}: this superres is compiled ahead of time (the published native build) and cannot load " +
+                                        "a .NET assembly; run the command with `dotnet run -c Release --project src/SuperRes.Cli -- ...` " +
+                                        "or from a build published with -p:PublishAot=false");
         Assembly assembly;
         try
         {
@@ -64,6 +71,9 @@ public static class ModelPlugins
         }
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = LoadsOnlyWithJit)]
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = LoadsOnlyWithJit)]
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = LoadsOnlyWithJit)]
     private static List<ZooEntry> RegisterAll(Assembly assembly, string path)
     {
         Type[] types;
@@ -101,4 +111,6 @@ public static class ModelPlugins
         }
         return registered;
     }
+
+    private const string LoadsOnlyWithJit = "plugins load only under the JIT, where nothing is trimmed; Load refuses them in a native build";
 }

@@ -120,10 +120,23 @@ public static partial class CpuGemm
             ref float bRow = ref Unsafe.Add(ref b0, p * ldb);
             var b_0 = Vector256.LoadUnsafe(ref bRow);
             var b_1 = TWidth.TwoVectors ? Vector256.LoadUnsafe(ref bRow, Lanes) : default;
-            Fma<TWidth>(Unsafe.Add(ref a_0, p), b_0, b_1, ref c00, ref c01);
-            Fma<TWidth>(Unsafe.Add(ref a_1, p), b_0, b_1, ref c10, ref c11);
-            Fma<TWidth>(Unsafe.Add(ref a_2, p), b_0, b_1, ref c20, ref c21);
-            Fma<TWidth>(Unsafe.Add(ref a_3, p), b_0, b_1, ref c30, ref c31);
+            // Written out rather than through a helper taking the accumulators by ref: ahead-of-time compilation
+            // keeps by-ref locals in memory, a store and a load per accumulator per step.
+            var a_p0 = Vector256.Create(Unsafe.Add(ref a_0, p));
+            var a_p1 = Vector256.Create(Unsafe.Add(ref a_1, p));
+            var a_p2 = Vector256.Create(Unsafe.Add(ref a_2, p));
+            var a_p3 = Vector256.Create(Unsafe.Add(ref a_3, p));
+            c00 = Vector256.FusedMultiplyAdd(a_p0, b_0, c00);
+            c10 = Vector256.FusedMultiplyAdd(a_p1, b_0, c10);
+            c20 = Vector256.FusedMultiplyAdd(a_p2, b_0, c20);
+            c30 = Vector256.FusedMultiplyAdd(a_p3, b_0, c30);
+            if (TWidth.TwoVectors)
+            {
+                c01 = Vector256.FusedMultiplyAdd(a_p0, b_1, c01);
+                c11 = Vector256.FusedMultiplyAdd(a_p1, b_1, c11);
+                c21 = Vector256.FusedMultiplyAdd(a_p2, b_1, c21);
+                c31 = Vector256.FusedMultiplyAdd(a_p3, b_1, c31);
+            }
         }
         Store<TWidth>(ref Unsafe.Add(ref c0, r.R0 * ldc), c00, c01, accumulate);
         if (r.Count > 1)
@@ -134,17 +147,7 @@ public static partial class CpuGemm
             Store<TWidth>(ref Unsafe.Add(ref c0, r.R3 * ldc), c30, c31, accumulate);
     }
 
-    /// <summary>One row's step: (low, high) += a · (b_0, b_1), fused.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Fma<TWidth>(float a, Vector256<float> b_0, Vector256<float> b_1, ref Vector256<float> low, ref Vector256<float> high)
-        where TWidth : struct, IBlockWidth
-    {
-        var broadcast = Vector256.Create(a);
-        low = Vector256.FusedMultiplyAdd(broadcast, b_0, low);
-        if (TWidth.TwoVectors)
-            high = Vector256.FusedMultiplyAdd(broadcast, b_1, high);
-    }
-
     private static void Store<TWidth>(ref float destination, Vector256<float> low, Vector256<float> high, bool accumulate)
         where TWidth : struct, IBlockWidth
     {

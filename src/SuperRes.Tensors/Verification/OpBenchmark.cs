@@ -64,13 +64,8 @@ public static class OpBenchmarks
 {
     /// <summary>Every benchmark case of the engine's ops, by name.</summary>
     public static IReadOnlyList<OpBenchmark> All { get; } =
-        Instances<OpBenchmark>()
-            .Concat(Instances<OpBenchmarkSet>().SelectMany(set => set.Cases))
+        ConcreteSubclasses.Instances<OpBenchmark>()
+            .Concat(ConcreteSubclasses.Instances<OpBenchmarkSet>().SelectMany(set => set.Cases))
             .OrderBy(b => b.Name, StringComparer.Ordinal)
             .ToArray();
-
-    private static IEnumerable<T> Instances<T>() =>
-        typeof(T).Assembly.GetTypes()
-            .Where(t => t.IsSubclassOf(typeof(T)) && !t.IsAbstract && !t.ContainsGenericParameters && t.GetConstructor(Type.EmptyTypes) is not null)
-            .Select(t => (T)Activator.CreateInstance(t)!);
 }

@@ -1,4 +1,3 @@
-using System.Reflection;
 
 namespace SuperRes.Tensors.Verification;
 
@@ -32,9 +31,7 @@ public abstract class OpCheck
 public static class OpChecks
 {
     public static IReadOnlyList<OpCheck> All { get; } =
-        typeof(OpCheck).Assembly.GetTypes()
-            .Where(t => t.IsSubclassOf(typeof(OpCheck)) && !t.IsAbstract && t.GetConstructor(Type.EmptyTypes) is not null)
-            .Select(t => (OpCheck)Activator.CreateInstance(t)!)
+        ConcreteSubclasses.Instances<OpCheck>()
             .OrderBy(c => c.Op, StringComparer.Ordinal)
             .ThenBy(c => c.Pass == "forward" ? 0 : 1)
             .ToArray();
