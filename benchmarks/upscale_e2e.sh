@@ -12,8 +12,9 @@
 # a run under --max-memory 8G (other, larger tiles; an untiled pass needs about 20 GB). That case takes minutes.
 #
 # usage: benchmarks/upscale_e2e.sh [--device cpu|auto|...] [--runs N] [--work DIR] [--edsr-x4]
-#   Uses the published build (dotnet publish -c Release: self-contained, the engine and .NET precompiled together into
-#   one composite ReadyToRun image, about 120 MB, 1-2 minutes to publish) in WORK/superres: the process a user starts.
+#   Uses the published build (dotnet publish -c Release: a native NativeAOT build for this machine's CPU, about 25 MB,
+#   under a minute to publish; composite ReadyToRun where no clang or gcc is installed) in WORK/superres: the process
+#   a user starts.
 #   Set SUPERRES_BIN to an existing superres executable to skip publishing, PHOTO to use another input image.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,7 +37,7 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 bin=${SUPERRES_BIN:-}
 if [ -z "$bin" ]; then
-    echo "publishing superres (dotnet publish -c Release: self-contained, composite ReadyToRun; 1-2 minutes) into $work/superres ..." >&2
+    echo "publishing superres (dotnet publish -c Release: NativeAOT, or composite ReadyToRun without a C toolchain; 1-2 minutes) into $work/superres ..." >&2
     dotnet publish "$root/src/SuperRes.Cli" -c Release -o "$work/superres" --nologo -v quiet >&2
     bin=$work/superres/superres
 fi
