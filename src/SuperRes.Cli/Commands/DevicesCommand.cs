@@ -49,13 +49,16 @@ internal static class DevicesCommand
     private static Text[] Cells(params string[] values) => values.Select(v => new Text(v)).ToArray();
 
     // Relaxed escaping so names and versions read as they are ("3.1+debian", not "3.1\u002Bdebian").
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static void WriteJson(TextWriter writer, DiscoveryResult found)
+    private static void WriteJson(TextWriter writer, DiscoveryResult found) => writer.WriteLine(Json(Devices.Ranking(found), found.Problems));
+
+    /// <summary>The text of <c>devices --json</c>: the ranked devices, then the backends not found.</summary>
+    internal static string Json(IReadOnlyList<RankedDevice> ranking, IReadOnlyList<BackendProblem> problems)
     {
         var document = new
         {
-            devices = Devices.Ranking(found).Select((r, i) => (d: r.Device, rank: i + 1, r.Reason)).Select(x => new
+            devices = ranking.Select((r, i) => (d: r.Device, rank: i + 1, r.Reason)).Select(x => new
             {
                 autoRank = x.rank,
                 autoReason = x.Reason,
@@ -68,8 +71,8 @@ internal static class DevicesCommand
                 apiVersion = x.d.ApiVersion,
                 isGpu = x.d.IsGpu,
             }),
-            problems = found.Problems.Select(p => new { backend = p.Backend.IdPrefix(), reason = p.Reason }),
+            problems = problems.Select(p => new { backend = p.Backend.IdPrefix(), reason = p.Reason }),
         };
-        writer.WriteLine(JsonSerializer.Serialize(document, Json));
+        return JsonSerializer.Serialize(document, JsonOptions);
     }
 }

@@ -79,6 +79,16 @@ internal static class EvalCommand
 
     private static void WriteJson(string path, string model, int scale, EvaluationResult result, bool bicubicOnly)
     {
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } parent)
+            Directory.CreateDirectory(parent);
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, Json(model, scale, result, bicubicOnly));
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>The text of <c>eval --json</c>: the means, bicubic's means beside a network's, and each image's scores.</summary>
+    internal static string Json(string model, int scale, EvaluationResult result, bool bicubicOnly)
+    {
         var doc = new
         {
             model,
@@ -95,10 +105,6 @@ internal static class EvalCommand
             // An SR image identical to its HR has infinite PSNR: written as the string "Infinity".
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         };
-        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } parent)
-            Directory.CreateDirectory(parent);
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(doc, options));
-        File.Move(temp, path, overwrite: true);
+        return JsonSerializer.Serialize(doc, options);
     }
 }
