@@ -114,21 +114,19 @@ internal static class TuneCommand
     /// <summary>The text of <c>tune --json</c>: the device, the build options and what was measured for each, and every case.</summary>
     internal static string Json(DeviceInfo device, TuneReport report)
     {
-        var cases = new JsonArray();
-        foreach (var c in report.Cases)
-            cases.Add(new JsonObject
-            {
-                ["kernel"] = c.Kernel,
-                ["shape"] = c.Case.Label,
-                ["class"] = c.Case.ShapeClass,
-                ["default"] = c.Default.ToString(),
-                ["default_ms"] = Math.Round(c.DefaultMs, 3),
-                ["tuned"] = c.Best.ToString(),
-                ["tuned_ms"] = Math.Round(c.BestMs, 3),
-                ["gflop"] = Math.Round(c.Flops / 1e9, 4),
-                ["tried"] = c.Tried,
-                ["rejected"] = c.Rejected,
-            });
+        var cases = new JsonArray([.. report.Cases.Select(c => new JsonObject
+        {
+            ["kernel"] = c.Kernel,
+            ["shape"] = c.Case.Label,
+            ["class"] = c.Case.ShapeClass,
+            ["default"] = c.Default.ToString(),
+            ["default_ms"] = Math.Round(c.DefaultMs, 3),
+            ["tuned"] = c.Best.ToString(),
+            ["tuned_ms"] = Math.Round(c.BestMs, 3),
+            ["gflop"] = Math.Round(c.Flops / 1e9, 4),
+            ["tried"] = c.Tried,
+            ["rejected"] = c.Rejected,
+        })]);
         var json = new JsonObject
         {
             ["device"] = device.Id,
