@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using SuperRes.Models.Serialization;
 
 namespace SuperRes.Training;
@@ -109,7 +110,7 @@ public static class Checkpoint
             tensors.Add(new(prefix + AdamMPrefix + name, m));
         foreach (var (name, _, v, _) in state.Adam)
             tensors.Add(new(prefix + AdamVPrefix + name, v));
-        meta[prefix + AdamStepsKey] = JsonSerializer.Serialize(state.Adam.ToDictionary(a => a.Name, a => a.Step));
+        meta[prefix + AdamStepsKey] = JsonSerializer.Serialize(state.Adam.ToDictionary(a => a.Name, a => a.Step), StepCountsJson.Default.DictionaryStringInt64);
     }
 
     /// <summary>The first of last.ckpt, last.ckpt.next, last.ckpt.prev that exists, or null: whether a run folder holds a
@@ -196,7 +197,7 @@ public static class Checkpoint
             Dictionary<string, long> steps;
             try
             {
-                steps = JsonSerializer.Deserialize<Dictionary<string, long>>(meta.GetValueOrDefault(key) ?? "{}") ?? [];
+                steps = JsonSerializer.Deserialize(meta.GetValueOrDefault(key) ?? "{}", StepCountsJson.Default.DictionaryStringInt64) ?? [];
             }
             catch (JsonException e)
             {
@@ -236,3 +237,10 @@ public static class Checkpoint
         return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 }
+
+/// <summary>
+/// The Adam step counts' JSON (<c>{"name":steps,…}</c>), source-generated with the default options: the same text as
+/// reflection-based serialization, without the reflection that a trimmed NativeAOT build lacks.
+/// </summary>
+[JsonSerializable(typeof(Dictionary<string, long>))]
+internal sealed partial class StepCountsJson : JsonSerializerContext;

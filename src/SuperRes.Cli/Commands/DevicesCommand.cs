@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Spectre.Console;
 using SuperRes.Runtime;
 
@@ -49,27 +50,30 @@ internal static class DevicesCommand
     private static Text[] Cells(params string[] values) => values.Select(v => new Text(v)).ToArray();
 
     // Relaxed escaping so names and versions read as they are ("3.1+debian", not "3.1\u002Bdebian").
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static void WriteJson(TextWriter writer, DiscoveryResult found)
+    private static void WriteJson(TextWriter writer, DiscoveryResult found) => writer.WriteLine(Json(Devices.Ranking(found), found.Problems));
+
+    /// <summary>The text of <c>devices --json</c>: the ranked devices, then the backends not found.</summary>
+    internal static string Json(IReadOnlyList<RankedDevice> ranking, IReadOnlyList<BackendProblem> problems)
     {
-        var document = new
+        var document = new JsonObject
         {
-            devices = Devices.Ranking(found).Select((r, i) => (d: r.Device, rank: i + 1, r.Reason)).Select(x => new
+            ["devices"] = new JsonArray([.. ranking.Select((r, i) => new JsonObject
             {
-                autoRank = x.rank,
-                autoReason = x.Reason,
-                id = x.d.Id,
-                backend = x.d.Backend.IdPrefix(),
-                name = x.d.Name,
-                memoryBytes = x.d.MemoryBytes,
-                computeUnits = x.d.ComputeUnits,
-                driverVersion = x.d.DriverVersion,
-                apiVersion = x.d.ApiVersion,
-                isGpu = x.d.IsGpu,
-            }),
-            problems = found.Problems.Select(p => new { backend = p.Backend.IdPrefix(), reason = p.Reason }),
+                ["autoRank"] = i + 1,
+                ["autoReason"] = r.Reason,
+                ["id"] = r.Device.Id,
+                ["backend"] = r.Device.Backend.IdPrefix(),
+                ["name"] = r.Device.Name,
+                ["memoryBytes"] = r.Device.MemoryBytes,
+                ["computeUnits"] = r.Device.ComputeUnits,
+                ["driverVersion"] = r.Device.DriverVersion,
+                ["apiVersion"] = r.Device.ApiVersion,
+                ["isGpu"] = r.Device.IsGpu,
+            })]),
+            ["problems"] = new JsonArray([.. problems.Select(p => new JsonObject { ["backend"] = p.Backend.IdPrefix(), ["reason"] = p.Reason })]),
         };
-        writer.WriteLine(JsonSerializer.Serialize(document, Json));
+        return document.ToJsonString(JsonOptions);
     }
 }

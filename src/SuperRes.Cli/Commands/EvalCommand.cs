@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Nodes;
 using Spectre.Console;
 using SuperRes.Imaging;
 using SuperRes.Models.Evaluation;
@@ -79,26 +79,33 @@ internal static class EvalCommand
 
     private static void WriteJson(string path, string model, int scale, EvaluationResult result, bool bicubicOnly)
     {
-        var doc = new
-        {
-            model,
-            scale,
-            psnr = result.MeanPsnr,
-            ssim = result.MeanSsim,
-            bicubic = bicubicOnly ? null : new { psnr = result.MeanBicubicPsnr, ssim = result.MeanBicubicSsim },
-            images = result.Images.Select(i => new { name = i.Name, psnr = i.Psnr, ssim = i.Ssim }),
-        };
-        var options = new JsonSerializerOptions
-        {
-            WriteIndented = true,
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-            // An SR image identical to its HR has infinite PSNR: written as the string "Infinity".
-            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        };
         if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } parent)
             Directory.CreateDirectory(parent);
         var temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(doc, options));
+        File.WriteAllText(temp, Json(model, scale, result, bicubicOnly));
         File.Move(temp, path, overwrite: true);
     }
+
+    /// <summary>The text of <c>eval --json</c>: the means, bicubic's means beside a network's, and each image's scores.</summary>
+    internal static string Json(string model, int scale, EvaluationResult result, bool bicubicOnly)
+    {
+        var doc = new JsonObject
+        {
+            ["model"] = model,
+            ["scale"] = scale,
+            ["psnr"] = Number(result.MeanPsnr),
+            ["ssim"] = Number(result.MeanSsim),
+        };
+        if (!bicubicOnly)
+            doc["bicubic"] = new JsonObject { ["psnr"] = Number(result.MeanBicubicPsnr), ["ssim"] = Number(result.MeanBicubicSsim) };
+        doc["images"] = new JsonArray([.. result.Images.Select(i => new JsonObject { ["name"] = i.Name, ["psnr"] = Number(i.Psnr), ["ssim"] = Number(i.Ssim) })]);
+        return doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    /// <summary>
+    /// A score as a JSON number; an SR image identical to its HR has infinite PSNR, written as the string "Infinity"
+    /// (what System.Text.Json's named floating-point literals write).
+    /// </summary>
+    private static JsonNode Number(double value) =>
+        double.IsFinite(value) ? JsonValue.Create(value) : JsonValue.Create(double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
 }

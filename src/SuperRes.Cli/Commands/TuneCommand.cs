@@ -46,7 +46,7 @@ internal static class TuneCommand
             Print(context.Out, kernelDevice, report);
             if (parse.GetValue(json) is { } path)
             {
-                File.WriteAllText(path, Json(kernelDevice, report));
+                File.WriteAllText(path, Json(kernelDevice.Info, report));
                 context.Out.MarkupLine($"json: {Markup.Escape(path)}");
             }
             return ExitCodes.Ok;
@@ -111,28 +111,27 @@ internal static class TuneCommand
         console.MarkupLine(Markup.Escape($"database: {report.DatabasePath} ({device.Tuning.Entries.Count} entries); later runs on {device.Info.Id} use it"));
     }
 
-    private static string Json(KernelDevice device, TuneReport report)
+    /// <summary>The text of <c>tune --json</c>: the device, the build options and what was measured for each, and every case.</summary>
+    internal static string Json(DeviceInfo device, TuneReport report)
     {
-        var cases = new JsonArray();
-        foreach (var c in report.Cases)
-            cases.Add(new JsonObject
-            {
-                ["kernel"] = c.Kernel,
-                ["shape"] = c.Case.Label,
-                ["class"] = c.Case.ShapeClass,
-                ["default"] = c.Default.ToString(),
-                ["default_ms"] = Math.Round(c.DefaultMs, 3),
-                ["tuned"] = c.Best.ToString(),
-                ["tuned_ms"] = Math.Round(c.BestMs, 3),
-                ["gflop"] = Math.Round(c.Flops / 1e9, 4),
-                ["tried"] = c.Tried,
-                ["rejected"] = c.Rejected,
-            });
+        var cases = new JsonArray([.. report.Cases.Select(c => new JsonObject
+        {
+            ["kernel"] = c.Kernel,
+            ["shape"] = c.Case.Label,
+            ["class"] = c.Case.ShapeClass,
+            ["default"] = c.Default.ToString(),
+            ["default_ms"] = Math.Round(c.DefaultMs, 3),
+            ["tuned"] = c.Best.ToString(),
+            ["tuned_ms"] = Math.Round(c.BestMs, 3),
+            ["gflop"] = Math.Round(c.Flops / 1e9, 4),
+            ["tried"] = c.Tried,
+            ["rejected"] = c.Rejected,
+        })]);
         var json = new JsonObject
         {
-            ["device"] = device.Info.Id,
-            ["name"] = device.Info.Name,
-            ["driver"] = device.Info.DriverVersion,
+            ["device"] = device.Id,
+            ["name"] = device.Name,
+            ["driver"] = device.DriverVersion,
             ["database"] = report.DatabasePath,
             ["build_options"] = report.BuildOptions,
             ["build_options_note"] = report.BuildOptionsNote,

@@ -69,25 +69,23 @@ public static class ProfileReport
     /// </summary>
     public static JsonObject ToJson(ProfileSummary summary)
     {
-        var kernels = new JsonArray();
-        foreach (var row in summary.Rows)
-            kernels.Add(new JsonObject
-            {
-                ["name"] = row.Name,
-                ["kernel"] = row.Kernel,
-                ["config"] = row.Config,
-                ["defines"] = row.Defines,
-                ["calls"] = row.Calls,
-                ["total_ms"] = Round(row.TotalMs),
-                ["mean_us"] = Round(row.MeanUs),
-                ["percent"] = Round(summary.TotalMs > 0 ? 100 * row.TotalMs / summary.TotalMs : 0),
-                ["gflops"] = Round(row.Gflops),
-                ["gbps"] = Round(row.Gbps),
-                ["flops"] = row.Flops,
-                ["bytes"] = row.Bytes,
-                ["bound"] = row.Flops <= 0 && row.Bytes <= 0 ? null : row.IsComputeBound(summary.Peak) ? "compute" : "memory",
-                ["percent_of_peak"] = row.PercentOfPeak(summary.Peak) is { } p ? Round(p) : null,
-            });
+        var kernels = new JsonArray([.. summary.Rows.Select(row => new JsonObject
+        {
+            ["name"] = row.Name,
+            ["kernel"] = row.Kernel,
+            ["config"] = row.Config,
+            ["defines"] = row.Defines,
+            ["calls"] = row.Calls,
+            ["total_ms"] = Round(row.TotalMs),
+            ["mean_us"] = Round(row.MeanUs),
+            ["percent"] = Round(summary.TotalMs > 0 ? 100 * row.TotalMs / summary.TotalMs : 0),
+            ["gflops"] = Round(row.Gflops),
+            ["gbps"] = Round(row.Gbps),
+            ["flops"] = row.Flops,
+            ["bytes"] = row.Bytes,
+            ["bound"] = row.Flops <= 0 && row.Bytes <= 0 ? null : row.IsComputeBound(summary.Peak) ? "compute" : "memory",
+            ["percent_of_peak"] = row.PercentOfPeak(summary.Peak) is { } p ? Round(p) : null,
+        })]);
         return new JsonObject
         {
             ["device"] = summary.Device,
@@ -171,7 +169,9 @@ public static class ProfileReport
     // Names hold →, ×, ³: write them as they are (the files are UTF-8) rather than as \u escapes.
     private static readonly JavaScriptEncoder Readable = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
 
-    private static JsonObject Event(string name, string category, double ts, double dur, int tid, JsonObject args) => new()
+    // JsonNode, not JsonObject: JsonArray.Add of a JsonObject binds to the generic Add<T>, which needs reflection
+    // (a trimmed NativeAOT build warns IL2026/IL3050); a JsonNode takes the plain Add(JsonNode).
+    private static JsonNode Event(string name, string category, double ts, double dur, int tid, JsonObject args) => new JsonObject
     {
         ["name"] = name,
         ["cat"] = category,
