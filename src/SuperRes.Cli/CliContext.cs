@@ -18,8 +18,17 @@ internal sealed class CliContext(IAnsiConsole output, IAnsiConsole error, TextWr
     public TextWriter OutWriter { get; } = outputWriter;
     public TextWriter ErrWriter { get; } = errorWriter;
 
-    /// <summary>Prints <c>error: message</c> on stderr; the message is escaped, so brackets in it are shown as they are.</summary>
-    public void WriteError(string message) => Err.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
+    /// <summary>
+    /// Prints <c>error: message</c> on stderr, red on a terminal; the message is shown as it is (brackets too). Plain
+    /// output is one write of the whole line, which a launcher relaying several processes' stderr (mpirun) cannot split.
+    /// </summary>
+    public void WriteError(string message)
+    {
+        if (Err.Profile.Capabilities.Ansi)
+            Err.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
+        else
+            ErrWriter.Write($"error: {message}{Environment.NewLine}");
+    }
 
     /// <summary>
     /// Runs <paramref name="work"/> with a progress bar of <paramref name="total"/> steps on a terminal (plain

@@ -21,7 +21,7 @@ public sealed class PublishedBuildTests(PublishedBuild published) : IClassFixtur
     public void Upscales_to_the_bytes_of_the_in_process_cli(string weights)
     {
         using var dir = new TempDir("published-upscale");
-        string image = Path.Combine(TestImages.WriteSmooth(dir.Sub("in"), count: 1, size: 61), "img0.png");
+        string image = Path.Combine(TestImages.WriteSmooth(dir.Sub("in"), count: 1, size: 61), "img00.png");
         string expected = dir.Sub("expected.png"), actual = dir.Sub("actual.png");
         string[] args = ["upscale", image, "--weights", Path.Combine(Weights, weights + ".safetensors"), "--device", "cpu"];
         CliRun.Of([.. args, "-o", expected]).AssertExit(0);
