@@ -135,19 +135,28 @@ public static class ImageCodec
 
     /// <summary>
     /// A file that takes the image's rows as they are produced (<see cref="ImageRowSink"/>): PNG is filtered and deflated
-    /// band by band as rows arrive; JPEG and BMP are encoded once the last row is in. Either way the file appears under
-    /// <paramref name="path"/> only when <see cref="ImageRowSink.Complete"/> succeeds, with the bytes
-    /// <see cref="Write(string, PixelImage, ImageFormat?, int, int)"/> would write.
+    /// band by band as rows arrive, with the bytes <see cref="Write(string, PixelImage, ImageFormat?, int, int)"/> would
+    /// write; JPEG is compressed strip by strip as rows arrive and the strips joined by restart markers
+    /// (<see cref="JpegStreamEncoder"/>: the pixels <see cref="Write(string, PixelImage, ImageFormat?, int, int)"/>'s
+    /// file decodes to, and its very bytes when the image is one strip); BMP is encoded once the last row is in, as
+    /// <see cref="Write(string, PixelImage, ImageFormat?, int, int)"/> writes it. The file appears under
+    /// <paramref name="path"/> only when <see cref="ImageRowSink.Complete"/> succeeds.
     /// </summary>
     public static ImageRowSink CreateWriter(string path, int width, int height, int channels, int bitDepth, ImageFormat? format = null,
-                                            int quality = DefaultJpegQuality, int pngCompression = DefaultPngCompression)
+                                            int quality = DefaultJpegQuality, int pngCompression = DefaultPngCompression) =>
+        (format ?? FormatFromName(path)) switch
+        {
+            ImageFormat.Png => new StreamedFileSink(path, width, height, channels, bitDepth,
+                stream => new PngStreamEncoder(stream, width, height, channels, bitDepth, pngCompression, PngEncoder.DefaultFilter)),
+            ImageFormat.Jpeg => CreateJpegWriter(path, width, height, channels, bitDepth, quality),
+            var f => new EncodedFileSink(path, width, height, channels, bitDepth, f),
+        };
+
+    private static StreamedFileSink CreateJpegWriter(string path, int width, int height, int channels, int bitDepth, int quality)
     {
-        var f = format ?? FormatFromName(path);
-        if (f == ImageFormat.Png)
-            return new PngFileSink(path, width, height, channels, bitDepth, pngCompression);
-        if (f == ImageFormat.Jpeg && quality is < 1 or > 100)
-            throw new ArgumentOutOfRangeException(nameof(quality), "JPEG quality must be 1..100");
-        return new EncodedFileSink(path, width, height, channels, bitDepth, f, quality);
+        JpegCodec.CheckQuality(quality); // before the temporary file exists
+        return new StreamedFileSink(path, width, height, channels, bitDepth,
+            stream => new JpegStreamEncoder(stream, width, height, channels, bitDepth, quality));
     }
 
     private static void WriteAtomically(string path, byte[] bytes)

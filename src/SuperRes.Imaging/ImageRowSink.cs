@@ -56,18 +56,29 @@ public sealed class PixelImageSink(int width, int height, int channels, int bitD
     protected override void Finish() { }
 }
 
-/// <summary>A PNG file encoded as the rows arrive, written under a temporary name and moved into place at the end.</summary>
-internal sealed class PngFileSink : ImageRowSink
+/// <summary>An encoder that writes a file's bytes as the image's rows arrive (PNG, JPEG).</summary>
+internal interface IRowEncoder
+{
+    /// <summary>Whole interleaved rows, the next ones of the image.</summary>
+    void WriteRows(ReadOnlySpan<byte> rows);
+
+    /// <summary>Writes what is left once every row is in.</summary>
+    void Complete();
+}
+
+/// <summary>A file encoded as the rows arrive, written under a temporary name and moved into place at the end.</summary>
+internal sealed class StreamedFileSink : ImageRowSink
 {
     private readonly AtomicFile _file;
-    private readonly PngStreamEncoder _encoder;
+    private readonly IRowEncoder _encoder;
 
-    public PngFileSink(string path, int width, int height, int channels, int bitDepth, int level) : base(width, height, channels, bitDepth)
+    public StreamedFileSink(string path, int width, int height, int channels, int bitDepth, Func<Stream, IRowEncoder> encoder)
+        : base(width, height, channels, bitDepth)
     {
         _file = new AtomicFile(path);
         try
         {
-            _encoder = new PngStreamEncoder(_file.Stream, width, height, channels, bitDepth, level, PngEncoder.DefaultFilter);
+            _encoder = encoder(_file.Stream);
         }
         catch
         {
@@ -91,13 +102,13 @@ internal sealed class PngFileSink : ImageRowSink
     }
 }
 
-/// <summary>A JPEG or BMP file: their encoders take the whole image, so the rows are collected and encoded at the end.</summary>
-internal sealed class EncodedFileSink(string path, int width, int height, int channels, int bitDepth, ImageFormat format, int quality)
+/// <summary>A BMP file: its encoder takes the whole image, so the rows are collected and encoded at the end.</summary>
+internal sealed class EncodedFileSink(string path, int width, int height, int channels, int bitDepth, ImageFormat format)
     : ImageRowSink(width, height, channels, bitDepth)
 {
     private readonly PixelImageSink _rows = new(width, height, channels, bitDepth);
 
     protected override void Accept(ReadOnlySpan<byte> rows, int first) => _rows.WriteRows(rows);
 
-    protected override void Finish() => ImageCodec.Write(path, _rows.Image, format, quality);
+    protected override void Finish() => ImageCodec.Write(path, _rows.Image, format);
 }

@@ -133,14 +133,9 @@ internal static partial class JpegCodec
     /// </summary>
     public static byte[] Encode(Image src, int quality)
     {
-        if (quality is < 1 or > 100) throw new ArgumentOutOfRangeException(nameof(quality), "JPEG quality must be 1..100");
-        Image img = src.BitDepth == 8 ? src : src.ToBitDepth(8);
-        bool gray = img.Channels <= 2;
-        int ps = gray ? 1 : 3, w = img.Width, h = img.Height, n = w * h;
-        byte[] px = new byte[(long)n * ps];
-        for (int c = 0; c < ps; c++)
-            for (int i = 0; i < n; i++) px[i * ps + c] = (byte)Image.QuantizeSample(img.Data[c * n + i], 255f);
-        return Compress(px, w, h, gray, quality);
+        CheckQuality(quality);
+        var (px, gray) = EightBitSamples(src);
+        return Compress(px, src.Width, src.Height, gray, quality);
     }
 
     /// <summary>
@@ -149,13 +144,51 @@ internal static partial class JpegCodec
     /// </summary>
     public static byte[] Encode(PixelImage src, int quality)
     {
-        if (src.BitDepth != 8 || src.Channels is 2 or 4)
-            return Encode(src.ToImage(), quality);
-        if (quality is < 1 or > 100) throw new ArgumentOutOfRangeException(nameof(quality), "JPEG quality must be 1..100");
-        return Compress(src.Samples, src.Width, src.Height, src.Channels == 1, quality);
+        CheckQuality(quality);
+        var (px, gray) = EightBitSamples(src.Samples, src.Width, src.Height, src.Channels, src.BitDepth);
+        return Compress(px, src.Width, src.Height, gray, quality);
     }
 
-    private static unsafe byte[] Compress(byte[] px, int w, int h, bool gray, int quality)
+    internal static void CheckQuality(int quality)
+    {
+        if (quality is < 1 or > 100) throw new ArgumentOutOfRangeException(nameof(quality), "JPEG quality must be 1..100");
+    }
+
+    /// <summary>Whether a JPEG of this many channels is grayscale (gray and gray + alpha) rather than YCbCr.</summary>
+    internal static bool IsGray(int channels) => channels <= 2;
+
+    /// <summary>
+    /// The samples TurboJPEG compresses for <paramref name="rows"/> (interleaved rows as <see cref="PixelImage"/> holds
+    /// them, at least <paramref name="height"/> of them): 8-bit gray or RGB as they are, anything else converted sample by
+    /// sample as <see cref="Encode(Image, int)"/> converts an image of the same levels.
+    /// </summary>
+    internal static (byte[] Samples, bool Gray) EightBitSamples(byte[] rows, int width, int height, int channels, int bitDepth)
+    {
+        if (bitDepth == 8 && channels is 1 or 3)
+            return (rows, channels == 1);
+        var exact = rows.Length == PixelImage.BytesFor(width, height, channels, bitDepth) ? rows : rows[..(int)PixelImage.BytesFor(width, height, channels, bitDepth)];
+        return EightBitSamples(new PixelImage(width, height, channels, bitDepth, exact).ToImage());
+    }
+
+    private static (byte[] Samples, bool Gray) EightBitSamples(Image src)
+    {
+        Image img = src.BitDepth == 8 ? src : src.ToBitDepth(8);
+        bool gray = IsGray(img.Channels);
+        int ps = gray ? 1 : 3, n = img.Width * img.Height;
+        byte[] px = new byte[(long)n * ps];
+        for (int c = 0; c < ps; c++)
+            for (int i = 0; i < n; i++) px[i * ps + c] = (byte)Image.QuantizeSample(img.Data[c * n + i], 255f);
+        return (px, gray);
+    }
+
+    /// <summary>TurboJPEG's subsampling for the output: gray, 4:4:4 at quality ≥ 90, 4:2:0 below.</summary>
+    private static int Subsampling(bool gray, int quality) => gray ? TJSAMP_GRAY : quality >= 90 ? TJSAMP_444 : TJSAMP_420;
+
+    /// <summary>Pixels of one MCU (the block a JPEG is coded in) for the output's subsampling: 16×16 at 4:2:0, 8×8 otherwise.</summary>
+    internal static int McuSize(bool gray, int quality) => Subsampling(gray, quality) == TJSAMP_420 ? 16 : 8;
+
+    /// <summary>A baseline JPEG of the first <paramref name="h"/> rows of <paramref name="px"/> (8-bit gray or RGB, <paramref name="w"/> pixels a row).</summary>
+    internal static unsafe byte[] Compress(byte[] px, int w, int h, bool gray, int quality)
     {
         int ps = gray ? 1 : 3;
         IntPtr tj = Init(compress: true);
@@ -163,9 +196,8 @@ internal static partial class JpegCodec
         try
         {
             var size = new CULong(0);
-            int subsamp = gray ? TJSAMP_GRAY : quality >= 90 ? TJSAMP_444 : TJSAMP_420;
             fixed (byte* p = px)
-                if (tjCompress2(tj, p, w, w * ps, h, gray ? TJPF_GRAY : TJPF_RGB, ref jpeg, ref size, subsamp, quality, 0) != 0)
+                if (tjCompress2(tj, p, w, w * ps, h, gray ? TJPF_GRAY : TJPF_RGB, ref jpeg, ref size, Subsampling(gray, quality), quality, 0) != 0)
                     throw new InvalidOperationException("TurboJPEG compression failed: " + Error(tj));
             var result = new byte[checked((int)size.Value)];
             Marshal.Copy(jpeg, result, 0, result.Length);

@@ -11,7 +11,7 @@ namespace SuperRes.Imaging.Codecs;
 /// <see cref="InFlight"/> being deflated at a time (the caller waits beyond that). The bytes depend only on the image
 /// and the settings, not on how its rows were handed over or on the number of cores.
 /// </summary>
-internal sealed class PngStreamEncoder
+internal sealed class PngStreamEncoder : IRowEncoder
 {
     // Bands below this many raw bytes are not worth a deflate stream of their own.
     private const int MinimumBandBytes = 1 << 20;
