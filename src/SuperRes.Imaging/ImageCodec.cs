@@ -138,8 +138,8 @@ public static class ImageCodec
     /// band by band as rows arrive, with the bytes <see cref="Write(string, PixelImage, ImageFormat?, int, int)"/> would
     /// write; JPEG is compressed strip by strip as rows arrive and the strips joined by restart markers
     /// (<see cref="JpegStreamEncoder"/>: the pixels <see cref="Write(string, PixelImage, ImageFormat?, int, int)"/>'s
-    /// file decodes to, and its very bytes when the image is one strip); BMP is encoded once the last row is in, as
-    /// <see cref="Write(string, PixelImage, ImageFormat?, int, int)"/> writes it. The file appears under
+    /// file decodes to, and its very bytes when the image is one strip); BMP rows are packed and written in place as they
+    /// arrive, with <see cref="Write(string, PixelImage, ImageFormat?, int, int)"/>'s bytes. The file appears under
     /// <paramref name="path"/> only when <see cref="ImageRowSink.Complete"/> succeeds.
     /// </summary>
     public static ImageRowSink CreateWriter(string path, int width, int height, int channels, int bitDepth, ImageFormat? format = null,
@@ -149,7 +149,9 @@ public static class ImageCodec
             ImageFormat.Png => new StreamedFileSink(path, width, height, channels, bitDepth,
                 stream => new PngStreamEncoder(stream, width, height, channels, bitDepth, pngCompression, PngEncoder.DefaultFilter)),
             ImageFormat.Jpeg => CreateJpegWriter(path, width, height, channels, bitDepth, quality),
-            var f => new EncodedFileSink(path, width, height, channels, bitDepth, f),
+            ImageFormat.Bmp => new StreamedFileSink(path, width, height, channels, bitDepth,
+                stream => new BmpStreamEncoder(stream, width, height, channels, bitDepth)),
+            var f => throw new ArgumentOutOfRangeException(nameof(format), f, "unknown image format"),
         };
 
     private static StreamedFileSink CreateJpegWriter(string path, int width, int height, int channels, int bitDepth, int quality)

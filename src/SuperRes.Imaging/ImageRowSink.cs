@@ -56,7 +56,7 @@ public sealed class PixelImageSink(int width, int height, int channels, int bitD
     protected override void Finish() { }
 }
 
-/// <summary>An encoder that writes a file's bytes as the image's rows arrive (PNG, JPEG).</summary>
+/// <summary>An encoder that writes a file's bytes as the image's rows arrive (PNG, JPEG, BMP).</summary>
 internal interface IRowEncoder
 {
     /// <summary>Whole interleaved rows, the next ones of the image.</summary>
@@ -100,15 +100,4 @@ internal sealed class StreamedFileSink : ImageRowSink
         _file.Dispose();
         base.Dispose();
     }
-}
-
-/// <summary>A BMP file: its encoder takes the whole image, so the rows are collected and encoded at the end.</summary>
-internal sealed class EncodedFileSink(string path, int width, int height, int channels, int bitDepth, ImageFormat format)
-    : ImageRowSink(width, height, channels, bitDepth)
-{
-    private readonly PixelImageSink _rows = new(width, height, channels, bitDepth);
-
-    protected override void Accept(ReadOnlySpan<byte> rows, int first) => _rows.WriteRows(rows);
-
-    protected override void Finish() => ImageCodec.Write(path, _rows.Image, format);
 }

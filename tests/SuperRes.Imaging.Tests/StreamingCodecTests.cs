@@ -6,7 +6,7 @@ namespace SuperRes.Imaging.Tests;
 /// The pieces of the streaming upscale on the imaging side: samples kept at their own bit depth (<see cref="PixelImage"/>,
 /// <see cref="ImageCodec.ReadSamples"/>) read region by region as the float image's regions; bicubic enlargement region
 /// by region bit for bit as the whole-image resize; a PNG written as rows arrive, in any grouping, byte for byte as the
-/// whole-image encoder writes it, appearing only when complete.
+/// whole-image encoder writes it (a BMP too), appearing only when complete.
 /// </summary>
 public sealed class StreamingCodecTests : IDisposable
 {
@@ -179,7 +179,29 @@ public sealed class StreamingCodecTests : IDisposable
     }
 
     [Theory]
-    [InlineData("out.png")] [InlineData("out.jpg")]
+    [InlineData(1, 8, 1)] [InlineData(2, 8, 5)] [InlineData(3, 8, 64)] [InlineData(4, 16, 3)] [InlineData(3, 16, 500)]
+    public void A_BMP_written_as_rows_arrive_is_the_whole_image_encoders_bytes(int channels, int bitDepth, int rowsAtATime)
+    {
+        // 301 pixels a row: padded rows at 8 and 24 bits.
+        var pixels = PixelImage.FromLevels(Levels(301, 97, channels, bitDepth, seed: rowsAtATime))!;
+        var expected = BmpCodec.Encode(pixels.ToImage());
+        var path = Path.Combine(_dir, "out.bmp");
+        using (var sink = ImageCodec.CreateWriter(path, pixels.Width, pixels.Height, channels, bitDepth))
+        {
+            for (int y = 0; y < pixels.Height; y += rowsAtATime)
+            {
+                Assert.False(File.Exists(path));
+                sink.WriteRows(pixels.Rows(y, Math.Min(rowsAtATime, pixels.Height - y)));
+            }
+            sink.Complete();
+        }
+        Assert.Equal(expected, File.ReadAllBytes(path));
+        Assert.Equal(expected, ImageCodec.Encode(pixels, ImageFormat.Bmp));
+        Assert.Single(Directory.GetFiles(_dir));
+    }
+
+    [Theory]
+    [InlineData("out.png")] [InlineData("out.jpg")] [InlineData("out.bmp")]
     public void An_output_abandoned_before_its_last_row_leaves_no_file(string name)
     {
         var path = Path.Combine(_dir, name);

@@ -201,62 +201,13 @@ internal static class BmpCodec
         return r & 255;
     }
 
+    /// <summary>The whole file: headers, then the rows bottom-up.</summary>
     public static byte[] Encode(Image src)
     {
-        Image img = src.BitDepth == 8 ? src : src.ToBitDepth(8);
-        int w = img.Width, h = img.Height, ch = img.Channels;
-        int bitCount = ch == 1 ? 8 : ch == 3 ? 24 : 32;
-        int headerSize = bitCount == 32 ? 108 : 40;
-        int paletteBytes = bitCount == 8 ? 256 * 4 : 0;
-        int stride = (w * bitCount + 31) / 32 * 4;
-        long imageBytes = (long)stride * h;
-        int pixelOffset = 14 + headerSize + paletteBytes;
-        if (pixelOffset + imageBytes > int.MaxValue) throw new ArgumentException($"image {w}x{h} is too large for a BMP file");
-        var f = new byte[pixelOffset + imageBytes];
-        var s = f.AsSpan();
-        s[0] = (byte)'B'; s[1] = (byte)'M';
-        BinaryPrimitives.WriteUInt32LittleEndian(s[2..], (uint)f.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(s[10..], (uint)pixelOffset);
-        var hd = s[14..];
-        BinaryPrimitives.WriteUInt32LittleEndian(hd, (uint)headerSize);
-        BinaryPrimitives.WriteInt32LittleEndian(hd[4..], w);
-        BinaryPrimitives.WriteInt32LittleEndian(hd[8..], h); // positive: bottom-up, the most widely read form
-        BinaryPrimitives.WriteUInt16LittleEndian(hd[12..], 1);
-        BinaryPrimitives.WriteUInt16LittleEndian(hd[14..], (ushort)bitCount);
-        BinaryPrimitives.WriteUInt32LittleEndian(hd[16..], bitCount == 32 ? BI_BITFIELDS : (uint)BI_RGB);
-        BinaryPrimitives.WriteUInt32LittleEndian(hd[20..], (uint)imageBytes);
-        BinaryPrimitives.WriteInt32LittleEndian(hd[24..], 2835); // 72 dpi
-        BinaryPrimitives.WriteInt32LittleEndian(hd[28..], 2835);
-        if (bitCount == 8) BinaryPrimitives.WriteUInt32LittleEndian(hd[32..], 256);
-        if (bitCount == 32)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(hd[40..], 0x00FF0000);
-            BinaryPrimitives.WriteUInt32LittleEndian(hd[44..], 0x0000FF00);
-            BinaryPrimitives.WriteUInt32LittleEndian(hd[48..], 0x000000FF);
-            BinaryPrimitives.WriteUInt32LittleEndian(hd[52..], 0xFF000000);
-            BinaryPrimitives.WriteUInt32LittleEndian(hd[56..], 0x73524742); // LCS_sRGB
-        }
-        if (bitCount == 8)
-            for (int i = 0; i < 256; i++) { s[14 + headerSize + 4 * i] = s[15 + headerSize + 4 * i] = s[16 + headerSize + 4 * i] = (byte)i; }
-
-        int plane = img.PlaneSize;
-        float[] d = img.Data;
-        byte Q(int c, int i) => (byte)Image.QuantizeSample(d[c * plane + i], 255f);
-        for (int y = 0; y < h; y++)
-        {
-            var row = s.Slice(pixelOffset + (h - 1 - y) * stride, stride);
-            for (int x = 0; x < w; x++)
-            {
-                int i = y * w + x;
-                switch (ch)
-                {
-                    case 1: row[x] = Q(0, i); break;
-                    case 2: row[4 * x] = row[4 * x + 1] = row[4 * x + 2] = Q(0, i); row[4 * x + 3] = Q(1, i); break;
-                    case 3: row[3 * x] = Q(2, i); row[3 * x + 1] = Q(1, i); row[3 * x + 2] = Q(0, i); break;
-                    default: row[4 * x] = Q(2, i); row[4 * x + 1] = Q(1, i); row[4 * x + 2] = Q(0, i); row[4 * x + 3] = Q(3, i); break;
-                }
-            }
-        }
-        return f;
+        var layout = new BmpLayout(src.Width, src.Height, src.Channels);
+        var file = new byte[layout.FileBytes];
+        layout.WriteHeaders(file);
+        layout.WriteRows(src, file.AsSpan(layout.PixelOffset));
+        return file;
     }
 }
