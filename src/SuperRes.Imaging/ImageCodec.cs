@@ -154,6 +154,18 @@ public static class ImageCodec
             var f => throw new ArgumentOutOfRangeException(nameof(format), f, "unknown image format"),
         };
 
+    /// <summary>
+    /// The host memory a writer from <see cref="CreateWriter"/> holds at most beside the rows handed to it: a PNG's bands
+    /// being deflated, a JPEG's strips being compressed, a BMP's chunk of rows being packed.
+    /// </summary>
+    public static long WriterBytes(ImageFormat format, int width, int height, int channels, int bitDepth) => format switch
+    {
+        ImageFormat.Png => PngStreamEncoder.WorkingBytes,
+        ImageFormat.Jpeg => JpegStreamEncoder.WorkingBytes(width, height, channels, bitDepth),
+        ImageFormat.Bmp => BmpStreamEncoder.WorkingBytes(width, channels, bitDepth),
+        _ => throw new ArgumentOutOfRangeException(nameof(format)),
+    };
+
     private static StreamedFileSink CreateJpegWriter(string path, int width, int height, int channels, int bitDepth, int quality)
     {
         JpegCodec.CheckQuality(quality); // before the temporary file exists

@@ -5,7 +5,7 @@ namespace SuperRes.Cli.Tests;
 
 /// <summary>
 /// The memory an image's upscale is held to counts the streaming pipeline's representation: the decoded samples at
-/// their own bit depth, one band of output rows and the encoder's bands in flight, never an output-size image for PNG,
+/// their own bit depth, one band of output rows and the encoder's bands or strips in flight, never an output-size image,
 /// so EDSR-baseline x4 of a 1920×1080 photo leaves nearly all of 1 GiB to the forwards, while the in-memory form
 /// (alpha, self-ensemble) would not fit.
 /// </summary>
@@ -22,8 +22,16 @@ public sealed class UpscaleMemoryTests
         long inMemory = UpscaleMemory.WorkingBytes(header, new UpscaleWork(4, LumaNetwork: false, PreUpsampled: false, Streamed: false), ImageFormat.Png);
 
         // The samples (3 bytes a pixel; while decoding, the file and the rows beside them), 1024 rows of the output, strips, the PNG encoder.
-        Assert.Equal(3 * inputPixels * 3 + 7680L * 3 * UpscaleMemory.BandRows + UpscaleMemory.StripBytes + UpscaleMemory.PngEncoderBytes, streamed);
+        long png = ImageCodec.WriterBytes(ImageFormat.Png, 7680, 4320, 3, 8);
+        Assert.Equal(3 * inputPixels * 3 + 7680L * 3 * UpscaleMemory.BandRows + UpscaleMemory.StripBytes + png, streamed);
         Assert.True(streamed < 128 * MiB, $"{streamed / MiB} MiB");
+        // JPEG and BMP are encoded as the rows arrive too: their encoders' strips and chunks instead of the PNG's bands.
+        foreach (var format in new[] { ImageFormat.Jpeg, ImageFormat.Bmp })
+        {
+            long encoder = ImageCodec.WriterBytes(format, 7680, 4320, 3, 8);
+            Assert.True(encoder < 32 * MiB, $"{format}: {encoder / MiB} MiB");
+            Assert.Equal(streamed - png + encoder, UpscaleMemory.WorkingBytes(header, new UpscaleWork(4, false, false, Streamed: true), format));
+        }
         Assert.True(inMemory > 1024 * MiB, $"{inMemory / MiB} MiB");
     }
 
@@ -38,8 +46,8 @@ public sealed class UpscaleMemoryTests
         Assert.Equal(3 * 100L * 50 * 3 + outputPixels * 3, UpscaleMemory.WorkingBytes(rgb16, rgbWork, ImageFormat.Png) - UpscaleMemory.WorkingBytes(rgb8, rgbWork, ImageFormat.Png));
         // A Y network makes its Cb and Cr per strip (within the strips' bytes): no output-size planes.
         Assert.Equal(UpscaleMemory.WorkingBytes(rgb8, rgbWork, ImageFormat.Png), UpscaleMemory.WorkingBytes(rgb8, rgbWork with { LumaNetwork = true }, ImageFormat.Png));
-        // JPEG output is encoded whole: its samples and the encoder's buffers are counted.
-        Assert.True(UpscaleMemory.WorkingBytes(rgb8, rgbWork, ImageFormat.Jpeg) > outputPixels * 3 + outputPixels * 4);
+        // A JPEG's strips convert 16-bit rows through float planes: counted.
+        Assert.True(ImageCodec.WriterBytes(ImageFormat.Jpeg, 200, 100, 3, 16) > ImageCodec.WriterBytes(ImageFormat.Jpeg, 200, 100, 3, 8));
     }
 
     [Fact]

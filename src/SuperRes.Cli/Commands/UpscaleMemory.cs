@@ -12,8 +12,8 @@ internal sealed record UpscaleWork(int Scale, bool LumaNetwork, bool PreUpsample
 /// The host memory one image's upscale holds at its peak, from the file's header alone, so that an image that cannot
 /// be afforded is refused before its pixels are decoded. Streamed (<see cref="SuperRes.Models.Inference.Upscaler.UpscaleTo"/>):
 /// the decoded samples at their own bit depth (and, while decoding, the file and the decompressed rows beside them),
-/// one band of output rows, the conversion's strips, and the encoder: a PNG's bands in flight, or for JPEG/BMP the
-/// whole output as samples and the encoded file. Otherwise (alpha through the network, self-ensemble) the float32 planes of the in-memory
+/// one band of output rows, the conversion's strips, and the encoder (<see cref="ImageCodec.WriterBytes"/>: a PNG's bands,
+/// a JPEG's strips in flight, a BMP's chunk of rows). Otherwise (alpha through the network, self-ensemble) the float32 planes of the in-memory
 /// pipeline at the output size. The network's forwards take what is left of the limit on a host-memory device (the
 /// tiler plans them against it), and the device's own memory otherwise.
 /// </summary>
@@ -23,9 +23,6 @@ internal static class UpscaleMemory
 
     // Rows of the output band counted for a streamed image: a row of tiles is rarely taller (512 LR pixels at x2).
     internal const long BandRows = 1024;
-
-    // What the PNG encoder holds: its bands being deflated (one per core, at least two) and their output, 1 MiB each, and the IDAT chunk.
-    internal static readonly long PngEncoderBytes = (2L * Math.Max(2, Environment.ProcessorCount) + 3) << 20;
 
     // The conversion's float strips (TileConversion: 2^18 output pixels, a few planes each).
     internal const long StripBytes = 8L << 20;
@@ -41,7 +38,7 @@ internal static class UpscaleMemory
         {
             long decoded = DecodingBytes(header);
             long band = header.Width * (long)work.Scale * channels * sampleBytes * Math.Min(header.Height * (long)work.Scale, BandRows);
-            long encoder = output == ImageFormat.Png ? PngEncoderBytes : outputSamples + outputPixels * 4;
+            long encoder = ImageCodec.WriterBytes(output, header.Width * work.Scale, header.Height * work.Scale, channels, header.BitDepth);
             return decoded + band + StripBytes + encoder;
         }
         long encodedBytes = output == ImageFormat.Png

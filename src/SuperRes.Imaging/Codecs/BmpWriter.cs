@@ -92,14 +92,18 @@ internal sealed class BmpLayout
 }
 
 /// <summary>
-/// A BMP written as rows arrive: the file is bottom-up, so each batch of rows is packed in file order and written at
-/// its own place (the stream seeks); the bytes are <see cref="BmpCodec.Encode"/>'s.
+/// A BMP written as rows arrive: the file is bottom-up, so rows are packed in file order, at most
+/// <see cref="ChunkSampleBytes"/> of samples at a time, and each chunk is written at its own place (the stream seeks);
+/// the bytes are <see cref="BmpCodec.Encode"/>'s.
 /// </summary>
 internal sealed class BmpStreamEncoder : IRowEncoder
 {
+    // Rows are converted through float planes (as the whole-image encoder converts them): a bounded chunk at a time.
+    private const int ChunkSampleBytes = 1 << 20;
+
     private readonly Stream _output;
     private readonly BmpLayout _layout;
-    private readonly int _bitDepth, _rowBytes;
+    private readonly int _bitDepth, _rowBytes, _rowsPerChunk;
     private int _nextRow;
 
     public BmpStreamEncoder(Stream output, int width, int height, int channels, int bitDepth)
@@ -108,25 +112,39 @@ internal sealed class BmpStreamEncoder : IRowEncoder
         (_output, _bitDepth) = (output, bitDepth);
         _layout = new BmpLayout(width, height, channels);
         _rowBytes = checked(width * channels * bitDepth / 8);
+        _rowsPerChunk = Math.Max(1, ChunkSampleBytes / _rowBytes);
         var headers = new byte[_layout.PixelOffset];
         _layout.WriteHeaders(headers);
         output.Write(headers);
         output.SetLength(_layout.FileBytes);
     }
 
+    /// <summary>
+    /// What the encoder holds at most: a chunk of rows, its float planes (twice for 16 bits, scaled to 8) and its packed
+    /// file rows.
+    /// </summary>
+    public static long WorkingBytes(int width, int channels, int bitDepth)
+    {
+        long rowBytes = (long)width * channels * bitDepth / 8;
+        long rows = Math.Max(1, ChunkSampleBytes / rowBytes);
+        return rows * (rowBytes + (bitDepth == 8 ? 4L : 8L) * width * channels + new BmpLayout(width, 1, channels).Stride);
+    }
+
     public void WriteRows(ReadOnlySpan<byte> rows)
     {
-        int count = rows.Length / _rowBytes;
-        if (rows.Length % _rowBytes != 0 || _nextRow + count > _layout.Height)
+        if (rows.Length % _rowBytes != 0 || _nextRow + rows.Length / _rowBytes > _layout.Height)
             throw new ArgumentException($"{rows.Length} bytes are not whole rows of {_rowBytes} bytes within the image's {_layout.Height} rows", nameof(rows));
-        if (count == 0)
-            return;
-        var samples = new PixelImage(_layout.Width, count, _layout.Channels, _bitDepth, rows.ToArray());
-        var packed = new byte[count * _layout.Stride];
-        _layout.WriteRows(samples.ToImage(), packed);
-        _output.Position = _layout.RowOffset(_nextRow + count - 1);
-        _output.Write(packed);
-        _nextRow += count;
+        while (rows.Length > 0)
+        {
+            int count = Math.Min(_rowsPerChunk, rows.Length / _rowBytes);
+            var samples = new PixelImage(_layout.Width, count, _layout.Channels, _bitDepth, rows[..(count * _rowBytes)].ToArray());
+            var packed = new byte[count * _layout.Stride];
+            _layout.WriteRows(samples.ToImage(), packed);
+            _output.Position = _layout.RowOffset(_nextRow + count - 1);
+            _output.Write(packed);
+            _nextRow += count;
+            rows = rows[(count * _rowBytes)..];
+        }
     }
 
     public void Complete()

@@ -56,6 +56,21 @@ internal sealed class JpegStreamEncoder : IRowEncoder
         return (int)Math.Min(mcuRows * mcu, height);
     }
 
+    /// <summary>
+    /// What the encoder holds at most for an image of this width: the strips in flight, the one being filled and the
+    /// one being handed over, each with its rows, their 8-bit samples (through float planes, twice for 16 bits or
+    /// alpha, as the whole-image encoder converts them), TurboJPEG's output buffer and its copy. A strip is counted at
+    /// the larger MCU (16 rows), whatever the quality picks.
+    /// </summary>
+    public static long WorkingBytes(int width, int height, int channels, int bitDepth)
+    {
+        long samples = (long)width * (JpegCodec.IsGray(channels) ? 1 : 3);
+        long rows = Math.Min(height, Math.Max(16, DefaultStripSampleBytes / samples / 16 * 16));
+        long converted = bitDepth == 8 && channels is 1 or 3 ? 0 : 8L * width * channels;
+        long perRow = (long)width * channels * bitDepth / 8 + converted + 3 * samples;
+        return (InFlight + 2) * rows * perRow;
+    }
+
     /// <summary>Whole interleaved rows at the sink's bit depth (<see cref="PixelImage"/>'s layout), the next ones of the image.</summary>
     public void WriteRows(ReadOnlySpan<byte> rows)
     {

@@ -53,6 +53,9 @@ internal sealed class PngStreamEncoder : IRowEncoder
     public int Width { get; }
     public int Height { get; }
 
+    /// <summary>What the encoder holds: its bands being deflated (one per core, at least two) and their output, 1 MiB each, and the IDAT chunk.</summary>
+    public static long WorkingBytes => (2L * InFlight + 3) << 20;
+
     /// <summary>Whole interleaved rows (big-endian samples), the next ones of the image.</summary>
     public void WriteRows(ReadOnlySpan<byte> rows)
     {
