@@ -76,7 +76,7 @@ public static class CodecMeasurement
 
             clock.Restart();
             var output = new MemoryStream();
-            var encoder = new JpegStreamEncoder(output, image.Width, image.Height, image.Channels, image.BitDepth, ImageCodec.DefaultJpegQuality);
+            var encoder = new JpegStreamEncoder(output, "benchmark.jpg", image.Width, image.Height, image.Channels, image.BitDepth, ImageCodec.DefaultJpegQuality);
             for (int y = 0; y < image.Height; y += 64)
                 encoder.WriteRows(image.Rows(y, Math.Min(64, image.Height - y)));
             encoder.Complete();

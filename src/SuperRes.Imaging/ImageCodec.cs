@@ -170,7 +170,7 @@ public static class ImageCodec
     {
         JpegCodec.CheckQuality(quality); // before the temporary file exists
         return new StreamedFileSink(path, width, height, channels, bitDepth,
-            stream => new JpegStreamEncoder(stream, width, height, channels, bitDepth, quality));
+            stream => new JpegStreamEncoder(stream, path, width, height, channels, bitDepth, quality));
     }
 
     private static void WriteAtomically(string path, byte[] bytes)

@@ -46,3 +46,11 @@ public static class ImageLimits
                 $"image is {width}x{height} = {pixels} pixels, more than ImageLimits.MaxPixels ({max})");
     }
 }
+
+/// <summary>An image cannot be written in the format asked for (a JPEG over 65535 pixels a side, an encoder's refusal). The message starts with the file name.</summary>
+public sealed class ImageWriteException(string fileName, string problem, Exception? inner = null)
+    : SuperResException($"{fileName}: {problem}", inner)
+{
+    /// <summary>The file that could not be written.</summary>
+    public string FileName { get; } = fileName;
+}

@@ -31,7 +31,7 @@ public sealed class JpegStreamTests : IDisposable
     private static byte[] Streamed(PixelImage pixels, int quality, int stripSampleBytes, int rowsAtATime)
     {
         var output = new MemoryStream();
-        var encoder = new JpegStreamEncoder(output, pixels.Width, pixels.Height, pixels.Channels, pixels.BitDepth, quality, stripSampleBytes);
+        var encoder = new JpegStreamEncoder(output, "test.jpg", pixels.Width, pixels.Height, pixels.Channels, pixels.BitDepth, quality, stripSampleBytes);
         for (int y = 0; y < pixels.Height; y += rowsAtATime)
             encoder.WriteRows(pixels.Rows(y, Math.Min(rowsAtATime, pixels.Height - y)));
         encoder.Complete();
@@ -139,6 +139,7 @@ public sealed class JpegStreamTests : IDisposable
         var progressive = (byte[])jpeg.Clone();
         progressive[progressive.AsSpan().IndexOf([(byte)0xFF, (byte)0xC0]) + 1] = 0xC2;
         Assert.Contains("not baseline", Assert.Throws<InvalidOperationException>(() => new JpegStrip(progressive)).Message);
-        Assert.Contains("at most 65535", Assert.Throws<ArgumentOutOfRangeException>(() => new JpegStreamEncoder(Stream.Null, 70000, 10, 3, 8, 95)).Message);
+        Assert.StartsWith("wide.jpg: a JPEG is at most 65535 pixels a side, not 70000x10",
+            Assert.Throws<ImageWriteException>(() => new JpegStreamEncoder(Stream.Null, "wide.jpg", 70000, 10, 3, 8, 95)).Message);
     }
 }

@@ -23,6 +23,7 @@ internal sealed class JpegStreamEncoder : IRowEncoder
     private static readonly int InFlight = Math.Max(2, Environment.ProcessorCount);
 
     private readonly Stream _output;
+    private readonly string _name;
     private readonly int _width, _height, _channels, _bitDepth, _quality, _rowBytes, _rowsPerStrip, _strips;
     private readonly bool _gray;
     private readonly Queue<Task<JpegStrip>> _compressing = new();
@@ -30,11 +31,14 @@ internal sealed class JpegStreamEncoder : IRowEncoder
     private byte[]? _firstHeaders;
     private int _rowsInStrip, _nextRow, _stripsWritten;
 
-    public JpegStreamEncoder(Stream output, int width, int height, int channels, int bitDepth, int quality, int stripSampleBytes = DefaultStripSampleBytes)
+    /// <param name="name">The file, for error messages.</param>
+    public JpegStreamEncoder(Stream output, string name, int width, int height, int channels, int bitDepth, int quality,
+                             int stripSampleBytes = DefaultStripSampleBytes)
     {
         JpegCodec.CheckQuality(quality);
         if (width is < 1 or > MaxSide || height is < 1 or > MaxSide)
-            throw new ArgumentOutOfRangeException(nameof(width), $"a JPEG is at most {MaxSide} pixels a side, not {width}x{height}");
+            throw new ImageWriteException(name, $"a JPEG is at most {MaxSide} pixels a side, not {width}x{height} (write PNG instead)");
+        _name = name;
         (_output, _width, _height, _channels, _bitDepth, _quality) = (output, width, height, channels, bitDepth, quality);
         _gray = JpegCodec.IsGray(channels);
         _rowBytes = checked(width * channels * bitDepth / 8);
@@ -118,7 +122,15 @@ internal sealed class JpegStreamEncoder : IRowEncoder
     // Waits for the oldest strip (its error, if any, is thrown here) and writes it: the headers with the first, then its data.
     private void WriteOldest()
     {
-        var strip = _compressing.Dequeue().GetAwaiter().GetResult();
+        JpegStrip strip;
+        try
+        {
+            strip = _compressing.Dequeue().GetAwaiter().GetResult();
+        }
+        catch (InvalidOperationException e) // TurboJPEG's error, or a strip the join cannot carry
+        {
+            throw new ImageWriteException(_name, e.Message, e);
+        }
         strip.Height = _height;
         int index = _stripsWritten++;
         if (index == 0)
@@ -132,8 +144,8 @@ internal sealed class JpegStreamEncoder : IRowEncoder
         else
         {
             if (!_firstHeaders.AsSpan().SequenceEqual([.. strip.Headers, .. strip.ScanHeader]))
-                throw new InvalidOperationException(
-                    $"JPEG strip {index} of {_strips} was encoded with other headers (tables) than the first; the strips cannot share one scan");
+                throw new ImageWriteException(_name,
+                    $"JPEG strip {index} of {_strips} was encoded with other headers (tables) than the first, so the strips cannot share one scan (is TJ_OPTIMIZE set?)");
             _output.Write([0xFF, (byte)(0xD0 + (index - 1) % 8)]); // RSTn before each strip after the first
         }
         _output.Write(strip.EntropyData);
