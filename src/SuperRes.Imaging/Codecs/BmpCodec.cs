@@ -207,7 +207,7 @@ internal static class BmpCodec
         var layout = new BmpLayout(src.Width, src.Height, src.Channels);
         var file = new byte[layout.FileBytes];
         layout.WriteHeaders(file);
-        layout.WriteRows(src, file.AsSpan(layout.PixelOffset));
+        layout.WriteRows(BmpLayout.EightBitSamples(src), file.AsSpan(layout.PixelOffset));
         return file;
     }
 }

@@ -64,41 +64,71 @@ internal sealed class BmpLayout
     }
 
     /// <summary>
-    /// The rows of <paramref name="rows"/> (consecutive rows of the image, any bit depth: 16 bits are scaled to 8) as
-    /// the file stores them: the last of them first, <see cref="Stride"/> bytes each, into <paramref name="destination"/>.
+    /// Interleaved 8-bit samples of consecutive rows of the image as the file stores them: the last of those rows first,
+    /// <see cref="Stride"/> bytes each (gray as is, colour as BGR, alpha last), into <paramref name="destination"/>
+    /// (zeroed: the padding is left as it is).
     /// </summary>
-    public void WriteRows(Image rows, Span<byte> destination)
+    public void WriteRows(ReadOnlySpan<byte> samples, Span<byte> destination)
     {
-        Image img = rows.BitDepth == 8 ? rows : rows.ToBitDepth(8);
-        int w = img.Width, h = img.Height, plane = img.PlaneSize;
-        float[] d = img.Data;
-        byte Q(int c, int i) => (byte)Image.QuantizeSample(d[c * plane + i], 255f);
+        int w = Width, rowSamples = w * Channels, h = samples.Length / rowSamples;
         for (int y = 0; y < h; y++)
         {
+            var s = samples.Slice(y * rowSamples, rowSamples);
             var row = destination.Slice((h - 1 - y) * Stride, Stride);
-            for (int x = 0; x < w; x++)
+            switch (Channels)
             {
-                int i = y * w + x;
-                switch (img.Channels)
-                {
-                    case 1: row[x] = Q(0, i); break;
-                    case 2: row[4 * x] = row[4 * x + 1] = row[4 * x + 2] = Q(0, i); row[4 * x + 3] = Q(1, i); break;
-                    case 3: row[3 * x] = Q(2, i); row[3 * x + 1] = Q(1, i); row[3 * x + 2] = Q(0, i); break;
-                    default: row[4 * x] = Q(2, i); row[4 * x + 1] = Q(1, i); row[4 * x + 2] = Q(0, i); row[4 * x + 3] = Q(3, i); break;
-                }
+                case 1:
+                    s.CopyTo(row);
+                    break;
+                case 2:
+                    for (int x = 0; x < w; x++) { row[4 * x] = row[4 * x + 1] = row[4 * x + 2] = s[2 * x]; row[4 * x + 3] = s[2 * x + 1]; }
+                    break;
+                case 3:
+                    for (int x = 0; x < w; x++) { row[3 * x] = s[3 * x + 2]; row[3 * x + 1] = s[3 * x + 1]; row[3 * x + 2] = s[3 * x]; }
+                    break;
+                default:
+                    for (int x = 0; x < w; x++) { row[4 * x] = s[4 * x + 2]; row[4 * x + 1] = s[4 * x + 1]; row[4 * x + 2] = s[4 * x]; row[4 * x + 3] = s[4 * x + 3]; }
+                    break;
             }
         }
+    }
+
+    /// <summary>An image's levels (any bit depth; 16 bits scaled to 8) rounded to interleaved 8-bit samples, as <see cref="Image.Quantized"/> rounds.</summary>
+    public static byte[] EightBitSamples(Image src)
+    {
+        Image img = src.BitDepth == 8 ? src : src.ToBitDepth(8);
+        int n = img.PlaneSize, channels = img.Channels;
+        var samples = new byte[(long)n * channels];
+        for (int c = 0; c < channels; c++)
+            for (int i = 0; i < n; i++)
+                samples[i * channels + c] = (byte)Image.QuantizeSample(img.Data[c * n + i], 255f);
+        return samples;
+    }
+
+    /// <summary>
+    /// <see cref="PixelImage"/> rows (8 or 16-bit big-endian) as interleaved 8-bit samples: 8-bit as they are, 16-bit
+    /// scaled as <see cref="Image.ToBitDepth"/> scales (× 255f/65535f in float) and rounded as <see cref="EightBitSamples(Image)"/>.
+    /// </summary>
+    public static ReadOnlySpan<byte> EightBitSamples(ReadOnlySpan<byte> rows, int bitDepth)
+    {
+        if (bitDepth == 8)
+            return rows;
+        const float scale = 255f / 65535f;
+        var samples = new byte[rows.Length / 2];
+        for (int i = 0; i < samples.Length; i++)
+            samples[i] = (byte)Image.QuantizeSample((rows[2 * i] << 8 | rows[2 * i + 1]) * scale, 255f);
+        return samples;
     }
 }
 
 /// <summary>
-/// A BMP written as rows arrive: the file is bottom-up, so rows are packed in file order, at most
+/// A BMP written as rows arrive: the file is bottom-up, so rows are packed in file order (straight from the samples), at most
 /// <see cref="ChunkSampleBytes"/> of samples at a time, and each chunk is written at its own place (the stream seeks);
 /// the bytes are <see cref="BmpCodec.Encode"/>'s.
 /// </summary>
 internal sealed class BmpStreamEncoder : IRowEncoder
 {
-    // Rows are converted through float planes (as the whole-image encoder converts them): a bounded chunk at a time.
+    // Rows are packed a bounded chunk at a time.
     private const int ChunkSampleBytes = 1 << 20;
 
     private readonly Stream _output;
@@ -119,15 +149,12 @@ internal sealed class BmpStreamEncoder : IRowEncoder
         output.SetLength(_layout.FileBytes);
     }
 
-    /// <summary>
-    /// What the encoder holds at most: a chunk of rows, its float planes (twice for 16 bits, scaled to 8) and its packed
-    /// file rows.
-    /// </summary>
+    /// <summary>What the encoder holds at most: a chunk of rows scaled to 8 bits (16-bit rows) and packed as the file stores them.</summary>
     public static long WorkingBytes(int width, int channels, int bitDepth)
     {
         long rowBytes = (long)width * channels * bitDepth / 8;
         long rows = Math.Max(1, ChunkSampleBytes / rowBytes);
-        return rows * (rowBytes + (bitDepth == 8 ? 4L : 8L) * width * channels + new BmpLayout(width, 1, channels).Stride);
+        return rows * ((bitDepth == 8 ? 0 : (long)width * channels) + new BmpLayout(width, 1, channels).Stride);
     }
 
     public void WriteRows(ReadOnlySpan<byte> rows)
@@ -137,9 +164,8 @@ internal sealed class BmpStreamEncoder : IRowEncoder
         while (rows.Length > 0)
         {
             int count = Math.Min(_rowsPerChunk, rows.Length / _rowBytes);
-            var samples = new PixelImage(_layout.Width, count, _layout.Channels, _bitDepth, rows[..(count * _rowBytes)].ToArray());
             var packed = new byte[count * _layout.Stride];
-            _layout.WriteRows(samples.ToImage(), packed);
+            _layout.WriteRows(BmpLayout.EightBitSamples(rows[..(count * _rowBytes)], _bitDepth), packed);
             _output.Position = _layout.RowOffset(_nextRow + count - 1);
             _output.Write(packed);
             _nextRow += count;
