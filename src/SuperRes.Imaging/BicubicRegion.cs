@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace SuperRes.Imaging;
@@ -14,6 +15,7 @@ public sealed class BicubicRegion
 {
     private readonly Resize.Contribution _cols, _rows;
     private readonly (int[] Index, double[] Weight)? _colsByTap;
+    private readonly PeriodicColumns? _periodic;
 
     public BicubicRegion(int inWidth, int inHeight, int outWidth, int outHeight)
     {
@@ -24,6 +26,7 @@ public sealed class BicubicRegion
         _cols = SuperRes.Imaging.Resize.Contributions(inWidth, outWidth, sx);
         _rows = SuperRes.Imaging.Resize.Contributions(inHeight, outHeight, sy);
         _colsByTap = Avx2.IsSupported ? SuperRes.Imaging.Resize.ByTap(_cols) : null;
+        _periodic = Avx.IsSupported ? PeriodicColumns.Find(_cols, inWidth) : null;
     }
 
     public int InWidth { get; }
@@ -86,21 +89,37 @@ public sealed class BicubicRegion
     /// <summary>The columns pass (Resize's Horizontal) for output columns [x, x + line.Length) of a row whose input starts at column sourceX.</summary>
     private unsafe void Columns(float[] mid, int sourceX, int x, Span<float> line)
     {
-        int i = 0;
-        if (_colsByTap is { } byTap)
-            fixed (float* src = mid)
-            fixed (float* dst = line)
+        fixed (float* src = mid)
+        fixed (float* dst = line)
+        {
+            // Indices are columns of the whole input: src − sourceX puts them on mid's.
+            float* input = src - sourceX;
+            int from = 0, to = line.Length;
+            if (_periodic is { } periodic && periodic.Within(x, line.Length) is var (start, blocks) && blocks > 0)
+            {
+                Gathered(input, dst, x, 0, start - x);
+                periodic.Run(input, dst + (start - x), start, blocks);
+                from = start - x + blocks * periodic.BlockOutputs;
+            }
+            Gathered(input, dst, x, from, to);
+        }
+    }
+
+    /// <summary>Outputs [from, to) of the run that starts at output column x, four at a time where AVX2 gathers, then one at a time.</summary>
+    private unsafe void Gathered(float* input, float* dst, int x, int from, int to)
+    {
+        int i = from;
+        if (_colsByTap is { } byTap && to > from)
             fixed (int* index = byTap.Index)
             fixed (double* weight = byTap.Weight)
-                // Indices are columns of the whole input: src − sourceX puts them on mid's.
-                i = SuperRes.Imaging.Resize.HorizontalGathered(src - sourceX, dst, line.Length, index + x, weight + x, OutWidth, _cols.Taps, 0f);
-        for (; i < line.Length; i++)
+                i += SuperRes.Imaging.Resize.HorizontalGathered(input, dst + from, to - from, index + x + from, weight + x + from, OutWidth, _cols.Taps, 0f);
+        for (; i < to; i++)
         {
             double sum = 0;
             int p = (x + i) * _cols.Taps;
             for (int k = 0; k < _cols.Taps; k++)
-                sum += _cols.Weight[p + k] * mid[_cols.Index[p + k] - sourceX];
-            line[i] = (float)sum;
+                sum += _cols.Weight[p + k] * input[_cols.Index[p + k]];
+            dst[i] = (float)sum;
         }
     }
 

@@ -157,6 +157,26 @@ public sealed class StreamingCodecTests : IDisposable
     }
 
     [Theory]
+    [InlineData(2)] [InlineData(3)] [InlineData(4)]
+    public void Bicubic_regions_of_any_offset_and_width_equal_the_whole_image_resize(int scale)
+    {
+        // Wide enough for the periodic middle (PeriodicColumns) to run several blocks; random regions start and end
+        // at every phase, in the middle and at the edges, where the gathered kernel takes over.
+        var image = Levels(157, 11, 1, 16, seed: 10 + scale);
+        var whole = Resize.Bicubic(image, image.Width * scale, image.Height * scale);
+        var region = new BicubicRegion(image.Width, image.Height, whole.Width, whole.Height);
+        Assert.NotNull(PeriodicColumns.Find(Resize.Contributions(image.Width, whole.Width, scale), image.Width));
+        var rng = new Random(scale);
+        for (int t = 0; t < 60; t++)
+        {
+            int x = rng.Next(whole.Width), w = 1 + rng.Next(whole.Width - x), y = rng.Next(whole.Height), h = 1 + rng.Next(whole.Height - y);
+            var (sx, sy, sw, sh) = region.SourceOf(x, y, w, h);
+            var part = region.Resize(image.Crop(sx, sy, sw, sh), sx, sy, x, y, w, h);
+            Assert.True(whole.Crop(x, y, w, h).Data.AsSpan().SequenceEqual(part.Data), $"x{scale}: region {w}x{h}+{x}+{y} differs");
+        }
+    }
+
+    [Theory]
     [InlineData(1, 8, 1)] [InlineData(3, 16, 7)] [InlineData(3, 8, 1000)]
     public void A_PNG_written_as_rows_arrive_is_the_whole_image_encoders_bytes(int channels, int bitDepth, int rowsAtATime)
     {

@@ -328,29 +328,3 @@ internal static class PngDecoder
         }
     }
 }
-
-/// <summary>CRC-32 (ISO 3309, as used by PNG chunks). System.IO.Hashing is a NuGet package, so a table version here.</summary>
-internal static class Crc32
-{
-    private static readonly uint[] Table = MakeTable();
-
-    private static uint[] MakeTable()
-    {
-        var t = new uint[256];
-        for (uint n = 0; n < 256; n++)
-        {
-            uint c = n;
-            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            t[n] = c;
-        }
-        return t;
-    }
-
-    /// <summary>CRC of <paramref name="data"/>; pass a previous result as <paramref name="crc"/> to continue it.</summary>
-    public static uint Compute(ReadOnlySpan<byte> data, uint crc = 0)
-    {
-        uint c = crc ^ 0xFFFFFFFFu;
-        foreach (byte b in data) c = Table[(c ^ b) & 0xFF] ^ (c >> 8);
-        return c ^ 0xFFFFFFFFu;
-    }
-}

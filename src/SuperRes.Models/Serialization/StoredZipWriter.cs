@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using SuperRes.Imaging.Codecs;
 
 namespace SuperRes.Models.Serialization;
 
@@ -89,41 +90,5 @@ internal sealed class StoredZipWriter(Stream output)
     {
         output.Write(b);
         _pos += b.Length;
-    }
-}
-
-/// <summary>CRC-32 (IEEE 802.3, as zip uses), slicing-by-8.</summary>
-internal static class Crc32
-{
-    private static readonly uint[] Table = Build();
-
-    private static uint[] Build()
-    {
-        var t = new uint[8 * 256];
-        for (uint i = 0; i < 256; i++)
-        {
-            uint c = i;
-            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
-            t[i] = c;
-        }
-        for (int i = 0; i < 256; i++)
-            for (int s = 1; s < 8; s++) t[s * 256 + i] = (t[(s - 1) * 256 + i] >> 8) ^ t[t[(s - 1) * 256 + i] & 0xFF];
-        return t;
-    }
-
-    public static uint Compute(ReadOnlySpan<byte> data)
-    {
-        uint crc = 0xFFFFFFFF;
-        var t = Table;
-        while (data.Length >= 8)
-        {
-            uint lo = BinaryPrimitives.ReadUInt32LittleEndian(data) ^ crc;
-            uint hi = BinaryPrimitives.ReadUInt32LittleEndian(data[4..]);
-            crc = t[7 * 256 + (lo & 0xFF)] ^ t[6 * 256 + ((lo >> 8) & 0xFF)] ^ t[5 * 256 + ((lo >> 16) & 0xFF)] ^ t[4 * 256 + (lo >> 24)]
-                ^ t[3 * 256 + (hi & 0xFF)] ^ t[2 * 256 + ((hi >> 8) & 0xFF)] ^ t[1 * 256 + ((hi >> 16) & 0xFF)] ^ t[hi >> 24];
-            data = data[8..];
-        }
-        foreach (byte b in data) crc = t[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        return ~crc;
     }
 }
