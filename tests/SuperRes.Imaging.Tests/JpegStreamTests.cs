@@ -15,18 +15,8 @@ public sealed class JpegStreamTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    /// <summary>Noise over a gradient: detail in every block, and levels that differ from strip to strip.</summary>
-    private static PixelImage Pixels(int w, int h, int channels, int bitDepth, int seed)
-    {
-        var rng = new Random(seed);
-        var img = new Image(w, h, channels, bitDepth);
-        float max = img.MaxValue;
-        for (int c = 0; c < channels; c++)
-            for (int y = 0; y < h; y++)
-                for (int x = 0; x < w; x++)
-                    img.Data[(c * h + y) * w + x] = MathF.Round(Math.Clamp((x + 2 * y + 40 * c) % 200 / 200f * max + (float)rng.NextDouble() * max / 4, 0, max));
-        return PixelImage.FromLevels(img)!;
-    }
+    private static PixelImage Pixels(int w, int h, int channels, int bitDepth, int seed) =>
+        PixelImage.FromLevels(PngEncoderTests.Photo(w, h, channels, bitDepth, seed).Quantized())!;
 
     private static byte[] Streamed(PixelImage pixels, int quality, int stripSampleBytes, int rowsAtATime)
     {
@@ -95,16 +85,7 @@ public sealed class JpegStreamTests : IDisposable
         // 1000 × 700 RGB is 2.1 MB of samples: three strips of the default size.
         var pixels = Pixels(1000, 700, 3, 8, seed: 11);
         var path = Path.Combine(_dir, "out.jpg");
-        using (var sink = ImageCodec.CreateWriter(path, pixels.Width, pixels.Height, 3, 8))
-        {
-            for (int y = 0; y < pixels.Height; y += 64)
-            {
-                Assert.False(File.Exists(path));
-                sink.WriteRows(pixels.Rows(y, Math.Min(64, pixels.Height - y)));
-            }
-            sink.Complete();
-        }
-        var written = File.ReadAllBytes(path);
+        var written = StreamingCodecTests.WrittenAsRowsArrive(path, pixels, rowsAtATime: 64);
         Assert.Equal(2, RestartMarkers(written));
         var ours = JpegCodec.DecodePixels(written, path)!;
         Assert.True(JpegCodec.DecodePixels(JpegCodec.Encode(pixels, ImageCodec.DefaultJpegQuality), "whole")!.Samples.AsSpan().SequenceEqual(ours.Samples));

@@ -6,7 +6,7 @@ namespace SuperRes.Imaging.Tests;
 public class PngEncoderTests
 {
     /// <summary>Smooth ramps plus noise with fractional, negative and over-range samples (so rounding and clipping matter).</summary>
-    private static Image Photo(int w, int h, int channels, int bitDepth, int seed)
+    internal static Image Photo(int w, int h, int channels, int bitDepth, int seed)
     {
         var rng = new Random(seed);
         var img = new Image(w, h, channels, bitDepth);
