@@ -127,11 +127,20 @@ public static class ImageCodec
     /// never sees a half-written output, even if the process dies mid-write.
     /// </summary>
     public static void Write(string path, Image image, ImageFormat? format = null, int quality = DefaultJpegQuality, int pngCompression = DefaultPngCompression) =>
-        WriteAtomically(path, Encode(image, format ?? FormatFromName(path), quality, pngCompression));
+        WriteAtomically(path, Encode(image, Writable(path, format, image.Width, image.Height), quality, pngCompression));
 
     /// <summary>Writes integer samples as <see cref="Write(string, Image, ImageFormat?, int, int)"/> writes an image of the same levels.</summary>
     public static void Write(string path, PixelImage image, ImageFormat? format = null, int quality = DefaultJpegQuality, int pngCompression = DefaultPngCompression) =>
-        WriteAtomically(path, Encode(image, format ?? FormatFromName(path), quality, pngCompression));
+        WriteAtomically(path, Encode(image, Writable(path, format, image.Width, image.Height), quality, pngCompression));
+
+    /// <summary>The format to write <paramref name="path"/> in, once the image's size is known to fit it.</summary>
+    private static ImageFormat Writable(string path, ImageFormat? format, int width, int height)
+    {
+        var f = format ?? FormatFromName(path);
+        if (f == ImageFormat.Jpeg)
+            JpegStreamEncoder.CheckSize(path, width, height);
+        return f;
+    }
 
     /// <summary>
     /// A file that takes the image's rows as they are produced (<see cref="ImageRowSink"/>): PNG is filtered and deflated

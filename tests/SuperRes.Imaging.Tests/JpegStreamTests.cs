@@ -123,4 +123,13 @@ public sealed class JpegStreamTests : IDisposable
         Assert.StartsWith("wide.jpg: a JPEG is at most 65535 pixels a side, not 70000x10",
             Assert.Throws<ImageWriteException>(() => new JpegStreamEncoder(Stream.Null, "wide.jpg", 70000, 10, 3, 8, 95)).Message);
     }
+
+    [Fact]
+    public void The_whole_image_writer_refuses_a_JPEG_too_wide_for_its_header_and_writes_nothing()
+    {
+        string path = Path.Combine(_dir, "wide.jpg");
+        var error = Assert.Throws<ImageWriteException>(() => ImageCodec.Write(path, new Image(65536, 2, 1)));
+        Assert.StartsWith($"{path}: a JPEG is at most 65535 pixels a side, not 65536x2", error.Message);
+        Assert.Empty(Directory.GetFiles(_dir));
+    }
 }

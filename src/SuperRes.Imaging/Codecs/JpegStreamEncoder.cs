@@ -31,13 +31,19 @@ internal sealed class JpegStreamEncoder : IRowEncoder
     private byte[]? _firstHeaders;
     private int _rowsInStrip, _nextRow, _stripsWritten;
 
+    /// <summary>Refuses, naming the file, a size a JPEG cannot have (the frame header holds each side in 16 bits).</summary>
+    public static void CheckSize(string name, int width, int height)
+    {
+        if (width is < 1 or > MaxSide || height is < 1 or > MaxSide)
+            throw new ImageWriteException(name, $"a JPEG is at most {MaxSide} pixels a side, not {width}x{height} (write PNG instead)");
+    }
+
     /// <param name="name">The file, for error messages.</param>
     public JpegStreamEncoder(Stream output, string name, int width, int height, int channels, int bitDepth, int quality,
                              int stripSampleBytes = DefaultStripSampleBytes)
     {
         JpegCodec.CheckQuality(quality);
-        if (width is < 1 or > MaxSide || height is < 1 or > MaxSide)
-            throw new ImageWriteException(name, $"a JPEG is at most {MaxSide} pixels a side, not {width}x{height} (write PNG instead)");
+        CheckSize(name, width, height);
         _name = name;
         (_output, _width, _height, _channels, _bitDepth, _quality) = (output, width, height, channels, bitDepth, quality);
         _gray = JpegCodec.IsGray(channels);
