@@ -364,24 +364,26 @@ internal readonly struct TileGrid(Conv2dShape s)
 
     // 16 outputs from y[index] on, one apart (step 1) or two apart (step 2: the other lanes keep what they hold).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float[] y, in ConvEpilogue epilogue, int co, int index, int step, Vector512<float> value)
+    private static unsafe void Store(float[] y, in ConvEpilogue epilogue, int co, int index, int step, Vector512<float> value)
     {
         if (step == 1)
         {
             epilogue.Apply(co, value, index).StoreUnsafe(ref y[index]);
             return;
         }
-        // Step 2 takes no residual or activation (Ops.Conv2d refuses them with a shuffle): the bias only. The 32
-        // floats merged into start at the even column, so they are exactly these 16 pixels' two shuffle columns,
-        // which only this task writes.
+        // Step 2 takes no residual or activation (Ops.Conv2d refuses them with a shuffle): the bias only. The 16 pixels
+        // go to every other float of the 32 from the even column, under a mask: the other shuffle column's floats are
+        // neither read nor written. (Reading them first mapped each fresh page of the output to the shared zero page,
+        // and the write then copied it and flushed the other core's TLB: a quarter of EDSR x4's CPU in the kernel.)
         if (epilogue.Bias is not null)
             value += Vector512.Create(epilogue.Bias[co]);
         bool odd = (index & 1) != 0;
-        ref float at = ref y[index & ~1];
-        var low = Vector512.LoadUnsafe(ref at);
-        var high = Vector512.LoadUnsafe(ref at, 16);
-        Avx512F.PermuteVar16x32x2(low, odd ? SpreadLowOdd : SpreadLowEven, value).StoreUnsafe(ref at);
-        Avx512F.PermuteVar16x32x2(high, odd ? SpreadHighOdd : SpreadHighEven, value).StoreUnsafe(ref at, 16);
+        var lanes = odd ? OddLanes : EvenLanes;
+        fixed (float* at = &y[index & ~1])
+        {
+            Avx512F.MaskStore(at, lanes, Avx512F.PermuteVar16x32x2(Vector512<float>.Zero, odd ? SpreadLowOdd : SpreadLowEven, value));
+            Avx512F.MaskStore(at + 16, lanes, Avx512F.PermuteVar16x32x2(Vector512<float>.Zero, odd ? SpreadHighOdd : SpreadHighEven, value));
+        }
     }
 
     private static readonly Vector512<int> LaneIndex = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
@@ -398,8 +400,11 @@ internal readonly struct TileGrid(Conv2dShape s)
     private static readonly Vector512<int> PairHigh = Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
     private static readonly Vector512<int> QuadLow = Vector512.Create(0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23);
     private static readonly Vector512<int> QuadHigh = Vector512.Create(8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31);
+    // The lanes the spreads below fill from the 16 pixels: the even floats, or the odd ones.
+    private static readonly Vector512<float> EvenLanes = Vector512.Create(-1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0).AsSingle();
+    private static readonly Vector512<float> OddLanes = Vector512.Create(0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1).AsSingle();
     // Every other lane from value (indices 16+): its first 8 lanes into the even (odd) lanes of the low 16 floats,
-    // its last 8 into those of the high 16; the other lanes keep their own (indices below 16).
+    // its last 8 into those of the high 16; the other lanes (indices below 16) are left out by the mask.
     private static readonly Vector512<int> SpreadLowEven = Vector512.Create(16, 1, 17, 3, 18, 5, 19, 7, 20, 9, 21, 11, 22, 13, 23, 15);
     private static readonly Vector512<int> SpreadLowOdd = Vector512.Create(0, 16, 2, 17, 4, 18, 6, 19, 8, 20, 10, 21, 12, 22, 14, 23);
     private static readonly Vector512<int> SpreadHighEven = Vector512.Create(24, 1, 25, 3, 26, 5, 27, 7, 28, 9, 29, 11, 30, 13, 31, 15);
